@@ -1,0 +1,54 @@
+// Decimal rendering and byte conversions.
+#include "core/decimal.h"
+
+#include <algorithm>
+
+namespace sluice {
+
+int128_t PowerOfTen(int digits) {
+  int128_t value = 1;
+  for (int i = 0; i < digits; ++i) value *= 10;
+  return value;
+}
+
+std::string FormatDecimal(int128_t unscaled, int scale) {
+  bool negative = unscaled < 0;
+  unsigned __int128 magnitude =
+      negative ? -static_cast<unsigned __int128>(unscaled) : static_cast<unsigned __int128>(unscaled);
+  std::string digits;
+  do {
+    digits.push_back(static_cast<char>('0' + static_cast<int>(magnitude % 10)));
+    magnitude /= 10;
+  } while (magnitude != 0);
+  while (static_cast<int>(digits.size()) <= scale) digits.push_back('0');
+  std::reverse(digits.begin(), digits.end());
+  if (scale > 0) digits.insert(digits.size() - static_cast<size_t>(scale), ".");
+  return negative ? "-" + digits : digits;
+}
+
+int128_t DecimalFromBigEndian(const uint8_t* bytes, int length) {
+  unsigned __int128 value = (length > 0 && (bytes[0] & 0x80)) ? ~static_cast<unsigned __int128>(0) : 0;
+  for (int i = 0; i < length; ++i) value = (value << 8) | bytes[i];
+  return static_cast<int128_t>(value);
+}
+
+void DecimalToBigEndian(int128_t value, uint8_t* out, int length) {
+  auto bits = static_cast<unsigned __int128>(value);
+  for (int i = length - 1; i >= 0; --i) {
+    out[i] = static_cast<uint8_t>(bits & 0xff);
+    bits >>= 8;
+  }
+}
+
+int DecimalByteWidth(int precision) {
+  // Bytes needed for 10^precision - 1 plus a sign bit.
+  unsigned __int128 max = static_cast<unsigned __int128>(PowerOfTen(precision)) - 1;
+  int bits = 1;
+  while (max != 0) {
+    max >>= 1;
+    ++bits;
+  }
+  return (bits + 7) / 8;
+}
+
+}  // namespace sluice
