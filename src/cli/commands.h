@@ -1,0 +1,27 @@
+// The subcommands of `sluice`: each registers its options on the CLI11 app and runs when chosen.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace sluice::cli {
+
+/// Options shared by every subcommand.
+struct GlobalOptions {
+  int threads = 0;
+  std::string memory_limit;
+  bool quiet = false;
+  bool progress = false;     ///< --progress forces the bar.
+  bool no_progress = false;  ///< --no-progress hides it.
+
+  bool ShowProgress() const;
+};
+
+/// Each Add* registers a subcommand; the returned action runs it (after parsing).
+using Action = std::function<void()>;
+void AddConvert(CLI::App& app, const GlobalOptions& global, Action* action);
+void AddSchema(CLI::App& app, const GlobalOptions& global, Action* action);
+void AddHead(CLI::App& app, const GlobalOptions& global, Action* action);
+
+}  // namespace sluice::cli

@@ -1,0 +1,439 @@
+// Page decoding and physical-to-logical conversion for one column chunk.
+#include "io/parquet/reader/column_reader.h"
+
+#include <bit>
+#include <cstring>
+
+#include "core/decimal.h"
+#include "core/error.h"
+#include "io/parquet/format/byte_stream_split.h"
+#include "io/parquet/format/delta.h"
+#include "io/parquet/format/plain.h"
+#include "io/parquet/format/rle.h"
+
+namespace sluice::io::parquet {
+
+namespace {
+
+int PhysicalWidth(const LeafColumn& leaf) {
+  switch (leaf.physical) {
+    case Type::kBoolean: return 1;
+    case Type::kInt32:
+    case Type::kFloat: return 4;
+    case Type::kInt64:
+    case Type::kDouble: return 8;
+    case Type::kInt96: return 12;
+    case Type::kFixedLenByteArray: return leaf.type_length;
+    case Type::kByteArray: return 0;
+  }
+  return 0;
+}
+
+template <typename From, typename To>
+void Widen(const uint8_t* src, int64_t count, uint8_t* dst) {
+  for (int64_t i = 0; i < count; ++i) {
+    From value;
+    std::memcpy(&value, src + i * int64_t{sizeof(From)}, sizeof(From));
+    To converted = static_cast<To>(value);
+    std::memcpy(dst + i * int64_t{sizeof(To)}, &converted, sizeof(To));
+  }
+}
+
+}  // namespace
+
+int64_t Int96ToNanos(const uint8_t* bytes) {
+  constexpr int64_t kJulianEpochDay = 2440588;
+  constexpr uint64_t kNanosPerDay = 86400ull * 1000000000ull;
+  uint64_t nanos_of_day;
+  int32_t julian_day;
+  std::memcpy(&nanos_of_day, bytes, 8);
+  std::memcpy(&julian_day, bytes + 8, 4);
+  // Unsigned arithmetic: a corrupt value wraps instead of being undefined behaviour.
+  uint64_t days = static_cast<uint64_t>(static_cast<int64_t>(julian_day) - kJulianEpochDay);
+  return static_cast<int64_t>(days * kNanosPerDay + nanos_of_day);
+}
+
+float HalfToFloat(uint16_t half) {
+  uint32_t sign = static_cast<uint32_t>(half & 0x8000) << 16;
+  uint32_t exponent = (half >> 10) & 0x1f;
+  uint32_t mantissa = half & 0x3ff;
+  uint32_t bits;
+  if (exponent == 0) {
+    if (mantissa == 0) {
+      bits = sign;
+    } else {  // Subnormal: normalize.
+      int shift = std::countl_zero(mantissa) - 21;
+      mantissa = (mantissa << shift) & 0x3ff;
+      bits = sign | static_cast<uint32_t>(127 - 15 - shift + 1) << 23 | mantissa << 13;
+    }
+  } else if (exponent == 0x1f) {
+    bits = sign | 0x7f800000u | mantissa << 13;
+  } else {
+    bits = sign | (exponent + 127 - 15) << 23 | mantissa << 13;
+  }
+  return std::bit_cast<float>(bits);
+}
+
+/// Decoders whose values point into storage they own (DELTA_BYTE_ARRAY rebuilds each value).
+struct ColumnChunkReader::PageState {
+  std::unique_ptr<DeltaByteArrayDecoder> delta_byte_array;
+};
+
+ColumnChunkReader::ColumnChunkReader(const RandomAccessFile& file, const ColumnChunk& chunk, const LeafColumn& leaf,
+                                     uint64_t limit, std::string context, MemoryPool* pool)
+    : pages_(file, *chunk.meta_data, leaf.max_definition_level, limit, std::move(context)),
+      leaf_(leaf),
+      pool_(pool),
+      physical_width_(PhysicalWidth(leaf)),
+      output_width_(leaf.type.FixedWidth()),
+      page_state_(std::make_unique<PageState>()) {
+  if (chunk.meta_data->type != leaf.physical) {
+    ThrowInvalid("{}: the column chunk says {} but the schema says {}", pages_.context(),
+                 EnumName(chunk.meta_data->type), EnumName(leaf.physical));
+  }
+}
+
+ColumnChunkReader::~ColumnChunkReader() = default;
+
+void ColumnChunkReader::ConvertFixed(int64_t from, int64_t count, uint8_t* dst) const {
+  const uint8_t* src = dense_.data() + from * physical_width_;
+  const DataType& type = leaf_.type;
+  switch (leaf_.physical) {
+    case Type::kInt32:
+      switch (type.id) {
+        case TypeId::kInt8: return Widen<int32_t, int8_t>(src, count, dst);
+        case TypeId::kUInt8: return Widen<int32_t, uint8_t>(src, count, dst);
+        case TypeId::kInt16: return Widen<int32_t, int16_t>(src, count, dst);
+        case TypeId::kUInt16: return Widen<int32_t, uint16_t>(src, count, dst);
+        case TypeId::kTime64: return Widen<int32_t, int64_t>(src, count, dst);
+        case TypeId::kDecimal: return Widen<int32_t, int128_t>(src, count, dst);
+        default: break;
+      }
+      break;
+    case Type::kInt64:
+      if (type.id == TypeId::kDecimal) return Widen<int64_t, int128_t>(src, count, dst);
+      break;
+    case Type::kInt96:
+      for (int64_t i = 0; i < count; ++i) {
+        int64_t nanos = Int96ToNanos(src + i * 12);
+        std::memcpy(dst + i * 8, &nanos, 8);
+      }
+      return;
+    case Type::kFixedLenByteArray:
+      if (type.id == TypeId::kDecimal) {
+        for (int64_t i = 0; i < count; ++i) {
+          int128_t value = DecimalFromBigEndian(src + i * physical_width_, physical_width_);
+          std::memcpy(dst + i * 16, &value, 16);
+        }
+        return;
+      }
+      if (type.id == TypeId::kFloat32) {  // FLOAT16
+        for (int64_t i = 0; i < count; ++i) {
+          uint16_t half;
+          std::memcpy(&half, src + i * 2, 2);
+          float value = HalfToFloat(half);
+          std::memcpy(dst + i * 4, &value, 4);
+        }
+        return;
+      }
+      break;
+    default: break;
+  }
+  // Same width and representation: INT32 -> int32/uint32/date32, INT64 -> int64/uint64/
+  // timestamp/time64, FLOAT, DOUBLE, FIXED_LEN_BYTE_ARRAY -> uuid/fixed_size_binary.
+  SLUICE_CHECK(physical_width_ == output_width_);
+  std::memcpy(dst, src, static_cast<size_t>(count * physical_width_));
+}
+
+void ColumnChunkReader::LoadDictionary(const Page& page) {
+  if (has_dictionary_) ThrowInvalid("{}: a second dictionary page in one column chunk", pages_.context());
+  if (page.encoding != Encoding::kPlain && page.encoding != Encoding::kPlainDictionary) {
+    ThrowUnsupported("{}: dictionary page encoded as {}", pages_.context(), EnumName(page.encoding));
+  }
+  int64_t count = page.num_values;
+  // Decode like a PLAIN data page without nulls, then convert once to the logical type.
+  Page plain = page;
+  plain.encoding = Encoding::kPlain;
+  plain.definition_levels = nullptr;
+  plain.definition_levels_size = 0;
+  int16_t max_level = leaf_.max_definition_level;
+  leaf_.max_definition_level = 0;
+  Column dictionary = MakeEmptyColumn(leaf_.type, pool_);
+  if (leaf_.type.IsVariableWidth()) {
+    dictionary.values->Resize((count + 1) * 8);
+    dictionary.values->as<int64_t>()[0] = 0;
+  } else if (leaf_.type.id == TypeId::kBool) {
+    dictionary.values = Buffer::MakeZeroed(bits::BytesFor(count), pool_);
+  } else {
+    dictionary.values->Resize(count * output_width_);
+  }
+  try {
+    DecodeDataPage(plain);
+    Emit(dictionary, 0, count);
+  } catch (...) {
+    leaf_.max_definition_level = max_level;
+    throw;
+  }
+  leaf_.max_definition_level = max_level;
+  dictionary.length = count;
+  dictionary_ = std::move(dictionary);
+  has_dictionary_ = true;
+  page_rows_ = 0;
+  page_row_ = 0;
+}
+
+void ColumnChunkReader::DecodeDataPage(const Page& page) {
+  const std::string& context = pages_.context();
+  int64_t n = page.num_values;
+  definition_levels_.resize(static_cast<size_t>(n));
+  int64_t non_null = n;
+  if (leaf_.max_definition_level > 0) {
+    RleBitPackedDecoder levels(page.definition_levels, page.definition_levels_size, 1);
+    if (levels.GetBatch(definition_levels_.data(), n) != n) {
+      ThrowInvalid("{}: page has fewer definition levels than its {} values", context, n);
+    }
+    non_null = 0;
+    for (uint8_t level : definition_levels_) non_null += level;  // Levels are 0 or 1 (1-bit).
+  }
+  page_rows_ = n;
+  page_row_ = 0;
+  dense_index_ = 0;
+  dictionary_encoded_ = false;
+  const uint8_t* data = page.values;
+  size_t size = page.values_size;
+  Type physical = leaf_.physical;
+  auto need_fixed = [&]() { dense_.resize(static_cast<size_t>(non_null * physical_width_)); };
+
+  switch (page.encoding) {
+    case Encoding::kPlain:
+    {
+      int64_t got;
+      if (physical == Type::kByteArray) {
+        views_.resize(static_cast<size_t>(non_null));
+        got = PlainByteArrayDecoder(data, size).Decode(views_.data(), non_null);
+      } else if (physical == Type::kBoolean) {
+        need_fixed();
+        got = PlainBoolDecoder(data, size).Decode(dense_.data(), non_null);
+      } else {
+        need_fixed();
+        got = PlainFixedDecoder(data, size, physical_width_).Decode(dense_.data(), non_null);
+      }
+      if (got != non_null) ThrowInvalid("{}: PLAIN page holds {} of its {} values", context, got, non_null);
+      return;
+    }
+    case Encoding::kRle: {
+      if (physical != Type::kBoolean) break;
+      need_fixed();
+      size_t consumed = 0;
+      auto decoder = RleBitPackedDecoder::WithLengthPrefix(data, size, 1, &consumed);
+      if (decoder.GetBatch(dense_.data(), non_null) != non_null) {
+        ThrowInvalid("{}: RLE boolean page holds fewer than its {} values", context, non_null);
+      }
+      return;
+    }
+    case Encoding::kPlainDictionary:
+    case Encoding::kRleDictionary: {
+      if (!has_dictionary_) ThrowInvalid("{}: dictionary-encoded page without a dictionary page", context);
+      dictionary_encoded_ = true;
+      indices_.resize(static_cast<size_t>(non_null));
+      if (non_null == 0) return;
+      DictionaryIndexDecoder decoder(data, size, dictionary_.length);
+      if (decoder.GetBatch(indices_.data(), non_null) != non_null) {
+        ThrowInvalid("{}: dictionary page holds fewer indices than its {} values", context, non_null);
+      }
+      return;
+    }
+    case Encoding::kDeltaBinaryPacked: {
+      need_fixed();
+      int64_t got = 0;
+      if (physical == Type::kInt32) {
+        DeltaBinaryPackedDecoder<int32_t> decoder(data, size);
+        got = decoder.Decode(reinterpret_cast<int32_t*>(dense_.data()), non_null);
+      } else if (physical == Type::kInt64) {
+        DeltaBinaryPackedDecoder<int64_t> decoder(data, size);
+        got = decoder.Decode(reinterpret_cast<int64_t*>(dense_.data()), non_null);
+      } else {
+        break;
+      }
+      if (got != non_null) ThrowInvalid("{}: DELTA_BINARY_PACKED page holds {} of its {} values", context, got, non_null);
+      return;
+    }
+    case Encoding::kDeltaLengthByteArray: {
+      if (physical != Type::kByteArray) break;
+      views_.resize(static_cast<size_t>(non_null));
+      DeltaLengthByteArrayDecoder decoder(data, size);
+      if (decoder.Decode(views_.data(), non_null) != non_null) {
+        ThrowInvalid("{}: DELTA_LENGTH_BYTE_ARRAY page holds fewer than its {} values", context, non_null);
+      }
+      return;
+    }
+    case Encoding::kDeltaByteArray: {
+      if (physical != Type::kByteArray && physical != Type::kFixedLenByteArray) break;
+      views_.resize(static_cast<size_t>(non_null));
+      page_state_->delta_byte_array = std::make_unique<DeltaByteArrayDecoder>(data, size);
+      if (page_state_->delta_byte_array->Decode(views_.data(), non_null) != non_null) {
+        ThrowInvalid("{}: DELTA_BYTE_ARRAY page holds fewer than its {} values", context, non_null);
+      }
+      if (physical == Type::kFixedLenByteArray) {
+        need_fixed();
+        for (int64_t i = 0; i < non_null; ++i) {
+          if (views_[i].size() != static_cast<size_t>(physical_width_)) {
+            ThrowInvalid("{}: value {} has {} bytes in a FIXED_LEN_BYTE_ARRAY({}) column", context, i,
+                         views_[i].size(), physical_width_);
+          }
+          std::memcpy(dense_.data() + i * physical_width_, views_[i].data(), views_[i].size());
+        }
+      }
+      return;
+    }
+    case Encoding::kByteStreamSplit: {
+      if (physical == Type::kByteArray || physical == Type::kBoolean || physical == Type::kInt96) break;
+      need_fixed();
+      if (size != static_cast<size_t>(non_null * physical_width_)) {
+        ThrowInvalid("{}: BYTE_STREAM_SPLIT page has {} bytes for {} values of {} bytes", context, size, non_null,
+                     physical_width_);
+      }
+      ByteStreamSplitDecoder decoder(data, size, physical_width_);
+      decoder.Decode(dense_.data(), non_null);
+      return;
+    }
+    default: break;
+  }
+  ThrowUnsupported("{}: encoding {} is not supported for {} columns", context, EnumName(page.encoding),
+                   EnumName(physical));
+}
+
+bool ColumnChunkReader::LoadPage() {
+  Page page;
+  while (pages_.Next(&page)) {
+    if (page.type == PageType::kDictionaryPage) {
+      LoadDictionary(page);
+      continue;
+    }
+    DecodeDataPage(page);
+    return true;
+  }
+  return false;
+}
+
+void ColumnChunkReader::Emit(Column& out, int64_t at, int64_t count) {
+  // Validity of rows [page_row_, page_row_ + count) -> bits [at, at + count).
+  int64_t valid = count;
+  const uint8_t* levels = definition_levels_.data() + page_row_;
+  if (leaf_.max_definition_level > 0) {
+    valid = 0;
+    uint8_t* bitmap = out.validity->data();
+    for (int64_t i = 0; i < count; ++i) {
+      bits::SetTo(bitmap, at + i, levels[i] != 0);
+      valid += levels[i];
+    }
+    out.null_count += count - valid;
+  }
+  bool all_valid = valid == count;
+  auto is_valid = [&](int64_t i) { return all_valid || levels[i] != 0; };
+  const DataType& type = leaf_.type;
+
+  if (type.IsVariableWidth()) {
+    int64_t* offsets = out.values->as<int64_t>();
+    int64_t j = dense_index_;
+    for (int64_t i = 0; i < count; ++i) {
+      if (is_valid(i)) {
+        std::string_view value = dictionary_encoded_ ? dictionary_.StringAt(indices_[j]) : views_[j];
+        ++j;
+        out.data->Append(value.data(), static_cast<int64_t>(value.size()));
+      }
+      offsets[at + i + 1] = out.data->size();
+    }
+  } else if (type.id == TypeId::kBool) {
+    uint8_t* bitmap = out.values->data();
+    int64_t j = dense_index_;
+    for (int64_t i = 0; i < count; ++i) {
+      bool value = false;
+      if (is_valid(i)) {
+        value = dictionary_encoded_ ? dictionary_.BoolAt(indices_[j]) : dense_[j] != 0;
+        ++j;
+      }
+      bits::SetTo(bitmap, at + i, value);
+    }
+  } else {
+    int width = output_width_;
+    uint8_t* dst = out.values->data() + at * width;
+    if (dictionary_encoded_) {
+      const uint8_t* dictionary = dictionary_.values->data();
+      const uint32_t* index = indices_.data() + dense_index_;
+      for (int64_t i = 0; i < count; ++i) {
+        if (is_valid(i)) {
+          std::memcpy(dst + i * width, dictionary + int64_t{*index++} * width, static_cast<size_t>(width));
+        } else {
+          std::memset(dst + i * width, 0, static_cast<size_t>(width));
+        }
+      }
+    } else if (leaf_.physical == Type::kByteArray) {  // decimal stored as BYTE_ARRAY
+      int64_t j = dense_index_;
+      for (int64_t i = 0; i < count; ++i) {
+        int128_t value = 0;
+        if (is_valid(i)) {
+          std::string_view bytes = views_[j++];
+          if (bytes.size() > 16) {
+            ThrowInvalid("{}: decimal value of {} bytes does not fit in 128 bits", pages_.context(), bytes.size());
+          }
+          value = DecimalFromBigEndian(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size()));
+        }
+        std::memcpy(dst + i * 16, &value, 16);
+      }
+    } else if (all_valid) {
+      ConvertFixed(dense_index_, count, dst);
+    } else {
+      scratch_.resize(static_cast<size_t>(valid * width));
+      ConvertFixed(dense_index_, valid, scratch_.data());
+      const uint8_t* src = scratch_.data();
+      for (int64_t i = 0; i < count; ++i) {
+        if (levels[i]) {
+          std::memcpy(dst + i * width, src, static_cast<size_t>(width));
+          src += width;
+        } else {
+          std::memset(dst + i * width, 0, static_cast<size_t>(width));
+        }
+      }
+    }
+  }
+  dense_index_ += valid;
+  page_row_ += count;
+}
+
+Column ColumnChunkReader::Read(int64_t rows) {
+  Column out = MakeEmptyColumn(leaf_.type, pool_);
+  const DataType& type = leaf_.type;
+  if (type.IsVariableWidth()) {
+    out.values->Resize((rows + 1) * 8);
+    out.values->as<int64_t>()[0] = 0;
+  } else if (type.id == TypeId::kBool) {
+    out.values = Buffer::MakeZeroed(bits::BytesFor(rows), pool_);
+  } else {
+    out.values->Resize(rows * output_width_);
+  }
+  if (leaf_.max_definition_level > 0) out.validity = Buffer::MakeZeroed(bits::BytesFor(rows), pool_);
+
+  int64_t produced = 0;
+  try {
+    while (produced < rows) {
+      if (page_row_ >= page_rows_ && !LoadPage()) break;
+      int64_t count = std::min(rows - produced, page_rows_ - page_row_);
+      Emit(out, produced, count);
+      produced += count;
+    }
+  } catch (const Error& error) {
+    const std::string& context = pages_.context();
+    if (std::string_view(error.what()).find(context) != std::string_view::npos) throw;
+    throw Error(error.kind(), fmt::format("{}: {}", context, error.what()));
+  }
+  out.length = produced;
+  if (produced < rows) {
+    if (type.IsVariableWidth()) out.values->Resize((produced + 1) * 8);
+    else if (type.id != TypeId::kBool) out.values->Resize(produced * output_width_);
+  }
+  if (out.null_count == 0) out.validity.reset();
+  return out;
+}
+
+}  // namespace sluice::io::parquet

@@ -1,0 +1,65 @@
+// Decodes one column chunk into sluice columns, a batch of rows at a time: definition levels
+// become the validity bitmap, values are decoded page by page (every encoding of the spec), and
+// physical values are converted to the column's logical type (narrow ints, decimals, INT96...).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/column.h"
+#include "io/parquet/reader/page_reader.h"
+#include "io/parquet/reader/schema_mapping.h"
+
+namespace sluice::io::parquet {
+
+class ColumnChunkReader {
+ public:
+  ColumnChunkReader(const RandomAccessFile& file, const ColumnChunk& chunk, const LeafColumn& leaf,
+                    uint64_t limit, std::string context, MemoryPool* pool = MemoryPool::Default());
+  ~ColumnChunkReader();
+
+  /// Reads the next `rows` rows; returns fewer only when the chunk ends. Errors name the file,
+  /// row group, column and page offset.
+  Column Read(int64_t rows);
+
+ private:
+  struct PageState;
+
+  bool LoadPage();
+  void LoadDictionary(const Page& page);
+  void DecodeDataPage(const Page& page);
+  /// Appends `count` rows of the current page to `out` at row `at`.
+  void Emit(Column& out, int64_t at, int64_t count);
+  /// Converts `count` dense physical values starting at dense index `from` into `dst`.
+  void ConvertFixed(int64_t from, int64_t count, uint8_t* dst) const;
+
+  PageReader pages_;
+  LeafColumn leaf_;
+  MemoryPool* pool_;
+  int physical_width_ = 0;  ///< Bytes per dense physical value (0 for BYTE_ARRAY, 1 for bool).
+  int output_width_ = 0;    ///< Bytes per logical value (0 for bool and strings).
+
+  // The current page, decoded whole when loaded (pages are small; batches cut across them).
+  std::vector<uint8_t> definition_levels_;
+  int64_t page_rows_ = 0;
+  int64_t page_row_ = 0;
+  int64_t dense_index_ = 0;
+  bool dictionary_encoded_ = false;
+  std::vector<uint8_t> dense_;                ///< Fixed-width physical values (bool: one byte each).
+  std::vector<std::string_view> views_;       ///< BYTE_ARRAY values.
+  std::vector<uint32_t> indices_;             ///< Dictionary indices.
+  std::vector<uint8_t> scratch_;
+  std::unique_ptr<PageState> page_state_;     ///< Decoders that own value storage.
+
+  Column dictionary_;  ///< Converted dictionary values, when the chunk has a dictionary page.
+  bool has_dictionary_ = false;
+};
+
+/// Converts an INT96 timestamp (nanoseconds of day + Julian day) to nanoseconds since the epoch.
+int64_t Int96ToNanos(const uint8_t* bytes);
+/// Converts an IEEE half-precision float to float32.
+float HalfToFloat(uint16_t half);
+
+}  // namespace sluice::io::parquet

@@ -1,0 +1,57 @@
+// Reads the pages of one column chunk in order, one at a time: header, body, decompression. A
+// chunk is never loaded whole, so memory follows the page size, not the writer's row-group size.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "io/compress/codec.h"
+#include "io/fs/file.h"
+#include "io/parquet/format/metadata.h"
+
+namespace sluice::io::parquet {
+
+/// A decompressed page. Spans point into storage owned by the PageReader and stay valid until
+/// the next call to Next.
+struct Page {
+  PageType type = PageType::kDataPage;
+  int32_t num_values = 0;  ///< Values including nulls (data pages) or dictionary entries.
+  Encoding encoding = Encoding::kPlain;
+  /// RLE/bit-packed definition levels without any length prefix; empty when max level is 0.
+  const uint8_t* definition_levels = nullptr;
+  size_t definition_levels_size = 0;
+  const uint8_t* values = nullptr;
+  size_t values_size = 0;
+};
+
+class PageReader {
+ public:
+  /// `limit` is the first byte past the column data (the footer's start); `context` names the
+  /// file, row group and column for error messages.
+  PageReader(const RandomAccessFile& file, const ColumnMetaData& metadata, int16_t max_definition_level,
+             uint64_t limit, std::string context);
+
+  /// Reads the next page; returns false after the last one.
+  bool Next(Page* page);
+
+  /// Byte offset of the next page header in the file (for messages and the offset index).
+  uint64_t position() const { return position_; }
+  const std::string& context() const { return context_; }
+
+ private:
+  PageHeader ReadHeader(size_t* header_size);
+
+  const RandomAccessFile& file_;
+  Codec codec_;
+  int16_t max_definition_level_;
+  std::string context_;
+  uint64_t position_ = 0;
+  uint64_t end_ = 0;
+  int64_t values_left_ = 0;
+  std::vector<uint8_t> header_window_;
+  std::vector<uint8_t> compressed_;
+  std::vector<uint8_t> page_;
+};
+
+}  // namespace sluice::io::parquet

@@ -1,0 +1,86 @@
+// Scans one or many Parquet files (a path, a glob, a folder, hive-partitioned folders) as a
+// stream of batches in file and row-group order. Only the projected columns are decoded; column
+// chunks of several row groups decode in parallel on the thread pool, with at most one batch per
+// row group waiting, so memory follows the batch size and not the files' row-group sizes.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/batch.h"
+#include "core/thread_pool.h"
+#include "io/parquet/reader/file_reader.h"
+
+namespace sluice::io::parquet {
+
+struct ScanOptions {
+  /// Columns to read, in output order; empty means every column (hive keys included).
+  std::vector<std::string> columns;
+  int64_t batch_size = 64 * 1024;
+  /// Adds `key=value` folder names as columns. Auto: when every file path has them.
+  enum class Hive : uint8_t { kAuto, kOn, kOff } hive = Hive::kAuto;
+  /// Unifies files whose columns differ by name (missing columns read as null) instead of failing.
+  bool union_by_name = false;
+  /// Decides per row group whether it may hold wanted rows (statistics pruning); all when unset.
+  std::function<bool(const ParquetFile&, int row_group)> keep_row_group;
+  MemoryPool* pool = MemoryPool::Default();
+  ThreadPool* threads = nullptr;  ///< The default pool when null.
+};
+
+/// Expands a path argument into the files it names: a glob, a folder (all *.parquet under it),
+/// or a single file. The result is sorted, so scans are deterministic.
+std::vector<std::string> ResolveParquetPaths(const std::string& path);
+
+class ParquetScanner {
+ public:
+  ParquetScanner(const std::vector<std::string>& paths, ScanOptions options);
+  ~ParquetScanner();
+
+  /// The schema of the batches: projected file columns, then hive partition columns.
+  const SchemaPtr& schema() const { return schema_; }
+  /// Total rows in the files (before row-group pruning).
+  int64_t total_rows() const { return total_rows_; }
+  int64_t row_groups_total() const { return row_groups_total_; }
+  int64_t row_groups_skipped() const { return row_groups_skipped_; }
+  const std::vector<std::shared_ptr<ParquetFile>>& files() const { return files_; }
+
+  /// Produces the next batch in order; returns false at the end.
+  bool Next(Batch* out);
+
+ private:
+  struct Cursor;
+  struct Partition {
+    std::string name;
+    DataType type;
+    std::vector<std::optional<std::string>> values;  ///< One per file.
+  };
+
+  void BuildSchema();
+  bool OpenCursor();
+  void DecodeStep();
+  Column PartitionColumn(const Partition& partition, size_t file, int64_t rows) const;
+
+  ScanOptions options_;
+  ThreadPool* threads_;
+  std::vector<std::shared_ptr<ParquetFile>> files_;
+  std::vector<Partition> partitions_;
+  /// For each file and each output file column, the column index in that file (or -1: null).
+  std::vector<std::vector<int>> column_map_;
+  std::vector<Field> file_fields_;  ///< The projected file columns.
+  std::vector<size_t> output_partitions_;  ///< Indexes of partitions_ in output order.
+  /// Output position of each file column and each partition column.
+  std::vector<size_t> file_field_position_, partition_position_;
+  SchemaPtr schema_;
+  int64_t total_rows_ = 0;
+  int64_t row_groups_total_ = 0;
+  int64_t row_groups_skipped_ = 0;
+  size_t next_file_ = 0;
+  int next_row_group_ = 0;
+  std::deque<std::unique_ptr<Cursor>> active_;
+  uint64_t next_seq_ = 0;
+};
+
+}  // namespace sluice::io::parquet

@@ -1,0 +1,292 @@
+// Page encoding, dictionary fallback, statistics and page index for one column chunk.
+#include "io/parquet/writer/column_writer.h"
+
+#include <bit>
+#include <cstring>
+
+#include "core/error.h"
+#include "io/parquet/format/plain.h"
+#include "io/parquet/format/rle.h"
+
+namespace sluice::io::parquet {
+
+namespace {
+void AppendLe32(std::string* out, uint32_t value) {
+  char bytes[4];
+  std::memcpy(bytes, &value, 4);
+  out->append(bytes, 4);
+}
+
+void AddEncoding(std::vector<Encoding>* encodings, Encoding encoding) {
+  for (Encoding known : *encodings) {
+    if (known == encoding) return;
+  }
+  encodings->push_back(encoding);
+}
+
+void CountPage(std::vector<PageEncodingStats>* stats, PageType type, Encoding encoding) {
+  for (auto& entry : *stats) {
+    if (entry.page_type == type && entry.encoding == encoding) {
+      ++entry.count;
+      return;
+    }
+  }
+  stats->push_back({type, encoding, 1});
+}
+
+Codec ParquetCodec(Codec codec) { return codec; }
+}  // namespace
+
+ColumnChunkWriter::ColumnChunkWriter(const Field& field, SchemaElement element, const WriterOptions& options,
+                                     bool bloom_filter)
+    : field_(field),
+      element_(std::move(element)),
+      options_(options),
+      sort_kind_(SortKindFor(field.type, element_)),
+      want_bloom_filter_(bloom_filter),
+      use_dictionary_(options.dictionary && *element_.type != Type::kBoolean) {}
+
+int64_t ColumnChunkWriter::PageBytesEstimate() const {
+  if (*element_.type == Type::kBoolean) return static_cast<int64_t>(page_bools_.size()) / 8;
+  if (!page_indices_.empty()) {
+    int bit_width = std::bit_width(static_cast<uint64_t>(std::max<int64_t>(dictionary_.size() - 1, 1)));
+    return static_cast<int64_t>(page_indices_.size()) * bit_width / 8;
+  }
+  return static_cast<int64_t>(page_plain_.size());
+}
+
+void ColumnChunkWriter::AddValue(std::string_view plain) {
+  if (options_.statistics) page_min_max_.Update(plain, sort_kind_);
+  if (want_bloom_filter_) bloom_hashes_.push_back(SplitBlockBloomFilter::Hash(plain));
+  Type physical = *element_.type;
+  if (physical == Type::kBoolean) {
+    page_bools_.push_back(static_cast<uint8_t>(plain[0]));
+    return;
+  }
+  if (use_dictionary_) {
+    page_indices_.push_back(dictionary_.Insert(plain));
+    return;
+  }
+  if (physical == Type::kByteArray) AppendLe32(&page_plain_, static_cast<uint32_t>(plain.size()));
+  page_plain_.append(plain);
+}
+
+void ColumnChunkWriter::Write(const Column& column, int64_t offset, int64_t length) {
+  if (field_.type.IsVariableWidth()) {
+    for (int64_t i = 0; i < length; ++i) {
+      if (column.IsValid(offset + i) && column.StringAt(offset + i).size() > 0x7fffffffu) {
+        ThrowUnsupported("column '{}': a value of {} bytes is larger than Parquet allows (2 GiB)", field_.name,
+                         column.StringAt(offset + i).size());
+      }
+    }
+  }
+  ToPhysical(column, offset, length, element_, &levels_, &values_);
+  int64_t next_value = 0;
+  for (int64_t row = 0; row < length; ++row) {
+    page_levels_.push_back(levels_[row]);
+    ++page_rows_;
+    if (levels_[row]) {
+      std::string_view plain = values_.width == 0
+                                   ? values_.views[next_value]
+                                   : std::string_view(reinterpret_cast<const char*>(values_.fixed.data()) +
+                                                          next_value * values_.width,
+                                                      static_cast<size_t>(values_.width));
+      ++next_value;
+      AddValue(plain);
+    } else {
+      ++page_nulls_;
+    }
+    if (page_rows_ >= options_.page_row_limit || PageBytesEstimate() >= options_.page_size) FlushPage();
+    if (use_dictionary_ && dictionary_.byte_size() > options_.dictionary_size_limit) {
+      // Too many distinct values for a dictionary to pay: finish this page with it, then PLAIN.
+      FlushPage();
+      use_dictionary_ = false;
+    }
+  }
+}
+
+void ColumnChunkWriter::WritePage(PageHeader header, const std::string& levels, const std::string& values) {
+  bool v2 = header.type == PageType::kDataPageV2;
+  std::string body;
+  Codec codec = ParquetCodec(options_.compression);
+  int64_t uncompressed = static_cast<int64_t>(levels.size() + values.size());
+  if (v2) {
+    // v2 keeps the levels uncompressed in front of the compressed values.
+    compressed_.clear();
+    Compress(codec, reinterpret_cast<const uint8_t*>(values.data()), values.size(), &compressed_,
+             options_.compression_level);
+    body = levels + compressed_;
+  } else {
+    std::string plain_body = levels + values;
+    Compress(codec, reinterpret_cast<const uint8_t*>(plain_body.data()), plain_body.size(), &body,
+             options_.compression_level);
+  }
+  if (uncompressed > 0x7fffffff || body.size() > 0x7fffffffu) {
+    ThrowUnsupported("column '{}': a page of {} bytes is larger than Parquet allows", field_.name, uncompressed);
+  }
+  header.uncompressed_page_size = static_cast<int32_t>(uncompressed);
+  header.compressed_page_size = static_cast<int32_t>(body.size());
+  std::string header_bytes;
+  WritePageHeader(header, &header_bytes);
+  uncompressed_bytes_ += static_cast<int64_t>(header_bytes.size()) + uncompressed;
+  if (header.type != PageType::kDictionaryPage) {
+    offset_index_.page_locations.push_back(
+        {static_cast<int64_t>(data_pages_.size()), static_cast<int32_t>(header_bytes.size() + body.size()),
+         chunk_rows_});
+  }
+  data_pages_ += header_bytes;
+  data_pages_ += body;
+}
+
+void ColumnChunkWriter::FlushPage() {
+  if (page_rows_ == 0) return;
+  bool v2 = options_.data_page_version == 2;
+  bool nullable = element_.repetition_type == FieldRepetitionType::kOptional;
+
+  std::string levels;
+  if (nullable) {
+    RleBitPackedEncoder encoder(1);
+    encoder.PutBatch(page_levels_.data(), static_cast<int64_t>(page_levels_.size()));
+    if (v2) encoder.Flush(&levels);
+    else encoder.FlushWithLengthPrefix(&levels);
+  }
+
+  std::string values;
+  Encoding encoding = Encoding::kPlain;
+  if (*element_.type == Type::kBoolean) {
+    PlainBoolEncoder encoder;
+    encoder.Put(page_bools_.data(), static_cast<int64_t>(page_bools_.size()));
+    encoder.Flush(&values);
+  } else if (!page_plain_.empty() || page_indices_.empty()) {
+    values = std::move(page_plain_);
+  } else {
+    encoding = Encoding::kRleDictionary;
+    int bit_width = std::bit_width(static_cast<uint64_t>(std::max<int64_t>(dictionary_.size() - 1, 0)));
+    values.push_back(static_cast<char>(bit_width));
+    RleBitPackedEncoder encoder(bit_width);
+    encoder.PutBatch(page_indices_.data(), static_cast<int64_t>(page_indices_.size()));
+    encoder.Flush(&values);
+    dictionary_pages_written_ = true;
+  }
+  int64_t page_values = page_rows_ - page_nulls_;
+
+  PageHeader header;
+  if (v2) {
+    header.type = PageType::kDataPageV2;
+    DataPageHeaderV2 v2_header;
+    v2_header.num_values = static_cast<int32_t>(page_rows_);
+    v2_header.num_nulls = static_cast<int32_t>(page_nulls_);
+    v2_header.num_rows = static_cast<int32_t>(page_rows_);
+    v2_header.encoding = encoding;
+    v2_header.definition_levels_byte_length = static_cast<int32_t>(levels.size());
+    v2_header.is_compressed = options_.compression != Codec::kUncompressed;
+    header.data_page_header_v2 = v2_header;
+  } else {
+    header.type = PageType::kDataPage;
+    DataPageHeader v1_header;
+    v1_header.num_values = static_cast<int32_t>(page_rows_);
+    v1_header.encoding = encoding;
+    header.data_page_header = v1_header;
+  }
+  WritePage(std::move(header), levels, values);
+  AddEncoding(&encodings_, encoding);
+  CountPage(&encoding_stats_, v2 ? PageType::kDataPageV2 : PageType::kDataPage, encoding);
+
+  // A page of only NaNs has values but no bounds, which a column index cannot express.
+  if (page_values > 0 && !page_min_max_.has) column_index_valid_ = false;
+  column_index_.null_pages.push_back(page_values == 0);
+  column_index_.min_values.push_back(page_min_max_.has ? page_min_max_.min : "");
+  column_index_.max_values.push_back(page_min_max_.has ? page_min_max_.max : "");
+  if (!column_index_.null_counts) column_index_.null_counts.emplace();
+  column_index_.null_counts->push_back(page_nulls_);
+  chunk_min_max_.Merge(page_min_max_, sort_kind_);
+  chunk_nulls_ += page_nulls_;
+  chunk_values_ += page_rows_;
+  chunk_rows_ += page_rows_;
+
+  page_levels_.clear();
+  page_indices_.clear();
+  page_plain_.clear();
+  page_bools_.clear();
+  page_rows_ = 0;
+  page_nulls_ = 0;
+  page_min_max_ = MinMax{};
+}
+
+EncodedChunk ColumnChunkWriter::Finish() {
+  FlushPage();
+  EncodedChunk chunk;
+  ColumnMetaData& meta = chunk.metadata;
+  meta.type = *element_.type;
+  meta.path_in_schema = {field_.name};
+  meta.codec = static_cast<CompressionCodec>(options_.compression);
+  meta.num_values = chunk_values_;
+
+  // The dictionary page goes first, though it is built last.
+  std::string pages = std::move(data_pages_);
+  int64_t dictionary_size = 0;
+  if (dictionary_pages_written_) {
+    std::string plain;
+    bool byte_array = *element_.type == Type::kByteArray;
+    for (int64_t i = 0; i < dictionary_.size(); ++i) {
+      std::string_view value = dictionary_.value(i);
+      if (byte_array) AppendLe32(&plain, static_cast<uint32_t>(value.size()));
+      plain.append(value);
+    }
+    data_pages_.clear();
+    PageHeader header;
+    header.type = PageType::kDictionaryPage;
+    header.dictionary_page_header = DictionaryPageHeader{static_cast<int32_t>(dictionary_.size()), Encoding::kPlain, {}};
+    WritePage(std::move(header), "", plain);
+    dictionary_size = static_cast<int64_t>(data_pages_.size());
+    meta.dictionary_page_offset = 0;
+    AddEncoding(&encodings_, Encoding::kPlain);
+    CountPage(&encoding_stats_, PageType::kDictionaryPage, Encoding::kPlain);
+    for (auto& location : offset_index_.page_locations) location.offset += dictionary_size;
+  }
+  chunk.bytes = std::move(data_pages_);
+  chunk.bytes += pages;
+  meta.data_page_offset = dictionary_size;
+  meta.total_compressed_size = static_cast<int64_t>(chunk.bytes.size());
+  meta.total_uncompressed_size = uncompressed_bytes_;
+  AddEncoding(&encodings_, Encoding::kRle);  // definition levels
+  meta.encodings = encodings_;
+  meta.encoding_stats = encoding_stats_;
+  if (options_.statistics) {
+    Statistics stats;
+    stats.null_count = chunk_nulls_;
+    if (chunk_min_max_.has) {
+      stats.min_value = chunk_min_max_.min;
+      stats.max_value = chunk_min_max_.max;
+      stats.is_min_value_exact = true;
+      stats.is_max_value_exact = true;
+    }
+    meta.statistics = std::move(stats);
+  }
+  if (options_.page_index && options_.statistics && column_index_valid_) {
+    chunk.column_index = std::move(column_index_);
+  }
+  chunk.offset_index = std::move(offset_index_);
+  if (want_bloom_filter_) {
+    auto filter = SplitBlockBloomFilter::ForValues(static_cast<int64_t>(bloom_hashes_.size()), options_.bloom_filter_fpp);
+    for (uint64_t hash : bloom_hashes_) filter.Insert(hash);
+    chunk.bloom_filter = std::move(filter);
+  }
+
+  // Reset for the next row group.
+  data_pages_.clear();
+  dictionary_.Clear();
+  use_dictionary_ = options_.dictionary && *element_.type != Type::kBoolean;
+  dictionary_pages_written_ = false;
+  chunk_min_max_ = MinMax{};
+  chunk_nulls_ = chunk_values_ = chunk_rows_ = uncompressed_bytes_ = 0;
+  encodings_.clear();
+  encoding_stats_.clear();
+  column_index_ = ColumnIndex{};
+  column_index_valid_ = true;
+  offset_index_ = OffsetIndex{};
+  bloom_hashes_.clear();
+  return chunk;
+}
+
+}  // namespace sluice::io::parquet

@@ -1,0 +1,44 @@
+// Open-addressing (linear probing) dictionary keyed by value bytes, hashed with XXH3.
+#include "io/parquet/writer/dictionary_builder.h"
+
+#include <xxhash.h>
+
+namespace sluice::io::parquet {
+
+uint32_t DictionaryBuilder::Insert(std::string_view value) {
+  if (slots_.empty() || offsets_.size() * 2 >= slots_.size()) Grow();
+  uint64_t hash = XXH3_64bits(value.data(), value.size());
+  size_t mask = slots_.size() - 1;
+  for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+    uint32_t entry = slots_[slot];
+    if (entry == 0) {
+      uint32_t index = static_cast<uint32_t>(offsets_.size());
+      offsets_.push_back(bytes_.size());
+      bytes_.append(value);
+      hashes_.push_back(hash);
+      slots_[slot] = index + 1;
+      return index;
+    }
+    if (hashes_[entry - 1] == hash && this->value(entry - 1) == value) return entry - 1;
+  }
+}
+
+void DictionaryBuilder::Grow() {
+  size_t capacity = slots_.empty() ? 1024 : slots_.size() * 2;
+  slots_.assign(capacity, 0);
+  size_t mask = capacity - 1;
+  for (size_t index = 0; index < hashes_.size(); ++index) {
+    size_t slot = hashes_[index] & mask;
+    while (slots_[slot] != 0) slot = (slot + 1) & mask;
+    slots_[slot] = static_cast<uint32_t>(index) + 1;
+  }
+}
+
+void DictionaryBuilder::Clear() {
+  bytes_.clear();
+  offsets_.clear();
+  slots_.clear();
+  hashes_.clear();
+}
+
+}  // namespace sluice::io::parquet

@@ -1,0 +1,36 @@
+// Assigns dictionary indices to PLAIN values as a column chunk is written: an open-addressing hash
+// table over the value bytes, with the distinct values kept in first-seen order.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sluice::io::parquet {
+
+class DictionaryBuilder {
+ public:
+  /// Returns the index of `value`, adding it when new.
+  uint32_t Insert(std::string_view value);
+
+  int64_t size() const { return static_cast<int64_t>(offsets_.size()); }
+  /// Bytes of the distinct values, which is what decides the fallback to PLAIN.
+  int64_t byte_size() const { return static_cast<int64_t>(bytes_.size()); }
+  std::string_view value(int64_t index) const {
+    size_t begin = offsets_[static_cast<size_t>(index)];
+    size_t end = static_cast<size_t>(index) + 1 < offsets_.size() ? offsets_[static_cast<size_t>(index) + 1] : bytes_.size();
+    return std::string_view(bytes_).substr(begin, end - begin);
+  }
+  void Clear();
+
+ private:
+  void Grow();
+
+  std::string bytes_;
+  std::vector<size_t> offsets_;
+  std::vector<uint32_t> slots_;  ///< index + 1; 0 = empty.
+  std::vector<uint64_t> hashes_;  ///< Hash of each distinct value, for rehashing.
+};
+
+}  // namespace sluice::io::parquet
