@@ -23,5 +23,6 @@ using Action = std::function<void()>;
 void AddConvert(CLI::App& app, const GlobalOptions& global, Action* action);
 void AddSchema(CLI::App& app, const GlobalOptions& global, Action* action);
 void AddHead(CLI::App& app, const GlobalOptions& global, Action* action);
+void AddGenerate(CLI::App& app, const GlobalOptions& global, Action* action);
 
 }  // namespace sluice::cli

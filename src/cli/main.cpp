@@ -33,6 +33,7 @@ int Run(int argc, char** argv) {
   AddConvert(app, global, &action);
   AddSchema(app, global, &action);
   AddHead(app, global, &action);
+  AddGenerate(app, global, &action);
 
   try {
     app.parse(argc, argv);

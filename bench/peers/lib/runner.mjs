@@ -1,0 +1,34 @@
+// Runs several engines on one workload, each run in its own process: warm-ups first, then the
+// counted runs, alternating engines and rotating their order every round so that no engine always
+// runs right after another (cache, thermal and neighbour-load effects spread evenly).
+//
+// An engine is { name, argv: [...], prepare?() } — prepare runs untimed before every run (e.g. to
+// delete the previous output). Results: { [name]: [{ round, warmup, wall_s, rss_kb }] }.
+
+import { measure } from './measure.mjs';
+import { median } from './stats.mjs';
+
+const rotate = (list, k) => list.map((_, i) => list[(i + k) % list.length]);
+
+export async function runAlternating(engines, { warmups = 1, runs = 3, log = () => {} } = {}) {
+  const results = Object.fromEntries(engines.map((e) => [e.name, []]));
+  for (let round = 0; round < warmups + runs; round++) {
+    const warmup = round < warmups;
+    for (const engine of rotate(engines, round)) {
+      engine.prepare?.();
+      const { wall_s, rss_kb } = await measure(engine.argv);
+      results[engine.name].push({ round, warmup, wall_s, rss_kb });
+      const label = warmup ? `warm-up ${round + 1}/${warmups}` : `run ${round - warmups + 1}/${runs}`;
+      log(`${label.padEnd(12)} ${engine.name.padEnd(8)} ${wall_s.toFixed(2).padStart(7)} s ${(rss_kb / 1024).toFixed(0).padStart(6)} MB`);
+    }
+  }
+  return results;
+}
+
+// Measures a command that only starts an engine (e.g. node loading a library) `times` times and
+// returns the medians: the fixed start-up cost included in that engine's numbers.
+export async function measureBaseline(argv, times = 3) {
+  const samples = [];
+  for (let i = 0; i < times; i++) samples.push(await measure(argv));
+  return { wall_s: median(samples.map((s) => s.wall_s)), rss_kb: median(samples.map((s) => s.rss_kb)) };
+}
