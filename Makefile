@@ -19,10 +19,12 @@ demo: build
 test: build
 	@cd $(RELEASE) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
+# Unit tests and a bounded libFuzzer run, built with clang under ASan+UBSan.
 test-asan: setup
-	@cmake -S . -B $(ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSLUICE_SANITIZE=ON >/dev/null
+	@cmake -S . -B $(ASAN) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_COMPILER=clang++ \
+		-DSLUICE_SANITIZE=ON -DSLUICE_FUZZ=ON >/dev/null
 	@cmake --build $(ASAN) -j $(JOBS)
-	@cd $(ASAN) && ctest --output-on-failure -j $(JOBS) --timeout 900 -L unit
+	@cd $(ASAN) && ctest --output-on-failure -j $(JOBS) --timeout 900 -L 'unit|fuzz'
 
 bench: build
 	@./bench/peers/run_convert $(ROWS)

@@ -22,6 +22,7 @@ int Run(int argc, char** argv) {
   CLI::App app{"sluice: a streaming query engine and ETL runner for Parquet and CSV files", "sluice"};
   app.set_version_flag("--version", std::string("sluice ") + SLUICE_VERSION);
   app.require_subcommand(1);
+  app.fallthrough();  // Global options may follow the subcommand: `sluice convert a b --quiet`.
   GlobalOptions global;
   app.add_option("--threads", global.threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
   app.add_option("--memory-limit", global.memory_limit, "Memory budget: bytes, 4GB, 512MiB or 60% of RAM");
