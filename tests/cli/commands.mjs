@@ -1,0 +1,99 @@
+// End-to-end tests of the sluice command line: usage and exit statuses, what `schema` and `head`
+// print, and the reproducibility of `generate` and `convert` across thread counts.
+// Usage: node commands.mjs SLUICE_BIN WORK_DIR
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+
+const [sluice, work] = process.argv.slice(2);
+if (!sluice || !fs.existsSync(sluice)) {
+  console.error(`usage: node commands.mjs SLUICE_BIN WORK_DIR (no program at '${sluice}')`);
+  process.exit(1);
+}
+fs.rmSync(work, { recursive: true, force: true });
+fs.mkdirSync(work, { recursive: true });
+
+let passed = 0, failed = 0;
+function check(name, condition, detail = '') {
+  if (condition) {
+    passed++;
+    console.log(`ok - ${name}`);
+  } else {
+    failed++;
+    console.log(`not ok - ${name}${detail ? `\n  ${detail.replace(/\n/g, '\n  ')}` : ''}`);
+  }
+}
+function run(...args) {
+  const result = spawnSync(sluice, args, { encoding: 'utf8', timeout: 60000 });
+  return { status: result.status, signal: result.signal, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
+const same = (a, b) => Buffer.compare(fs.readFileSync(a), fs.readFileSync(b)) === 0;
+
+// Usage and exit statuses.
+{
+  const version = run('--version');
+  check('--version prints the version and exits 0', version.status === 0 && /^sluice \d+\.\d+\.\d+/.test(version.stdout), version.stdout);
+  const help = run('--help');
+  check('--help lists the subcommands', help.status === 0 && /convert/.test(help.stdout) && /schema/.test(help.stdout) && /head/.test(help.stdout));
+  const unknown = run('frobnicate');
+  check('an unknown subcommand exits 2 with sluice: error:', unknown.status === 2 && unknown.stderr.startsWith('sluice: error:'), unknown.stderr);
+  const missing = run('head');
+  check('a missing argument exits 2', missing.status === 2, missing.stderr);
+  const nofile = run('head', path.join(work, 'nope.parquet'));
+  check('a missing file exits 1 naming it', nofile.status === 1 && nofile.stderr.includes('nope.parquet'), nofile.stderr);
+  const badLimit = run('--memory-limit', 'lots', 'schema', 'x.parquet');
+  check('a bad --memory-limit exits 2', badLimit.status === 2 && badLimit.stderr.includes('--memory-limit'), badLimit.stderr);
+}
+
+// A file with the logical types users know, written by DuckDB.
+const typed = path.join(work, 'typed.parquet');
+{
+  const con = await (await DuckDBInstance.create(':memory:')).connect();
+  await con.run(`COPY (SELECT TIMESTAMPTZ '2024-03-01 12:00:00+00' AS ts, 12.34::DECIMAL(15,2) AS price,
+                   'héllo' AS name, NULL::INTEGER AS maybe, [1, 2] AS list
+                 FROM range(3)) TO '${typed}' (FORMAT parquet)`);
+}
+{
+  const schema = run('schema', typed);
+  check('schema prints timestamp[us, UTC] and decimal(15,2)',
+        schema.status === 0 && schema.stdout.includes('timestamp[us, UTC]') && schema.stdout.includes('decimal(15,2)'), schema.stdout + schema.stderr);
+  check('schema marks the nested column as unsupported', /list.*unsupported/.test(schema.stdout), schema.stdout);
+  const nested = run('head', typed);
+  check('head of a file with a nested column exits 2 naming it', nested.status === 2 && nested.stderr.includes("'list'"), nested.stderr);
+  const table = run('head', typed, '--columns', 'ts,price,name,maybe');
+  check('head prints a box table with types and NULL',
+        table.status === 0 && table.stdout.includes('┌') && table.stdout.includes('2024-03-01 12:00:00Z') && table.stdout.includes('12.34') &&
+          table.stdout.includes('NULL') && table.stdout.includes('3 rows'), table.stdout + table.stderr);
+  const json = run('head', typed, '-c', 'price,name,maybe', '--format', 'json', '-n', '1');
+  check('head --format json prints JSON Lines', json.status === 0 && json.stdout.trim() === '{"price":"12.34","name":"héllo","maybe":null}', json.stdout);
+  const csv = run('head', typed, '-c', 'name,price', '--format', 'csv', '-n', '2');
+  check('head --format csv prints a header and rows', csv.status === 0 && csv.stdout === 'name,price\nhéllo,12.34\nhéllo,12.34\n', JSON.stringify(csv.stdout));
+  const typo = run('head', typed, '-c', 'prise');
+  check('an unknown column suggests the closest name', typo.status === 1 && typo.stderr.includes('did you mean "price"'), typo.stderr);
+  const badFormat = run('head', typed, '--format', 'xml');
+  check('an unknown --format exits 2', badFormat.status === 2, badFormat.stderr);
+}
+
+// Reproducibility: the same data and options give the same bytes whatever the thread count.
+{
+  const a = path.join(work, 'gen-a'), b = path.join(work, 'gen-b');
+  const first = run('--threads', '1', 'generate', a, '--rows', '150000', '--files', '2', '--row-group-size', '40000', '--quiet');
+  const second = run('--threads', '4', 'generate', b, '--rows', '150000', '--files', '2', '--row-group-size', '40000', '--quiet');
+  check('generate succeeds', first.status === 0 && second.status === 0, first.stderr + second.stderr);
+  check('generate writes the same bytes with 1 and 4 threads',
+        same(path.join(a, 'events/part-000.parquet'), path.join(b, 'events/part-000.parquet')) && same(path.join(a, 'users.parquet'), path.join(b, 'users.parquet')));
+  const one = path.join(work, 'one.parquet'), four = path.join(work, 'four.parquet');
+  run('--threads', '1', 'convert', path.join(a, 'events'), one, '--quiet');
+  run('--threads', '4', 'convert', path.join(a, 'events'), four, '--quiet');
+  check('convert writes the same bytes with 1 and 4 threads', fs.existsSync(one) && same(one, four));
+  const csvOut = run('convert', one, path.join(work, 'out.csv'));
+  check('convert to an unknown output format exits 2', csvOut.status === 2 && !fs.existsSync(path.join(work, 'out.csv')), csvOut.stderr);
+  const before = fs.readFileSync(one);
+  const failing = run('convert', typed, one);
+  check('a failed convert leaves the earlier output intact', failing.status === 2 && Buffer.compare(before, fs.readFileSync(one)) === 0, failing.stderr);
+  check('a failed convert leaves no temporary files', fs.readdirSync(work).every((name) => !name.includes('sluice-tmp')), fs.readdirSync(work).join(' '));
+}
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
