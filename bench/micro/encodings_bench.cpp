@@ -19,7 +19,9 @@ namespace {
 constexpr int64_t kValues = 1000000;
 constexpr int64_t kBatch = 4096;
 
-const uint8_t* Data(const std::string& s) { return reinterpret_cast<const uint8_t*>(s.data()); }
+const uint8_t* Data(const std::string& s) {
+  return reinterpret_cast<const uint8_t*>(s.data());
+}
 
 void Report(benchmark::State& state, size_t encoded_bytes) {
   state.SetItemsProcessed(state.iterations() * kValues);
@@ -65,16 +67,18 @@ void BM_PlainInt32(benchmark::State& state) {
   std::vector<int32_t> values(kValues, 7);
   std::string enc;
   PlainEncode(values.data(), kValues, &enc);
-  DecodeLoop<int32_t>(state, enc.size(), [&] { return PlainFixedDecoder(Data(enc), enc.size(), 4); },
-                      [](auto& d, int32_t* o, int64_t n) { return d.Decode(o, n); });
+  DecodeLoop<int32_t>(
+      state, enc.size(), [&] { return PlainFixedDecoder(Data(enc), enc.size(), 4); },
+      [](auto& d, int32_t* o, int64_t n) { return d.Decode(o, n); });
 }
 
 void BM_PlainDouble(benchmark::State& state) {
   std::vector<double> values(kValues, 1.5);
   std::string enc;
   PlainEncode(values.data(), kValues, &enc);
-  DecodeLoop<double>(state, enc.size(), [&] { return PlainFixedDecoder(Data(enc), enc.size(), 8); },
-                     [](auto& d, double* o, int64_t n) { return d.Decode(o, n); });
+  DecodeLoop<double>(
+      state, enc.size(), [&] { return PlainFixedDecoder(Data(enc), enc.size(), 8); },
+      [](auto& d, double* o, int64_t n) { return d.Decode(o, n); });
 }
 
 void BM_PlainBoolToBytes(benchmark::State& state) {
@@ -85,8 +89,9 @@ void BM_PlainBoolToBytes(benchmark::State& state) {
   encoder.Put(values.data(), kValues);
   std::string enc;
   encoder.Flush(&enc);
-  DecodeLoop<uint8_t>(state, enc.size(), [&] { return PlainBoolDecoder(Data(enc), enc.size()); },
-                      [](auto& d, uint8_t* o, int64_t n) { return d.Decode(o, n); });
+  DecodeLoop<uint8_t>(
+      state, enc.size(), [&] { return PlainBoolDecoder(Data(enc), enc.size()); },
+      [](auto& d, uint8_t* o, int64_t n) { return d.Decode(o, n); });
 }
 
 void BM_PlainByteArray(benchmark::State& state) {
@@ -120,9 +125,9 @@ void BM_RleDefinitionLevels(benchmark::State& state) {
   for (int64_t i = 0; i < kValues; ++i) encoder.Put(rng() % 10 != 0);
   std::string enc;
   encoder.Flush(&enc);
-  DecodeLoop<int16_t>(state, enc.size(),
-                      [&] { return RleBitPackedDecoder(Data(enc), enc.size(), 1); },
-                      [](auto& d, int16_t* o, int64_t n) { return d.GetBatch(o, n); });
+  DecodeLoop<int16_t>(
+      state, enc.size(), [&] { return RleBitPackedDecoder(Data(enc), enc.size(), 1); },
+      [](auto& d, int16_t* o, int64_t n) { return d.GetBatch(o, n); });
 }
 
 template <typename T>
@@ -135,9 +140,9 @@ void BM_DeltaBinaryPacked(benchmark::State& state) {
   encoder.Put(values.data(), kValues);
   std::string enc;
   encoder.Flush(&enc);
-  DecodeLoop<T>(state, enc.size(),
-                [&] { return DeltaBinaryPackedDecoder<T>(Data(enc), enc.size()); },
-                [](auto& d, T* o, int64_t n) { return d.Decode(o, n); });
+  DecodeLoop<T>(
+      state, enc.size(), [&] { return DeltaBinaryPackedDecoder<T>(Data(enc), enc.size()); },
+      [](auto& d, T* o, int64_t n) { return d.Decode(o, n); });
 }
 
 void BM_DeltaLengthByteArray(benchmark::State& state) {
@@ -161,9 +166,9 @@ void BM_ByteStreamSplit(benchmark::State& state) {
   for (auto& v : values) v = static_cast<T>(rng() % 100000) / 100;
   std::string enc;
   ByteStreamSplitEncode(values.data(), kValues, &enc);
-  DecodeLoop<T>(state, enc.size(),
-                [&] { return ByteStreamSplitDecoder(Data(enc), enc.size(), sizeof(T)); },
-                [](auto& d, T* o, int64_t n) { return d.Decode(o, n); });
+  DecodeLoop<T>(
+      state, enc.size(), [&] { return ByteStreamSplitDecoder(Data(enc), enc.size(), sizeof(T)); },
+      [](auto& d, T* o, int64_t n) { return d.Decode(o, n); });
 }
 
 BENCHMARK(BM_PlainInt32);

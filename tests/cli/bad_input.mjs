@@ -4,6 +4,7 @@
 // a failed convert must leave no output file, no temporary file, and an earlier output untouched.
 //
 // usage: node tests/cli/bad_input.mjs SLUICE_BIN WORK_DIR
+//   SLUICE_BI_FILTER=REGEX  only the variants whose name matches (e.g. "truncated|footer length")
 // Every variant is run through `sluice head F -n 100`, `sluice schema F`, `sluice convert F OUT`
 // (into an empty folder, and over an existing OUT) under /usr/bin/time with a 10 s timeout.
 // Prints one `ok - ...` / `not ok - ...` line per run and ends with `N passed, M failed`;
@@ -265,8 +266,6 @@ footerLie('codec of first chunk invalid (99)', 'int', '4[0].1[0].3.4', 99, dataL
 footerLie('data_page_offset beyond the file', 'int', '4[0].1[0].3.9', size * 2, dataLevel(FAIL));
 footerLie('data_page_offset negative', 'int', '4[0].1[0].3.9', -100, dataLevel(FAIL));
 footerLie('data_page_offset inside the footer', 'int', '4[0].1[0].3.9', metaStart + 2, dataLevel(FAIL));
-footerLie('total_compressed_size huge', 'int', '4[0].1[0].3.7', 2 ** 40, dataLevel(FAIL));
-footerLie('total_compressed_size 0', 'int', '4[0].1[0].3.7', 0, dataLevel(FAIL));
 {
   const dictChunk = trace.find((t) => t.kind === 'int' && /^4\[\d+\]\.1\[\d+\]\.3\.11$/.test(t.path));
   if (dictChunk) footerLie('dictionary_page_offset beyond the file', 'int', dictChunk.path, size * 3, dataLevel(FAIL));
@@ -276,6 +275,9 @@ footerLie('num_rows huge', 'int', '3', 2n ** 62n, all(ANY));
 footerLie('num_rows negative', 'int', '3', -5, all(ANY));
 footerLie('row group 0 num_rows huge', 'int', '4[0].3', 2 ** 40, all(ANY));
 footerLie('column chunk num_values huge', 'int', '4[0].1[0].3.5', 2 ** 40, all(ANY));
+// a reader may walk pages without the chunk size (DuckDB does), but must not allocate by it
+footerLie('total_compressed_size huge', 'int', '4[0].1[0].3.7', 2 ** 40, all(ANY));
+footerLie('total_compressed_size 0', 'int', '4[0].1[0].3.7', 0, all(ANY));
 
 // page header lies: the page header is rewritten and every offset after it moved
 function spliceFile(pos, oldLen, bytes) {
@@ -384,6 +386,9 @@ async function runVariant(v) {
   if (!v.missing) fs.rmSync(input, { recursive: true, force: true });
 }
 
+const FILTER = process.env.SLUICE_BI_FILTER ? new RegExp(process.env.SLUICE_BI_FILTER) : null;
+if (FILTER) note(`only variants matching /${FILTER.source}/ (SLUICE_BI_FILTER)`);
+
 // controls: the valid file works
 {
   const rh = await runSluice(['head', BASE, '-n', '100'], CASES);
@@ -397,7 +402,7 @@ async function runVariant(v) {
   report(!pc.length, 'valid file: convert (over a previous OUT)', pc);
 }
 
-for (const v of variants) await runVariant(v);
+for (const v of variants) if (!FILTER || FILTER.test(v.name)) await runVariant(v);
 
 note(`${variants.length} variants, runtime ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 console.log(`${passed} passed, ${failed} failed`);

@@ -70,7 +70,7 @@ function compressor(codec, zlib) {
   switch (codec) {
     case 'uncompressed': return [Codec.UNCOMPRESSED, (d) => d];
     case 'gzip': return [Codec.GZIP, (d) => zlib.gzipSync(d)];
-    case 'brotli': return [Codec.BROTLI, (d) => zlib.brotliCompressSync(d)];
+    case 'brotli': return [Codec.BROTLI, (d) => zlib.brotliCompressSync(d, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 4 } })];
     case 'zstd': return [Codec.ZSTD, zstdRaw];
     case 'snappy': return [Codec.SNAPPY, snappyLiteral];
     case 'lz4_raw': return [Codec.LZ4_RAW, lz4Literal];

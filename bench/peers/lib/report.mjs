@@ -12,7 +12,7 @@ const fmt = (x, digits = 2) => Number(x).toFixed(digits);
 const mb = (bytes) => bytes / 2 ** 20;
 const ratio = (x) => `${x >= 10 ? fmt(x, 1) : fmt(x, 2)}×`;
 
-// "sluice is 0.62× the time of DuckDB" style comparison of sluice with its best peer.
+// One sentence comparing sluice with its best peers: the fastest for time, the leanest for memory.
 export function headline(result) {
   const sluice = result.engines.find((e) => e.name === 'sluice');
   const peers = result.engines.filter((e) => e.name !== 'sluice');
@@ -20,9 +20,8 @@ export function headline(result) {
   const fastest = peers.reduce((a, b) => (b.median_s < a.median_s ? b : a));
   const leanest = peers.reduce((a, b) => (b.peak_rss_mb < a.peak_rss_mb ? b : a));
   const t = sluice.median_s / fastest.median_s, m = sluice.peak_rss_mb / leanest.peak_rss_mb;
-  const word = (r) => (r < 1 ? 'less than' : r > 1 ? 'more than' : 'the same as');
-  return `sluice vs the best peer: **${ratio(t)} the time** of the fastest (${fastest.label}, ${word(t)}), ` +
-    `**${ratio(m)} the peak memory** of the leanest (${leanest.label}, ${word(m)}).`;
+  return `sluice takes **${ratio(t)} the time** of the fastest peer (${fastest.label}) ` +
+    `and **${ratio(m)} the peak memory** of the leanest (${leanest.label}).`;
 }
 
 // The results table: engine | median wall s | min–max | peak RSS MB | time vs sluice | output MB.
@@ -145,7 +144,7 @@ function chartScript(result, dataFile, pngFile) {
     'set xtics nomirror scale 0',
     'set title "wall time, s (median; whiskers: min–max)"',
     `plot '${dataFile}' using 0:2:6:xtic(1) with boxes lc rgb variable notitle, \\`,
-    `     '' using 0:2:3:4 with yerrorbars lc rgb "black" pt -1 notitle, \\`,
+    `     '' using 0:2:3:4 with yerrorbars lc rgb "black" pt 7 ps 0.5 notitle, \\`,
     `     '' using 0:4:(sprintf("%.2f", $2)) with labels offset 0,0.8 notitle`,
     'set title "peak RSS, MB (highest of the runs)"',
     ...bars(5, '%.0f'),

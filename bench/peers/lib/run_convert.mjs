@@ -1,7 +1,8 @@
 // The end-to-end convert benchmark (issue 2): `sluice convert` against DuckDB's COPY and Polars'
 // scanParquet → sinkParquet, rewriting one mixed-type snappy Parquet file as zstd Parquet.
 // Generates the input once (cached in bench/data/), times every engine in its own process,
-// checks that all outputs hold the same data, and writes bench/results/<date>-convert-<rows>.{md,json,png}.
+// checks that all outputs hold the same data, and writes bench/results/<date>-convert-<rows>.{md,json,png}
+// (<date>-convert-<rows>-failed.* when they do not: the run then exits 1).
 // Entry point: bench/peers/run_convert [ROWS] [--runs N] [--warmups N].
 
 import { execFileSync } from 'node:child_process';
@@ -84,7 +85,11 @@ function engines({ sluice, input, outDir, versions }) {
 }
 
 const shellQuote = (a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", "'\\''")}'`);
-const displayCommand = (argv) => argv.map((a) => shellQuote(path.isAbsolute(a) && a.startsWith(REPO) ? path.relative(REPO, a) : a)).join(' ');
+// The command as a reader would type it from the repository root.
+const displayCommand = (argv) => argv.map((a) => {
+  if (a === process.execPath) return 'node';
+  return shellQuote(path.isAbsolute(a) && a.startsWith(REPO) ? path.relative(REPO, a) : a);
+}).join(' ');
 
 async function checkOutputs(query, list) {
   const facts = {};
@@ -100,7 +105,8 @@ function localDate(d = new Date()) {
 function writeResults(result) {
   const dir = path.join(REPO, 'bench/results');
   fs.mkdirSync(dir, { recursive: true });
-  const base = path.join(dir, `${result.date}-convert-${result.rows}`);
+  // A failed run never replaces a passing one: it is kept aside, under a -failed name.
+  const base = path.join(dir, `${result.date}-convert-${result.rows}${result.check.ok ? '' : '-failed'}`);
   const png = `${base}.png`;
   const charted = renderChart(result, png, { log });
   if (!charted) fs.rmSync(png, { force: true });
@@ -120,7 +126,7 @@ async function main() {
   const versions = softwareVersions({ repo: REPO, sluiceBin: sluice, duckdbVersion });
 
   const input = ensureInput(sluice, opts.rows);
-  const [inputLayout] = await db.query(`SELECT count(DISTINCT row_group_id) AS rg, list(DISTINCT compression) AS codecs FROM parquet_metadata('${input}')`);
+  const [inputLayout] = await db.query(`SELECT count(DISTINCT row_group_id) AS rg, list(DISTINCT compression) AS codecs FROM parquet_metadata('${input.replaceAll("'", "''")}')`);
   const outDir = path.join(REPO, 'bench/data/out');
   fs.mkdirSync(outDir, { recursive: true });
   const list = engines({ sluice, input, outDir, versions });
@@ -143,7 +149,7 @@ async function main() {
     description: `\`sluice convert\` against DuckDB (\`COPY (FROM 'in') TO 'out' (FORMAT parquet, COMPRESSION zstd)\`) and ` +
       `Polars (\`scanParquet(in).sinkParquet(out, {compression: 'zstd'})\`, streaming engine): one ` +
       `${opts.rows.toLocaleString('en-US')}-row file of mixed types (timestamp, int64, int32, float64 with nulls, low- and ` +
-      `high-cardinality strings; ${(inputBytes / 2 ** 20).toFixed(1)} MB, ${inputLayout.rg} row groups, ` +
+      `high-cardinality strings; ${(inputBytes / 2 ** 20).toFixed(1)} MB, ${inputLayout.rg} row group${Number(inputLayout.rg) === 1 ? '' : 's'}, ` +
       `${inputLayout.codecs.join('/').toLowerCase()}) rewritten as zstd Parquet, from a warm page cache.`,
     rows: opts.rows,
     date: localDate(started),

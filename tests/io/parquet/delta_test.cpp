@@ -18,13 +18,15 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-Bytes ToBytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
+Bytes ToBytes(const std::string& s) {
+  return Bytes(s.begin(), s.end());
+}
 
 /// A straightforward DELTA_BINARY_PACKED writer for any block geometry; unused miniblocks of
 /// the last block get `unused_width`, which readers must ignore.
 template <typename T>
-std::string ReferenceEncode(const std::vector<T>& values, uint64_t block_size,
-                            uint64_t miniblocks, uint8_t unused_width = 0) {
+std::string ReferenceEncode(const std::vector<T>& values, uint64_t block_size, uint64_t miniblocks,
+                            uint8_t unused_width = 0) {
   using U = std::make_unsigned_t<T>;
   std::string out;
   AppendUleb128(block_size, &out);
@@ -38,8 +40,8 @@ std::string ReferenceEncode(const std::vector<T>& values, uint64_t block_size,
     std::vector<U> rel;
     T min_delta = std::numeric_limits<T>::max();
     for (size_t i = start; i < end; ++i) {
-      min_delta = std::min(min_delta, static_cast<T>(static_cast<U>(values[i]) -
-                                                     static_cast<U>(values[i - 1])));
+      min_delta = std::min(
+          min_delta, static_cast<T>(static_cast<U>(values[i]) - static_cast<U>(values[i - 1])));
     }
     for (size_t i = start; i < end; ++i) {
       rel.push_back(static_cast<U>(values[i]) - static_cast<U>(values[i - 1]) -
@@ -55,7 +57,8 @@ std::string ReferenceEncode(const std::vector<T>& values, uint64_t block_size,
       widths[m] = BitsRequired(bits);
     }
     for (int w : widths) out.push_back(static_cast<char>(w));
-    for (size_t m = 0; m < used; ++m) PackBits(rel.data() + m * per, static_cast<int64_t>(per), widths[m], &out);
+    for (size_t m = 0; m < used; ++m)
+      PackBits(rel.data() + m * per, static_cast<int64_t>(per), widths[m], &out);
   }
   return out;
 }
@@ -123,26 +126,35 @@ void ExpectRoundTrips() {
   }
 }
 
-TEST(DeltaBinaryPackedTest, RoundTripsInt32IncludingDeltasThatOverflow) { ExpectRoundTrips<int32_t>(); }
-TEST(DeltaBinaryPackedTest, RoundTripsInt64IncludingDeltasThatOverflow) { ExpectRoundTrips<int64_t>(); }
+TEST(DeltaBinaryPackedTest, RoundTripsInt32IncludingDeltasThatOverflow) {
+  ExpectRoundTrips<int32_t>();
+}
+TEST(DeltaBinaryPackedTest, RoundTripsInt64IncludingDeltasThatOverflow) {
+  ExpectRoundTrips<int64_t>();
+}
 
 TEST(DeltaBinaryPackedTest, EncodesTheSpecExamplesWithBlocksOf128) {
   // Example 1: 1..5 -> min delta 1, all widths 0, no miniblock data.
-  EXPECT_EQ(Encode<int32_t>({1, 2, 3, 4, 5}),
-            std::string("\x80\x01\x04\x05\x02" "\x02\x00\x00\x00\x00", 10));
+  EXPECT_EQ(Encode<int32_t>({1, 2, 3, 4, 5}), std::string("\x80\x01\x04\x05\x02"
+                                                          "\x02\x00\x00\x00\x00",
+                                                          10));
   // Example 2: 7,5,3,1,2,3,4,5 -> min delta -2, 7 relative deltas 0,0,0,3,3,3,3 on 2 bits, padded.
-  const std::string example2("\x80\x01\x04\x08\x0E" "\x03\x02\x00\x00\x00" "\xC0\x3F\0\0\0\0\0\0",
-                             18);
+  const std::string example2(
+      "\x80\x01\x04\x08\x0E"
+      "\x03\x02\x00\x00\x00"
+      "\xC0\x3F\0\0\0\0\0\0",
+      18);
   EXPECT_EQ(Encode<int32_t>({7, 5, 3, 1, 2, 3, 4, 5}), example2);
-  EXPECT_EQ(DecodeAll<int64_t>(ToBytes(example2), 3), (std::vector<int64_t>{7, 5, 3, 1, 2, 3, 4, 5}));
+  EXPECT_EQ(DecodeAll<int64_t>(ToBytes(example2), 3),
+            (std::vector<int64_t>{7, 5, 3, 1, 2, 3, 4, 5}));
 }
 
 TEST(DeltaBinaryPackedTest, DecodesOtherBlockGeometriesAndIgnoresUnusedMiniblockWidths) {
   std::mt19937_64 rng(3);
   std::vector<int64_t> values(3000);
   for (auto& v : values) v = static_cast<int64_t>(rng() % 100000);
-  for (auto [block, miniblocks] : {std::pair<uint64_t, uint64_t>{128, 1}, {256, 2}, {384, 3},
-                                   {1024, 8}, {1024, 32}}) {
+  for (auto [block, miniblocks] :
+       {std::pair<uint64_t, uint64_t>{128, 1}, {256, 2}, {384, 3}, {1024, 8}, {1024, 32}}) {
     const Bytes data = ToBytes(ReferenceEncode(values, block, miniblocks, /*unused_width=*/0xFF));
     EXPECT_EQ(DecodeAll<int64_t>(data, 100), values) << block << "/" << miniblocks;
     DeltaBinaryPackedDecoder<int64_t> decoder(data.data(), data.size());
@@ -289,8 +301,8 @@ TEST(DeltaLengthByteArrayTest, TruncationAtEveryByteThrows) {
 TEST(DeltaByteArrayTest, EncodesTheSpecExampleAsPrefixesThenSuffixes) {
   const std::vector<std::string> values = {"axis", "axle", "babble", "babyhood"};
   const std::string encoded = EncodeStrings<DeltaByteArrayEncoder>(values);
-  EXPECT_EQ(encoded, Encode<int32_t>({0, 2, 0, 3}) + Encode<int32_t>({4, 2, 6, 5}) +
-                         "axislebabbleyhood");
+  EXPECT_EQ(encoded,
+            Encode<int32_t>({0, 2, 0, 3}) + Encode<int32_t>({4, 2, 6, 5}) + "axislebabbleyhood");
   EXPECT_EQ(DecodeStrings<DeltaByteArrayDecoder>(ToBytes(encoded), 1), values);
 }
 

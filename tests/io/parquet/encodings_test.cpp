@@ -16,7 +16,9 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-Bytes ToBytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
+Bytes ToBytes(const std::string& s) {
+  return Bytes(s.begin(), s.end());
+}
 
 template <typename T>
 std::vector<T> RandomNumbers(size_t n, uint32_t seed) {
@@ -95,7 +97,8 @@ TEST(PlainTest, RoundTripsBooleansThroughBytesAndBitmapsAtAnyOffset) {
     // Put as a bitmap starting at `offset`, decode into a bitmap at another offset and to bytes.
     Bytes bitmap((offset + 1000 + 7) / 8, 0);
     for (int64_t i = 0; i < 1000; ++i) {
-      if (values[static_cast<size_t>(i)]) bitmap[(offset + i) / 8] |= uint8_t(1u << ((offset + i) % 8));
+      if (values[static_cast<size_t>(i)])
+        bitmap[(offset + i) / 8] |= uint8_t(1u << ((offset + i) % 8));
     }
     PlainBoolEncoder encoder;
     encoder.PutBitmap(bitmap.data(), offset, 600);

@@ -24,7 +24,9 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-Bytes ToBytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
+Bytes ToBytes(const std::string& s) {
+  return Bytes(s.begin(), s.end());
+}
 
 Bytes Encode(const std::function<void(CompactWriter&)>& write) {
   std::string out;
@@ -45,10 +47,10 @@ std::string ErrorOf(const std::function<void()>& read) {
   return "";
 }
 
-#define EXPECT_ERROR_CONTAINS(statement, text)                              \
-  do {                                                                      \
-    const std::string message_ = ErrorOf([&] { statement; });               \
-    EXPECT_NE(message_.find(text), std::string::npos) << message_;          \
+#define EXPECT_ERROR_CONTAINS(statement, text)                     \
+  do {                                                             \
+    const std::string message_ = ErrorOf([&] { statement; });      \
+    EXPECT_NE(message_.find(text), std::string::npos) << message_; \
   } while (0)
 
 // ---------------------------------------------------------------------------------------------
@@ -80,8 +82,8 @@ Bytes FooterOf(const std::filesystem::path& path) {
   return ReadRange(path, file_size - 8 - length, length);
 }
 
-#define SKIP_WITHOUT_TPCH()                                                        \
-  if (!std::filesystem::exists(TpchDir() / "lineitem.parquet")) {                  \
+#define SKIP_WITHOUT_TPCH()                                                           \
+  if (!std::filesystem::exists(TpchDir() / "lineitem.parquet")) {                     \
     GTEST_SKIP() << "TPC-H files not found in " << TpchDir() << " (SLUICE_TPCH_DIR)"; \
   }
 
@@ -104,12 +106,12 @@ TEST(MetadataFooterTest, ReadsTheLineitemFooterWrittenByDuckDb) {
   EXPECT_EQ(metadata.created_by->rfind("DuckDB", 0), 0u) << *metadata.created_by;
   ASSERT_EQ(metadata.schema.size(), 17u);
   EXPECT_EQ(metadata.schema[0].num_children, 16);
-  EXPECT_EQ(LeafNames(metadata),
-            (std::vector<std::string>{"l_orderkey", "l_partkey", "l_suppkey", "l_linenumber",
-                                      "l_quantity", "l_extendedprice", "l_discount", "l_tax",
-                                      "l_returnflag", "l_linestatus", "l_shipdate",
-                                      "l_commitdate", "l_receiptdate", "l_shipinstruct",
-                                      "l_shipmode", "l_comment"}));
+  EXPECT_EQ(
+      LeafNames(metadata),
+      (std::vector<std::string>{"l_orderkey", "l_partkey", "l_suppkey", "l_linenumber",
+                                "l_quantity", "l_extendedprice", "l_discount", "l_tax",
+                                "l_returnflag", "l_linestatus", "l_shipdate", "l_commitdate",
+                                "l_receiptdate", "l_shipinstruct", "l_shipmode", "l_comment"}));
 
   const SchemaElement& quantity = metadata.schema[5];
   EXPECT_EQ(quantity.type, Type::kInt64);
@@ -145,8 +147,8 @@ TEST(MetadataFooterTest, ReadsTheLineitemFooterWrittenByDuckDb) {
 TEST(MetadataFooterTest, ReadsEveryTpchFooterAndRewritesItByteForByte) {
   SKIP_WITHOUT_TPCH();
   const std::vector<std::pair<std::string, int64_t>> tables = {
-      {"customer", 15000}, {"lineitem", 600572}, {"nation", 25},    {"orders", 150000},
-      {"part", 20000},     {"partsupp", 80000},  {"region", 5},     {"supplier", 1000}};
+      {"customer", 15000}, {"lineitem", 600572}, {"nation", 25}, {"orders", 150000},
+      {"part", 20000},     {"partsupp", 80000},  {"region", 5},  {"supplier", 1000}};
   for (const auto& [table, expected_rows] : tables) {
     const Bytes footer = FooterOf(TpchDir() / (table + ".parquet"));
     const FileMetaData metadata = ReadFileMetaData(footer.data(), footer.size());
@@ -249,8 +251,7 @@ FileMetaData FullFileMetaData() {
   metadata.schema.back().scale = 4;
   metadata.schema.back().precision = 30;
   metadata.schema.push_back(Leaf("date", Type::kInt32, LogicalType::Simple(Kind::kDate)));
-  metadata.schema.push_back(
-      Leaf("t1", Type::kInt32, LogicalType::Time(false, TimeUnit::kMillis)));
+  metadata.schema.push_back(Leaf("t1", Type::kInt32, LogicalType::Time(false, TimeUnit::kMillis)));
   metadata.schema.push_back(Leaf("t2", Type::kInt64, LogicalType::Time(true, TimeUnit::kMicros)));
   metadata.schema.push_back(
       Leaf("ts1", Type::kInt64, LogicalType::Timestamp(true, TimeUnit::kNanos)));
@@ -396,7 +397,7 @@ TEST(MetadataRoundTripTest, RoundTripsEveryKindOfPageHeader) {
 
 TEST(MetadataRoundTripTest, RoundTripsThePageIndex) {
   ColumnIndex column_index;
-  column_index.null_pages = {false, true, false, false, true, false, false, false,
+  column_index.null_pages = {false, true,  false, false, true,  false, false, false,
                              false, false, false, false, false, false, false, true};
   for (size_t i = 0; i < column_index.null_pages.size(); ++i) {
     const bool null_page = column_index.null_pages[i];
@@ -428,12 +429,12 @@ TEST(MetadataRoundTripTest, RoundTripsTheBloomFilterHeader) {
 TEST(MetadataRoundTripTest, EncodesTheBloomFilterHeaderAsOtherWritersDo) {
   // As parquet-mr and Arrow C++ write it: numBytes=32, then three unions of empty structs.
   std::string out;
-  WriteBloomFilterHeader(BloomFilterHeader{32, BloomFilterAlgorithm::kBlock,
-                                           BloomFilterHash::kXxHash,
-                                           BloomFilterCompression::kUncompressed},
-                         &out);
-  EXPECT_EQ(ToBytes(out), (Bytes{0x15, 0x40, 0x1C, 0x1C, 0x00, 0x00, 0x1C, 0x1C, 0x00, 0x00,
-                                 0x1C, 0x1C, 0x00, 0x00, 0x00}));
+  WriteBloomFilterHeader(
+      BloomFilterHeader{32, BloomFilterAlgorithm::kBlock, BloomFilterHash::kXxHash,
+                        BloomFilterCompression::kUncompressed},
+      &out);
+  EXPECT_EQ(ToBytes(out), (Bytes{0x15, 0x40, 0x1C, 0x1C, 0x00, 0x00, 0x1C, 0x1C, 0x00, 0x00, 0x1C,
+                                 0x1C, 0x00, 0x00, 0x00}));
 }
 
 TEST(MetadataRoundTripTest, RefusesToWriteUnionMembersItDidNotKeep) {
@@ -510,46 +511,48 @@ TEST(MetadataCompatibilityTest, SkipsAnUnknownFieldHoldingAListOfStructs) {
 
 TEST(MetadataCompatibilityTest, SkipsUnknownFieldsInsideColumnMetaData) {
   // Fields 16 (size_statistics) and 17 (geospatial_statistics) of newer writers, and 99.
-  const Bytes bytes = HandBuiltFooter([](CompactWriter&) {}, [](CompactWriter& w) {
-    w.WriteFieldHeader(CompactType::kList, 4);  // Field 4 again: the last one wins.
-    w.WriteListHeader(CompactType::kStruct, 1);
-    w.BeginStruct();  // RowGroup
-    w.WriteFieldHeader(CompactType::kList, 1);
-    w.WriteListHeader(CompactType::kStruct, 1);
-    w.BeginStruct();  // ColumnChunk
-    w.WriteI64Field(2, 0);
-    w.WriteFieldHeader(CompactType::kStruct, 3);
-    w.BeginStruct();  // ColumnMetaData
-    w.WriteI32Field(1, 1);
-    w.WriteFieldHeader(CompactType::kList, 2);
-    w.WriteListHeader(CompactType::kI32, 1);
-    w.WriteI32(0);
-    w.WriteFieldHeader(CompactType::kList, 3);
-    w.WriteListHeader(CompactType::kBinary, 1);
-    w.WriteBinary("root");
-    w.WriteI32Field(4, 0);
-    w.WriteI64Field(5, 10);
-    w.WriteI64Field(6, 100);
-    w.WriteI64Field(7, 100);
-    w.WriteI64Field(9, 4);
-    w.WriteFieldHeader(CompactType::kStruct, 16);
-    w.BeginStruct();
-    w.WriteI64Field(1, 7);
-    w.WriteFieldHeader(CompactType::kList, 3);
-    w.WriteListHeader(CompactType::kI64, 2);
-    w.WriteI64(1);
-    w.WriteI64(9);
-    w.EndStruct();
-    w.WriteFieldHeader(CompactType::kStruct, 17);
-    w.BeginStruct();
-    w.EndStruct();
-    WriteUnknownListOfStructs(w, 99);
-    w.EndStruct();
-    w.EndStruct();
-    w.WriteI64Field(2, 100);
-    w.WriteI64Field(3, 10);
-    w.EndStruct();
-  });
+  const Bytes bytes = HandBuiltFooter([](CompactWriter&) {},
+                                      [](CompactWriter& w) {
+                                        w.WriteFieldHeader(CompactType::kList,
+                                                           4);  // Field 4 again: the last one wins.
+                                        w.WriteListHeader(CompactType::kStruct, 1);
+                                        w.BeginStruct();  // RowGroup
+                                        w.WriteFieldHeader(CompactType::kList, 1);
+                                        w.WriteListHeader(CompactType::kStruct, 1);
+                                        w.BeginStruct();  // ColumnChunk
+                                        w.WriteI64Field(2, 0);
+                                        w.WriteFieldHeader(CompactType::kStruct, 3);
+                                        w.BeginStruct();  // ColumnMetaData
+                                        w.WriteI32Field(1, 1);
+                                        w.WriteFieldHeader(CompactType::kList, 2);
+                                        w.WriteListHeader(CompactType::kI32, 1);
+                                        w.WriteI32(0);
+                                        w.WriteFieldHeader(CompactType::kList, 3);
+                                        w.WriteListHeader(CompactType::kBinary, 1);
+                                        w.WriteBinary("root");
+                                        w.WriteI32Field(4, 0);
+                                        w.WriteI64Field(5, 10);
+                                        w.WriteI64Field(6, 100);
+                                        w.WriteI64Field(7, 100);
+                                        w.WriteI64Field(9, 4);
+                                        w.WriteFieldHeader(CompactType::kStruct, 16);
+                                        w.BeginStruct();
+                                        w.WriteI64Field(1, 7);
+                                        w.WriteFieldHeader(CompactType::kList, 3);
+                                        w.WriteListHeader(CompactType::kI64, 2);
+                                        w.WriteI64(1);
+                                        w.WriteI64(9);
+                                        w.EndStruct();
+                                        w.WriteFieldHeader(CompactType::kStruct, 17);
+                                        w.BeginStruct();
+                                        w.EndStruct();
+                                        WriteUnknownListOfStructs(w, 99);
+                                        w.EndStruct();
+                                        w.EndStruct();
+                                        w.WriteI64Field(2, 100);
+                                        w.WriteI64Field(3, 10);
+                                        w.EndStruct();
+                                      });
   const FileMetaData metadata = ReadFileMetaData(bytes.data(), bytes.size());
   ASSERT_EQ(metadata.row_groups.size(), 1u);
   ASSERT_EQ(metadata.row_groups[0].columns.size(), 1u);
@@ -561,19 +564,19 @@ TEST(MetadataCompatibilityTest, SkipsUnknownFieldsInsideColumnMetaData) {
 
 /// Encodes a footer whose only leaf has the LogicalType that `write_member` writes.
 Bytes FooterWithLogicalType(const std::function<void(CompactWriter&)>& write_member) {
-  return HandBuiltFooter(
-      [](CompactWriter&) {},
-      [&](CompactWriter& w) {
-        w.WriteFieldHeader(CompactType::kList, 2);  // The schema again; the last one wins.
-        w.WriteListHeader(CompactType::kStruct, 1);
-        w.BeginStruct();
-        w.WriteBinaryField(4, "leaf");
-        w.WriteFieldHeader(CompactType::kStruct, 10);
-        w.BeginStruct();
-        write_member(w);
-        w.EndStruct();
-        w.EndStruct();
-      });
+  return HandBuiltFooter([](CompactWriter&) {},
+                         [&](CompactWriter& w) {
+                           w.WriteFieldHeader(CompactType::kList,
+                                              2);  // The schema again; the last one wins.
+                           w.WriteListHeader(CompactType::kStruct, 1);
+                           w.BeginStruct();
+                           w.WriteBinaryField(4, "leaf");
+                           w.WriteFieldHeader(CompactType::kStruct, 10);
+                           w.BeginStruct();
+                           write_member(w);
+                           w.EndStruct();
+                           w.EndStruct();
+                         });
 }
 
 TEST(MetadataCompatibilityTest, KeepsUnknownLogicalTypesAsUnrecognized) {
@@ -620,17 +623,18 @@ TEST(MetadataCompatibilityTest, AcceptsIntegersWrittenWiderThanTheIdlSays) {
 }
 
 TEST(MetadataCompatibilityTest, KeepsUnknownColumnOrdersAndEnumValues) {
-  const Bytes bytes = HandBuiltFooter([](CompactWriter&) {}, [](CompactWriter& w) {
-    w.WriteFieldHeader(CompactType::kList, 7);
-    w.WriteListHeader(CompactType::kStruct, 2);
-    w.BeginStruct();
-    w.WriteFieldHeader(CompactType::kStruct, 9);
-    w.BeginStruct();
-    w.EndStruct();
-    w.EndStruct();
-    w.BeginStruct();
-    w.EndStruct();
-  });
+  const Bytes bytes = HandBuiltFooter([](CompactWriter&) {},
+                                      [](CompactWriter& w) {
+                                        w.WriteFieldHeader(CompactType::kList, 7);
+                                        w.WriteListHeader(CompactType::kStruct, 2);
+                                        w.BeginStruct();
+                                        w.WriteFieldHeader(CompactType::kStruct, 9);
+                                        w.BeginStruct();
+                                        w.EndStruct();
+                                        w.EndStruct();
+                                        w.BeginStruct();
+                                        w.EndStruct();
+                                      });
   const FileMetaData metadata = ReadFileMetaData(bytes.data(), bytes.size());
   ASSERT_EQ(metadata.column_orders.size(), 2u);
   EXPECT_EQ(metadata.column_orders[0].kind, ColumnOrder::Kind::kUnrecognized);
@@ -654,8 +658,7 @@ TEST(MetadataCompatibilityTest, DropsNegativeStatisticCountsAsUnknown) {
   header.data_page_header->statistics->max_value = "m";
   std::string out;
   WritePageHeader(header, &out);
-  const PageHeader read =
-      ReadPageHeader(reinterpret_cast<const uint8_t*>(out.data()), out.size());
+  const PageHeader read = ReadPageHeader(reinterpret_cast<const uint8_t*>(out.data()), out.size());
   const Statistics& stats = *read.data_page_header->statistics;
   EXPECT_FALSE(stats.null_count.has_value());
   EXPECT_FALSE(stats.distinct_count.has_value());
@@ -724,8 +727,8 @@ TEST(MetadataCorruptionTest, RejectsASchemaListLongerThanTheFooter) {
 }
 
 TEST(MetadataCorruptionTest, RejectsAnUnknownFieldNestedBeyondTheLimit) {
-  Bytes bytes = {0x15, 0x02};   // FileMetaData.version = 1
-  bytes.push_back(0x0C);        // Long-form header: field 99, type struct.
+  Bytes bytes = {0x15, 0x02};  // FileMetaData.version = 1
+  bytes.push_back(0x0C);       // Long-form header: field 99, type struct.
   bytes.push_back(0xC6);
   bytes.push_back(0x01);
   bytes.insert(bytes.end(), 100000, 0x1C);  // Struct in struct in struct ...
@@ -751,13 +754,14 @@ TEST(MetadataCorruptionTest, RejectsMissingRequiredFieldsNamingStructAndField) {
                         "(id 3)");
 
   // A schema element without a name.
-  const Bytes no_name = HandBuiltFooter([](CompactWriter&) {}, [](CompactWriter& w) {
-    w.WriteFieldHeader(CompactType::kList, 2);
-    w.WriteListHeader(CompactType::kStruct, 1);
-    w.BeginStruct();
-    w.WriteI32Field(5, 0);
-    w.EndStruct();
-  });
+  const Bytes no_name = HandBuiltFooter([](CompactWriter&) {},
+                                        [](CompactWriter& w) {
+                                          w.WriteFieldHeader(CompactType::kList, 2);
+                                          w.WriteListHeader(CompactType::kStruct, 1);
+                                          w.BeginStruct();
+                                          w.WriteI32Field(5, 0);
+                                          w.EndStruct();
+                                        });
   EXPECT_ERROR_CONTAINS(ReadFileMetaData(no_name.data(), no_name.size()),
                         "SchemaElement ending at offset");
   EXPECT_ERROR_CONTAINS(ReadFileMetaData(no_name.data(), no_name.size()),
@@ -790,25 +794,22 @@ TEST(MetadataCorruptionTest, RejectsNegativeSizesAndCounts) {
   header.data_page_header.emplace();
   std::string out;
   WritePageHeader(header, &out);
-  EXPECT_ERROR_CONTAINS(
-      ReadPageHeader(reinterpret_cast<const uint8_t*>(out.data()), out.size()),
-      "PageHeader.compressed_page_size is -1");
+  EXPECT_ERROR_CONTAINS(ReadPageHeader(reinterpret_cast<const uint8_t*>(out.data()), out.size()),
+                        "PageHeader.compressed_page_size is -1");
 
   header.compressed_page_size = 0;
   header.data_page_header->num_values = -7;
   out.clear();
   WritePageHeader(header, &out);
-  EXPECT_ERROR_CONTAINS(
-      ReadPageHeader(reinterpret_cast<const uint8_t*>(out.data()), out.size()),
-      "DataPageHeader.num_values is -7");
+  EXPECT_ERROR_CONTAINS(ReadPageHeader(reinterpret_cast<const uint8_t*>(out.data()), out.size()),
+                        "DataPageHeader.num_values is -7");
 
   OffsetIndex index;
   index.page_locations = {{4, 100, 0}, {104, 100, -1}};
   out.clear();
   WriteOffsetIndex(index, &out);
-  EXPECT_ERROR_CONTAINS(
-      ReadOffsetIndex(reinterpret_cast<const uint8_t*>(out.data()), out.size()),
-      "PageLocation.first_row_index is -1");
+  EXPECT_ERROR_CONTAINS(ReadOffsetIndex(reinterpret_cast<const uint8_t*>(out.data()), out.size()),
+                        "PageLocation.first_row_index is -1");
 
   BloomFilterHeader bloom;
   bloom.num_bytes = -32;
@@ -847,9 +848,8 @@ TEST(MetadataCorruptionTest, RejectsAnEmptySchema) {
   FileMetaData metadata;
   std::string out;
   WriteFileMetaData(metadata, &out);
-  EXPECT_ERROR_CONTAINS(
-      ReadFileMetaData(reinterpret_cast<const uint8_t*>(out.data()), out.size()),
-      "empty schema");
+  EXPECT_ERROR_CONTAINS(ReadFileMetaData(reinterpret_cast<const uint8_t*>(out.data()), out.size()),
+                        "empty schema");
 }
 
 TEST(MetadataCorruptionTest, RejectsPageHeadersThatContradictThemselves) {
@@ -857,9 +857,8 @@ TEST(MetadataCorruptionTest, RejectsPageHeadersThatContradictThemselves) {
   PageHeader missing;
   missing.type = PageType::kDictionaryPage;
   WritePageHeader(missing, &out);
-  EXPECT_ERROR_CONTAINS(
-      ReadPageHeader(reinterpret_cast<const uint8_t*>(out.data()), out.size()),
-      "has type DICTIONARY_PAGE but no dictionary_page_header");
+  EXPECT_ERROR_CONTAINS(ReadPageHeader(reinterpret_cast<const uint8_t*>(out.data()), out.size()),
+                        "has type DICTIONARY_PAGE but no dictionary_page_header");
 
   PageHeader v2;
   v2.type = PageType::kDataPageV2;
@@ -870,18 +869,16 @@ TEST(MetadataCorruptionTest, RejectsPageHeadersThatContradictThemselves) {
   v2.data_page_header_v2->num_nulls = 6;
   out.clear();
   WritePageHeader(v2, &out);
-  EXPECT_ERROR_CONTAINS(
-      ReadPageHeader(reinterpret_cast<const uint8_t*>(out.data()), out.size()),
-      "more nulls (6) than values (5)");
+  EXPECT_ERROR_CONTAINS(ReadPageHeader(reinterpret_cast<const uint8_t*>(out.data()), out.size()),
+                        "more nulls (6) than values (5)");
 
   v2.data_page_header_v2->num_nulls = 0;
   v2.data_page_header_v2->definition_levels_byte_length = 8;
   v2.data_page_header_v2->repetition_levels_byte_length = 8;
   out.clear();
   WritePageHeader(v2, &out);
-  EXPECT_ERROR_CONTAINS(
-      ReadPageHeader(reinterpret_cast<const uint8_t*>(out.data()), out.size()),
-      "16 bytes of levels in a page of 10 bytes");
+  EXPECT_ERROR_CONTAINS(ReadPageHeader(reinterpret_cast<const uint8_t*>(out.data()), out.size()),
+                        "16 bytes of levels in a page of 10 bytes");
 }
 
 TEST(MetadataCorruptionTest, RejectsAColumnIndexWithListsOfDifferentLengths) {
@@ -891,17 +888,15 @@ TEST(MetadataCorruptionTest, RejectsAColumnIndexWithListsOfDifferentLengths) {
   index.max_values = {"c"};
   std::string out;
   WriteColumnIndex(index, &out);
-  EXPECT_ERROR_CONTAINS(
-      ReadColumnIndex(reinterpret_cast<const uint8_t*>(out.data()), out.size()),
-      "2 null_pages, 2 min_values, 1 max_values");
+  EXPECT_ERROR_CONTAINS(ReadColumnIndex(reinterpret_cast<const uint8_t*>(out.data()), out.size()),
+                        "2 null_pages, 2 min_values, 1 max_values");
 
   index.max_values = {"c", "d"};
   index.null_counts = std::vector<int64_t>{1};
   out.clear();
   WriteColumnIndex(index, &out);
-  EXPECT_ERROR_CONTAINS(
-      ReadColumnIndex(reinterpret_cast<const uint8_t*>(out.data()), out.size()),
-      "1 null_counts for 2 pages");
+  EXPECT_ERROR_CONTAINS(ReadColumnIndex(reinterpret_cast<const uint8_t*>(out.data()), out.size()),
+                        "1 null_counts for 2 pages");
 
   index.null_counts = std::vector<int64_t>{1, -1};  // Corrupt counts are dropped, not fatal.
   out.clear();

@@ -17,7 +17,9 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-Bytes ToBytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
+Bytes ToBytes(const std::string& s) {
+  return Bytes(s.begin(), s.end());
+}
 
 /// Values with both long runs and noise, so that the encoder emits both kinds of runs.
 std::vector<uint64_t> RandomValues(int bit_width, size_t n, uint32_t seed) {

@@ -20,7 +20,9 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-Bytes ToBytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
+Bytes ToBytes(const std::string& s) {
+  return Bytes(s.begin(), s.end());
+}
 
 /// Encodes whatever `write` writes into an exactly sized buffer.
 Bytes Encode(const std::function<void(CompactWriter&)>& write) {
@@ -62,9 +64,9 @@ TEST(CompactWriterTest, EncodesSignedIntegersAsZigZag) {
 TEST(CompactWriterTest, UsesDeltaFieldHeadersForIncreasingIdsAndLongFormOtherwise) {
   const Bytes bytes = Encode([](CompactWriter& w) {
     w.BeginStruct();
-    w.WriteI32Field(1, 5);    // Delta 1: 0x15, then zigzag(5) = 10.
-    w.WriteI64Field(16, 1);   // Delta 15: 0xF6, then 2.
-    w.WriteI32Field(40, 0);   // Delta 24: long form 0x05, zigzag(40) = 80, then 0.
+    w.WriteI32Field(1, 5);      // Delta 1: 0x15, then zigzag(5) = 10.
+    w.WriteI64Field(16, 1);     // Delta 15: 0xF6, then 2.
+    w.WriteI32Field(40, 0);     // Delta 24: long form 0x05, zigzag(40) = 80, then 0.
     w.WriteBoolField(3, true);  // Backwards: long form 0x01, zigzag(3) = 6.
     w.EndStruct();
   });
@@ -141,7 +143,11 @@ TEST(CompactReaderTest, RoundTripsIntegersAtTheirLimits) {
 }
 
 TEST(CompactReaderTest, RoundTripsDoublesBitForBit) {
-  const std::vector<double> values = {0.0, -0.0, 1.5, -3.25e300, 5e-324,
+  const std::vector<double> values = {0.0,
+                                      -0.0,
+                                      1.5,
+                                      -3.25e300,
+                                      5e-324,
                                       std::numeric_limits<double>::infinity(),
                                       std::numeric_limits<double>::quiet_NaN()};
   const Bytes bytes = Encode([&](CompactWriter& w) {
@@ -238,8 +244,7 @@ TEST(CompactReaderTest, AcceptsBoolListsDeclaredEitherWayAndValuesZeroOneOrTwo) 
 
 TEST(CompactReaderTest, RejectsABoolElementThatIsNeitherZeroOneNorTwo) {
   const std::string message = ErrorOf(Bytes{0x07}, [](CompactReader& r) { r.ReadBool(); });
-  EXPECT_NE(message.find("bool at offset 0 has the invalid value 7"), std::string::npos)
-      << message;
+  EXPECT_NE(message.find("bool at offset 0 has the invalid value 7"), std::string::npos) << message;
 }
 
 TEST(CompactReaderTest, RoundTripsMapsAndBinaries) {
@@ -415,9 +420,9 @@ TEST(CompactReaderTest, RejectsVarintsThatOverflow) {
                 .find("varint at offset 0 overflows 32 bits"),
             std::string::npos);
   const Bytes eleven_bytes = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01};
-  EXPECT_NE(ErrorOf(eleven_bytes, [](CompactReader& r) { r.ReadVarint64(); })
-                .find("overflows 64 bits"),
-            std::string::npos);
+  EXPECT_NE(
+      ErrorOf(eleven_bytes, [](CompactReader& r) { r.ReadVarint64(); }).find("overflows 64 bits"),
+      std::string::npos);
   const Bytes top_bit_too_high = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x02};
   EXPECT_NE(ErrorOf(top_bit_too_high, [](CompactReader& r) { r.ReadVarint64(); })
                 .find("overflows 64 bits"),

@@ -34,13 +34,21 @@ inline void AppendLE(T v, std::string* out) {
 }
 
 /// Number of bits needed to store v (0 for 0): the bit width of an RLE run or a miniblock.
-inline int BitsRequired(uint64_t v) { return 64 - std::countl_zero(v); }
+inline int BitsRequired(uint64_t v) {
+  return 64 - std::countl_zero(v);
+}
 
 /// Mask of the low `w` bits, valid for w = 0..64 (a plain shift by 64 would be undefined).
-inline constexpr uint64_t LowBitsMask(int w) { return w >= 64 ? ~uint64_t{0} : (uint64_t{1} << w) - 1; }
+inline constexpr uint64_t LowBitsMask(int w) {
+  return w >= 64 ? ~uint64_t{0} : (uint64_t{1} << w) - 1;
+}
 
-inline uint64_t ZigZagEncode64(uint64_t v) { return (v << 1) ^ (0 - (v >> 63)); }
-inline uint64_t ZigZagDecode64(uint64_t v) { return (v >> 1) ^ (0 - (v & 1)); }
+inline uint64_t ZigZagEncode64(uint64_t v) {
+  return (v << 1) ^ (0 - (v >> 63));
+}
+inline uint64_t ZigZagDecode64(uint64_t v) {
+  return (v >> 1) ^ (0 - (v & 1));
+}
 
 /// Reads one ULEB128 varint from [p, end) into *out and advances p. Returns false when the varint
 /// is truncated or does not fit in 64 bits, so a corrupt stream can never make the caller run

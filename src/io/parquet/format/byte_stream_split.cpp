@@ -24,7 +24,8 @@ void GatherScalar(const uint8_t* streams, int64_t stride, int width, int64_t beg
 }
 
 #if defined(__SSE2__)
-/// Decodes values [begin, begin + 16 * blocks) of width 4; returns the first value not done.
+/// Decodes values of width 4 from [begin, end) in blocks of 16; returns the first value left
+/// for the scalar tail.
 int64_t Gather4Sse2(const uint8_t* streams, int64_t stride, int64_t begin, int64_t end,
                     uint8_t* out) {
   const uint8_t* s0 = streams;
@@ -121,8 +122,7 @@ int64_t ByteStreamSplitDecoder::Decode(uint8_t* out, int64_t n) {
 #endif
       GatherScalar<8>(data_, num_values_, 8, i, end, out + (i - begin) * 8);
       break;
-    default:
-      GatherScalar<0>(data_, num_values_, width_, begin, end, out);
+    default: GatherScalar<0>(data_, num_values_, width_, begin, end, out);
   }
   index_ = end;
   return n;

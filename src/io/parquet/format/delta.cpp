@@ -108,8 +108,7 @@ DeltaBinaryPackedDecoder<T>::DeltaBinaryPackedDecoder(const uint8_t* data, size_
   }
   if (block_size == 0 || block_size % 128 != 0 ||
       block_size > std::numeric_limits<uint32_t>::max()) {
-    ThrowInvalid("DELTA_BINARY_PACKED block size {} is not a positive multiple of 128",
-                 block_size);
+    ThrowInvalid("DELTA_BINARY_PACKED block size {} is not a positive multiple of 128", block_size);
   }
   if (miniblocks == 0 || block_size % miniblocks != 0 || (block_size / miniblocks) % 32 != 0) {
     ThrowInvalid(
@@ -311,7 +310,10 @@ template class DeltaBinaryPackedEncoder<int64_t>;
 // DELTA_LENGTH_BYTE_ARRAY
 
 DeltaLengthByteArrayDecoder::DeltaLengthByteArrayDecoder(const uint8_t* data, size_t size)
-    : lengths_(data, size), begin_(data), bytes_(data + lengths_.EncodedSize()), end_(data + size) {}
+    : lengths_(data, size),
+      begin_(data),
+      bytes_(data + lengths_.EncodedSize()),
+      end_(data + size) {}
 
 int64_t DeltaLengthByteArrayDecoder::Decode(std::string_view* out, int64_t n) {
   int32_t lengths[kChunk];
@@ -329,8 +331,8 @@ int64_t DeltaLengthByteArrayDecoder::Decode(std::string_view* out, int64_t n) {
                    end_ - bytes_);
     }
     for (int64_t j = 0; j < m; ++j) {
-      out[done + j] = std::string_view(reinterpret_cast<const char*>(bytes_),
-                                       static_cast<size_t>(lengths[j]));
+      out[done + j] =
+          std::string_view(reinterpret_cast<const char*>(bytes_), static_cast<size_t>(lengths[j]));
       bytes_ += lengths[j];
     }
     done += m;
@@ -369,8 +371,8 @@ DeltaByteArrayDecoder::DeltaByteArrayDecoder(const uint8_t* data, size_t size,
       suffixes_(data + prefixes_.EncodedSize(), size - prefixes_.EncodedSize()),
       max_rebuilt_bytes_(max_rebuilt_bytes) {
   if (prefixes_.TotalValues() != suffixes_.TotalValues()) {
-    ThrowInvalid("DELTA_BYTE_ARRAY has {} prefix lengths but {} suffixes",
-                 prefixes_.TotalValues(), suffixes_.TotalValues());
+    ThrowInvalid("DELTA_BYTE_ARRAY has {} prefix lengths but {} suffixes", prefixes_.TotalValues(),
+                 suffixes_.TotalValues());
   }
 }
 

@@ -67,9 +67,9 @@ class DeltaBinaryPackedDecoder {
   int64_t values_read_ = 0;
   U last_value_ = 0;
   U min_delta_ = 0;
-  const uint8_t* widths_ = nullptr;       // Bit widths of the current block.
-  uint64_t next_miniblock_ = 0;           // Index of the next miniblock to enter in the block.
-  uint64_t deltas_entered_ = 0;           // Delta slots covered by miniblocks entered so far.
+  const uint8_t* widths_ = nullptr;  // Bit widths of the current block.
+  uint64_t next_miniblock_ = 0;      // Index of the next miniblock to enter in the block.
+  uint64_t deltas_entered_ = 0;      // Delta slots covered by miniblocks entered so far.
   const uint8_t* miniblock_data_ = nullptr;
   int miniblock_width_ = 0;
   uint64_t groups_left_ = 0;  // Groups of 32 deltas not yet unpacked in the current miniblock.

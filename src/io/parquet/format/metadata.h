@@ -133,12 +133,12 @@ struct LogicalType {
   };
 
   Kind kind = Kind::kUnrecognized;
-  int32_t scale = 0;                 ///< kDecimal.
-  int32_t precision = 0;             ///< kDecimal.
-  bool is_adjusted_to_utc = false;   ///< kTime, kTimestamp.
-  TimeUnit unit = TimeUnit::kMillis; ///< kTime, kTimestamp.
-  int8_t bit_width = 0;              ///< kInteger: 8, 16, 32 or 64 (validated by the schema code).
-  bool is_signed = false;            ///< kInteger.
+  int32_t scale = 0;                  ///< kDecimal.
+  int32_t precision = 0;              ///< kDecimal.
+  bool is_adjusted_to_utc = false;    ///< kTime, kTimestamp.
+  TimeUnit unit = TimeUnit::kMillis;  ///< kTime, kTimestamp.
+  int8_t bit_width = 0;               ///< kInteger: 8, 16, 32 or 64 (validated by the schema code).
+  bool is_signed = false;             ///< kInteger.
   /// Keeps the Thrift field id of a kUnrecognized member (also used when a known TIME or
   /// TIMESTAMP carries an unknown time unit), for the "unsupported logical type" message.
   int16_t unrecognized_field_id = 0;
@@ -171,8 +171,8 @@ struct Statistics {
 
 /// One node of the schema tree, which the footer lists depth first (root first).
 struct SchemaElement {
-  std::optional<Type> type;  ///< Unset for groups.
-  std::optional<int32_t> type_length;  ///< Byte width of FIXED_LEN_BYTE_ARRAY.
+  std::optional<Type> type;                            ///< Unset for groups.
+  std::optional<int32_t> type_length;                  ///< Byte width of FIXED_LEN_BYTE_ARRAY.
   std::optional<FieldRepetitionType> repetition_type;  ///< Unset only for the root.
   std::string name;
   std::optional<int32_t> num_children;  ///< Set for groups; never negative.

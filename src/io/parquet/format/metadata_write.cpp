@@ -85,9 +85,10 @@ void WriteLogicalType(CompactWriter& writer, const LogicalType& value) {
   const auto id = static_cast<int16_t>(value.kind);
   switch (value.kind) {
     case Kind::kUnrecognized:
-      ThrowUnsupported("cannot write a Parquet logical type that sluice does not know "
-                       "(LogicalType member {})",
-                       value.unrecognized_field_id);
+      ThrowUnsupported(
+          "cannot write a Parquet logical type that sluice does not know "
+          "(LogicalType member {})",
+          value.unrecognized_field_id);
     case Kind::kDecimal:
       writer.WriteFieldHeader(CompactType::kStruct, id);
       writer.BeginStruct();
@@ -327,8 +328,7 @@ void WriteBloomFilterHeaderStruct(CompactWriter& writer, const BloomFilterHeader
   writer.WriteI32Field(1, value.num_bytes);
   WriteSingleMemberUnion(writer, 2, value.algorithm == BloomFilterAlgorithm::kBlock,
                          "bloom filter algorithm");
-  WriteSingleMemberUnion(writer, 3, value.hash == BloomFilterHash::kXxHash,
-                         "bloom filter hash");
+  WriteSingleMemberUnion(writer, 3, value.hash == BloomFilterHash::kXxHash, "bloom filter hash");
   WriteSingleMemberUnion(writer, 4, value.compression == BloomFilterCompression::kUncompressed,
                          "bloom filter compression");
   writer.EndStruct();

@@ -12,7 +12,9 @@
 namespace sluice::io::parquet {
 namespace {
 
-inline bool GetBit(const uint8_t* bits, int64_t i) { return (bits[i >> 3] >> (i & 7)) & 1; }
+inline bool GetBit(const uint8_t* bits, int64_t i) {
+  return (bits[i >> 3] >> (i & 7)) & 1;
+}
 
 inline void SetBit(uint8_t* bits, int64_t i, bool v) {
   const auto mask = static_cast<uint8_t>(1u << (i & 7));
@@ -27,8 +29,7 @@ inline uint64_t ExpandBitsToBytes(uint8_t b) {
 
 /// Copies n bits from src (starting at bit src_offset) to dst (starting at bit dst_offset).
 /// Reads only bytes that hold source bits and writes only bytes that hold destination bits.
-void CopyBits(const uint8_t* src, int64_t src_offset, uint8_t* dst, int64_t dst_offset,
-              int64_t n) {
+void CopyBits(const uint8_t* src, int64_t src_offset, uint8_t* dst, int64_t dst_offset, int64_t n) {
   for (; n > 0 && (dst_offset & 7) != 0; --n) SetBit(dst, dst_offset++, GetBit(src, src_offset++));
   const int64_t whole = n / 8;
   const uint8_t* s = src + (src_offset >> 3);
@@ -128,7 +129,8 @@ int64_t PlainByteArrayDecoder::Decode(std::string_view* out, int64_t n) {
 
 void PlainEncodeFixed(const void* values, int64_t n, int width, std::string* out) {
   if (n <= 0) return;
-  out->append(static_cast<const char*>(values), static_cast<size_t>(n) * static_cast<size_t>(width));
+  out->append(static_cast<const char*>(values),
+              static_cast<size_t>(n) * static_cast<size_t>(width));
 }
 
 void PlainEncodeByteArray(const std::string_view* values, int64_t n, std::string* out) {

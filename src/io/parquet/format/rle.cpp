@@ -107,7 +107,8 @@ bool RleBitPackedDecoder::NextRun() {
     if (bytes <= available || bit_width_ == 0) {
       literal_full_ = static_cast<int64_t>(groups / 4 * 32);  // No division on the hot path.
     } else {
-      literal_full_ = static_cast<int64_t>(literal_bytes_ / (4 * static_cast<size_t>(bit_width_)) * 32);
+      literal_full_ =
+          static_cast<int64_t>(literal_bytes_ / (4 * static_cast<size_t>(bit_width_)) * 32);
     }
     cached_group_ = -1;
     pos_ += literal_bytes_;
@@ -223,10 +224,18 @@ int64_t RleBitPackedDecoder::GetBatchImpl(T* out, int64_t n) {
   return done;
 }
 
-int64_t RleBitPackedDecoder::GetBatch(uint8_t* out, int64_t n) { return GetBatchImpl(out, n); }
-int64_t RleBitPackedDecoder::GetBatch(int16_t* out, int64_t n) { return GetBatchImpl(out, n); }
-int64_t RleBitPackedDecoder::GetBatch(uint32_t* out, int64_t n) { return GetBatchImpl(out, n); }
-int64_t RleBitPackedDecoder::GetBatch(uint64_t* out, int64_t n) { return GetBatchImpl(out, n); }
+int64_t RleBitPackedDecoder::GetBatch(uint8_t* out, int64_t n) {
+  return GetBatchImpl(out, n);
+}
+int64_t RleBitPackedDecoder::GetBatch(int16_t* out, int64_t n) {
+  return GetBatchImpl(out, n);
+}
+int64_t RleBitPackedDecoder::GetBatch(uint32_t* out, int64_t n) {
+  return GetBatchImpl(out, n);
+}
+int64_t RleBitPackedDecoder::GetBatch(uint64_t* out, int64_t n) {
+  return GetBatchImpl(out, n);
+}
 
 DictionaryIndexDecoder::DictionaryIndexDecoder(const uint8_t* data, size_t size,
                                                int64_t dictionary_size)

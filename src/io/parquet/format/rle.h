@@ -25,7 +25,8 @@ int LevelBitWidth(int max_level);
 /// The decoder checks that run headers, repeated values and bit-packed bodies lie inside the
 /// buffer and that a repeated value fits in bit_width bits. It does not know what the values
 /// mean: levels must still be checked against the maximum level and dictionary indices against
-/// the dictionary size (DictionaryIndexDecoder does the latter).
+/// the dictionary size (DictionaryIndexDecoder does the latter). After it throws, a decoder is
+/// left in an unspecified state and must not be used again (this holds for every decoder here).
 class RleBitPackedDecoder {
  public:
   /// A decoder over no data: every GetBatch returns 0.
@@ -127,7 +128,7 @@ class RleBitPackedEncoder {
   void CloseLiteralRun();
 
   int bit_width_;
-  std::string runs_;          // Runs written so far.
+  std::string runs_;           // Runs written so far.
   uint64_t buffered_[8] = {};  // Values not yet assigned to a run.
   int num_buffered_ = 0;
   uint64_t current_value_ = 0;

@@ -35,6 +35,19 @@ int64_t UnZigZag64(uint64_t value) {
   return static_cast<int64_t>((value >> 1) ^ (~(value & 1) + 1));
 }
 
+/// Tells whether a value of wire type `actual` may be read as `expected`.
+bool Compatible(CompactType actual, CompactType expected) {
+  if (actual == expected) return true;
+  if (IsInteger(expected)) return IsInteger(actual);
+  if (IsBool(expected)) return IsBool(actual);
+  return expected == CompactType::kList && actual == CompactType::kSet;
+}
+
+/// Names what a value of wire type `expected` may be, for messages.
+const char* ExpectedName(CompactType expected) {
+  return IsInteger(expected) ? "integer" : CompactTypeName(expected);
+}
+
 }  // namespace
 
 const char* CompactTypeName(CompactType type) {
@@ -72,8 +85,7 @@ void CompactReader::FailWith(const std::string& message) const {
 }
 
 void CompactReader::FailTruncated(const char* what, size_t start, size_t needed) const {
-  Fail("{} at offset {} needs {} bytes but only {} are left", what, start, needed,
-       size_ - start);
+  Fail("{} at offset {} needs {} bytes but only {} are left", what, start, needed, size_ - start);
 }
 
 uint8_t CompactReader::ReadByte(const char* what) {
@@ -97,9 +109,13 @@ void CompactReader::LeaveNesting() {
   last_field_id_ = saved_field_ids_[depth_];
 }
 
-void CompactReader::BeginStruct(const char* name) { EnterNesting(name); }
+void CompactReader::BeginStruct(const char* name) {
+  EnterNesting(name);
+}
 
-void CompactReader::EndStruct() { LeaveNesting(); }
+void CompactReader::EndStruct() {
+  LeaveNesting();
+}
 
 FieldHeader CompactReader::ReadFieldHeader() {
   const size_t start = position_;
@@ -183,21 +199,26 @@ bool CompactReader::ReadBool() {
   Fail("bool at offset {} has the invalid value {}", start, byte);
 }
 
-int8_t CompactReader::ReadI8() { return static_cast<int8_t>(ReadByte("i8")); }
+int8_t CompactReader::ReadI8() {
+  return static_cast<int8_t>(ReadByte("i8"));
+}
 
 int16_t CompactReader::ReadI16() {
   const size_t start = position_;
   const int32_t value = ReadI32();
-  if (value < std::numeric_limits<int16_t>::min() ||
-      value > std::numeric_limits<int16_t>::max()) {
+  if (value < std::numeric_limits<int16_t>::min() || value > std::numeric_limits<int16_t>::max()) {
     Fail("i16 at offset {} is out of range ({})", start, value);
   }
   return static_cast<int16_t>(value);
 }
 
-int32_t CompactReader::ReadI32() { return UnZigZag32(ReadVarint32()); }
+int32_t CompactReader::ReadI32() {
+  return UnZigZag32(ReadVarint32());
+}
 
-int64_t CompactReader::ReadI64() { return UnZigZag64(ReadVarint64()); }
+int64_t CompactReader::ReadI64() {
+  return UnZigZag64(ReadVarint64());
+}
 
 int64_t CompactReader::ReadInteger(CompactType type) {
   switch (type) {
@@ -228,8 +249,7 @@ std::string_view CompactReader::ReadBinary() {
     Fail("binary at offset {} has a negative length ({})", start, static_cast<int32_t>(length));
   }
   if (length > remaining()) {
-    Fail("binary of {} bytes at offset {} exceeds the {} bytes left", length, start,
-         remaining());
+    Fail("binary of {} bytes at offset {} exceeds the {} bytes left", length, start, remaining());
   }
   const std::string_view value(reinterpret_cast<const char*>(data_ + position_), length);
   position_ += length;
@@ -289,13 +309,7 @@ void CompactReader::Skip(CompactType type) {
     case CompactType::kSet: {
       EnterNesting(nullptr);
       const ListHeader header = ReadListHeader();
-      for (uint32_t i = 0; i < header.size; ++i) {
-        if (header.element_type == CompactType::kBoolTrue) {
-          ReadBool();
-        } else {
-          Skip(header.element_type);
-        }
-      }
+      for (uint32_t i = 0; i < header.size; ++i) SkipElement(header.element_type);
       LeaveNesting();
       return;
     }
@@ -303,8 +317,8 @@ void CompactReader::Skip(CompactType type) {
       EnterNesting(nullptr);
       const MapHeader header = ReadMapHeader();
       for (uint32_t i = 0; i < header.size; ++i) {
-        if (header.key_type == CompactType::kBoolTrue) ReadBool(); else Skip(header.key_type);
-        if (header.value_type == CompactType::kBoolTrue) ReadBool(); else Skip(header.value_type);
+        SkipElement(header.key_type);
+        SkipElement(header.value_type);
       }
       LeaveNesting();
       return;
@@ -312,6 +326,57 @@ void CompactReader::Skip(CompactType type) {
     case CompactType::kStop: break;
   }
   Fail("cannot skip a value of type {} at offset {}", CompactTypeName(type), position_);
+}
+
+void CompactReader::CheckRequired(const char* name, uint32_t seen,
+                                  std::initializer_list<RequiredField> required) const {
+  for (const RequiredField& field : required) {
+    SLUICE_DCHECK(field.id > 0 && field.id < 32);
+    if ((seen & (uint32_t{1} << field.id)) == 0) {
+      Fail("{} ending at offset {} lacks the required field {} (id {})", name, position_,
+           field.name, field.id);
+    }
+  }
+}
+
+void CompactReader::ExpectFieldType(const FieldHeader& header, CompactType expected,
+                                    const char* field) const {
+  if (!Compatible(header.type, expected)) {
+    Fail("field {} (id {}) at offset {} has wire type {}, expected {}", field, header.id, position_,
+         CompactTypeName(header.type), ExpectedName(expected));
+  }
+}
+
+int64_t CompactReader::ReadIntegerIn(CompactType type, const char* field, int64_t min,
+                                     int64_t max) {
+  const size_t start = position_;
+  const int64_t value = ReadInteger(type);
+  if (value < min) {
+    if (min == 0) Fail("{} is {} at offset {}; it must not be negative", field, value, start);
+    Fail("{} is {} at offset {}, below its minimum {}", field, value, start, min);
+  }
+  if (value > max) Fail("{} is {} at offset {}, above its maximum {}", field, value, start, max);
+  return value;
+}
+
+ListHeader CompactReader::ReadListField(const FieldHeader& header, const char* field,
+                                        CompactType element_type) {
+  ExpectFieldType(header, CompactType::kList, field);
+  const size_t start = position_;
+  const ListHeader list = ReadListHeader();
+  if (!Compatible(list.element_type, element_type)) {
+    Fail("{} at offset {} is a list of {}, expected a list of {}", field, start,
+         CompactTypeName(list.element_type), ExpectedName(element_type));
+  }
+  return list;
+}
+
+void CompactReader::SkipElement(CompactType type) {
+  if (type == CompactType::kBoolTrue) {
+    ReadBool();  // A bool element, unlike a bool field, takes a byte.
+  } else {
+    Skip(type);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -347,8 +412,8 @@ void CompactWriter::WriteBoolField(int16_t id, bool value) {
 
 void CompactWriter::WriteListHeader(CompactType element_type, uint32_t size) {
   SLUICE_CHECK(size <= static_cast<uint32_t>(std::numeric_limits<int32_t>::max()));
-  const uint8_t code = static_cast<uint8_t>(IsBool(element_type) ? CompactType::kBoolTrue
-                                                                  : element_type);
+  const uint8_t code =
+      static_cast<uint8_t>(IsBool(element_type) ? CompactType::kBoolTrue : element_type);
   if (size < 15) {
     out_->push_back(static_cast<char>((size << 4) | code));
   } else {
@@ -367,15 +432,25 @@ void CompactWriter::WriteMapHeader(CompactType key_type, CompactType value_type,
   out_->push_back(static_cast<char>((code(key_type) << 4) | code(value_type)));
 }
 
-void CompactWriter::WriteBool(bool value) { out_->push_back(value ? '\x01' : '\x02'); }
+void CompactWriter::WriteBool(bool value) {
+  out_->push_back(value ? '\x01' : '\x02');
+}
 
-void CompactWriter::WriteI8(int8_t value) { out_->push_back(static_cast<char>(value)); }
+void CompactWriter::WriteI8(int8_t value) {
+  out_->push_back(static_cast<char>(value));
+}
 
-void CompactWriter::WriteI16(int16_t value) { WriteVarint(ZigZag32(value)); }
+void CompactWriter::WriteI16(int16_t value) {
+  WriteVarint(ZigZag32(value));
+}
 
-void CompactWriter::WriteI32(int32_t value) { WriteVarint(ZigZag32(value)); }
+void CompactWriter::WriteI32(int32_t value) {
+  WriteVarint(ZigZag32(value));
+}
 
-void CompactWriter::WriteI64(int64_t value) { WriteVarint(ZigZag64(value)); }
+void CompactWriter::WriteI64(int64_t value) {
+  WriteVarint(ZigZag64(value));
+}
 
 void CompactWriter::WriteDouble(double value) {
   uint64_t bits;

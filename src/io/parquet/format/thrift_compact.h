@@ -9,8 +9,10 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/error.h"
 
@@ -75,6 +77,12 @@ struct MapHeader {
   uint32_t size = 0;  ///< At most INT32_MAX, and known to fit in the bytes left.
 };
 
+/// Names a field that a struct must contain; see CompactReader::ReadStruct.
+struct RequiredField {
+  int16_t id;  ///< 1 to 31.
+  const char* name;
+};
+
 /// Decodes compact-protocol values from a byte range that it does not own.
 ///
 /// Typical use, for a struct: BeginStruct(); loop ReadFieldHeader() until is_stop(), reading the
@@ -118,6 +126,35 @@ class CompactReader {
   /// fields, which have no value bytes, nothing). Used for fields this reader does not know.
   void Skip(CompactType type);
 
+  // Typed reading: the checks that every reader of an IDL-defined struct needs, with messages
+  // that name the field (`field` is a string literal such as "RowGroup.num_rows").
+
+  /// Reads one struct, from its first field header through its stop field. `read_field(header)`
+  /// reads a field it knows and returns true, or returns false to have the field skipped (which
+  /// is how fields of newer writers are ignored). Fails when a `required` field is missing.
+  template <typename ReadField>
+  void ReadStruct(const char* name, std::initializer_list<RequiredField> required,
+                  ReadField&& read_field) {
+    uint32_t seen = 0;
+    BeginStruct(name);
+    for (FieldHeader field = ReadFieldHeader(); !field.is_stop(); field = ReadFieldHeader()) {
+      if (read_field(static_cast<const FieldHeader&>(field))) {
+        if (field.id > 0 && field.id < 32) seen |= uint32_t{1} << field.id;
+      } else {
+        Skip(field.type);
+      }
+    }
+    CheckRequired(name, seen, required);
+    EndStruct();
+  }
+  /// Fails unless a field of wire type `header.type` can be read as `expected`: integers of any
+  /// width stand for each other (ReadIntegerIn checks the range), and a set for a list.
+  void ExpectFieldType(const FieldHeader& header, CompactType expected, const char* field) const;
+  /// Reads an integer of any width that must lie in [min, max].
+  int64_t ReadIntegerIn(CompactType type, const char* field, int64_t min, int64_t max);
+  /// Reads the header of a list field whose elements must be of `element_type`.
+  ListHeader ReadListField(const FieldHeader& header, const char* field, CompactType element_type);
+
   /// Throws kInvalidInput with "corrupt Thrift metadata: <message>", followed by the names of
   /// the structs being read, if any were given to BeginStruct.
   template <typename... Args>
@@ -128,7 +165,11 @@ class CompactReader {
  private:
   [[noreturn]] void FailWith(const std::string& message) const;
   [[noreturn]] void FailTruncated(const char* what, size_t start, size_t needed) const;
+  void CheckRequired(const char* name, uint32_t seen,
+                     std::initializer_list<RequiredField> required) const;
   uint8_t ReadByte(const char* what);
+  /// Skips one element of a list, set or map, where a bool takes a byte of its own.
+  void SkipElement(CompactType type);
   void EnterNesting(const char* name);
   void LeaveNesting();
   CompactType ReadElementType(uint8_t code, size_t start, const char* what);

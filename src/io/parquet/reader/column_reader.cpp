@@ -39,6 +39,106 @@ void Widen(const uint8_t* src, int64_t count, uint8_t* dst) {
   }
 }
 
+
+// Copies values of a compile-time width, so each copy is a register move rather than a call.
+template <int kWidth>
+struct Fixed {
+  uint8_t bytes[kWidth];
+};
+
+// dst[i] = dictionary[index[j++]] for valid rows, zero for null rows.
+template <int kWidth>
+void GatherRows(const uint8_t* dictionary, const uint32_t* index, const uint8_t* levels, bool all_valid,
+                int64_t count, uint8_t* dst) {
+  auto* out = reinterpret_cast<Fixed<kWidth>*>(dst);
+  const auto* values = reinterpret_cast<const Fixed<kWidth>*>(dictionary);
+  if (all_valid) {
+    for (int64_t i = 0; i < count; ++i) std::memcpy(&out[i], &values[index[i]], kWidth);
+    return;
+  }
+  for (int64_t i = 0; i < count; ++i) {
+    if (levels[i]) {
+      std::memcpy(&out[i], &values[*index++], kWidth);
+    } else {
+      std::memset(&out[i], 0, kWidth);
+    }
+  }
+}
+
+// Spreads dense values over the rows whose level says valid; null rows get zero.
+template <int kWidth>
+void ScatterRows(const uint8_t* dense, const uint8_t* levels, int64_t count, uint8_t* dst) {
+  for (int64_t i = 0; i < count; ++i) {
+    if (levels[i]) {
+      std::memcpy(dst + i * kWidth, dense, kWidth);
+      dense += kWidth;
+    } else {
+      std::memset(dst + i * kWidth, 0, kWidth);
+    }
+  }
+}
+
+/// Dictionary gather over one page slice, by value width.
+struct Gather {
+  const uint8_t* dictionary;
+  const uint32_t* index;
+  const uint8_t* levels;
+  bool all_valid;
+  int64_t count;
+  uint8_t* dst;
+  template <int kWidth>
+  void operator()() const {
+    GatherRows<kWidth>(dictionary, index, levels, all_valid, count, dst);
+  }
+  void Generic(int width) const {
+    const uint32_t* next = index;
+    for (int64_t i = 0; i < count; ++i) {
+      if (all_valid || levels[i]) {
+        std::memcpy(dst + i * width, dictionary + int64_t{*next++} * width, static_cast<size_t>(width));
+      } else {
+        std::memset(dst + i * width, 0, static_cast<size_t>(width));
+      }
+    }
+  }
+};
+
+/// Dense-to-rows scatter over one page slice, by value width.
+struct Scatter {
+  const uint8_t* dense;
+  const uint8_t* levels;
+  int64_t count;
+  uint8_t* dst;
+  template <int kWidth>
+  void operator()() const {
+    ScatterRows<kWidth>(dense, levels, count, dst);
+  }
+  void Generic(int width) const {
+    const uint8_t* src = dense;
+    for (int64_t i = 0; i < count; ++i) {
+      if (levels[i]) {
+        std::memcpy(dst + i * width, src, static_cast<size_t>(width));
+        src += width;
+      } else {
+        std::memset(dst + i * width, 0, static_cast<size_t>(width));
+      }
+    }
+  }
+};
+
+// Calls body.template operator()<W>() for the common widths, or body(width) otherwise.
+template <typename Body>
+void DispatchWidth(int width, Body&& body) {
+  switch (width) {
+    case 1: return body.template operator()<1>();
+    case 2: return body.template operator()<2>();
+    case 4: return body.template operator()<4>();
+    case 8: return body.template operator()<8>();
+    case 12: return body.template operator()<12>();
+    case 16: return body.template operator()<16>();
+    default: return body.Generic(width);
+  }
+}
+
 }  // namespace
 
 int64_t Int96ToNanos(const uint8_t* bytes) {
@@ -96,6 +196,7 @@ ColumnChunkReader::ColumnChunkReader(const RandomAccessFile& file, const ColumnC
 ColumnChunkReader::~ColumnChunkReader() = default;
 
 void ColumnChunkReader::ConvertFixed(int64_t from, int64_t count, uint8_t* dst) const {
+  if (count == 0) return;  // Buffers may be empty (null) then.
   const uint8_t* src = dense_.data() + from * physical_width_;
   const DataType& type = leaf_.type;
   switch (leaf_.physical) {
@@ -359,15 +460,8 @@ void ColumnChunkReader::Emit(Column& out, int64_t at, int64_t count) {
     int width = output_width_;
     uint8_t* dst = out.values->data() + at * width;
     if (dictionary_encoded_) {
-      const uint8_t* dictionary = dictionary_.values->data();
-      const uint32_t* index = indices_.data() + dense_index_;
-      for (int64_t i = 0; i < count; ++i) {
-        if (is_valid(i)) {
-          std::memcpy(dst + i * width, dictionary + int64_t{*index++} * width, static_cast<size_t>(width));
-        } else {
-          std::memset(dst + i * width, 0, static_cast<size_t>(width));
-        }
-      }
+      DispatchWidth(width, Gather{dictionary_.values->data(), indices_.data() + dense_index_, levels, all_valid,
+                                  count, dst});
     } else if (leaf_.physical == Type::kByteArray) {  // decimal stored as BYTE_ARRAY
       int64_t j = dense_index_;
       for (int64_t i = 0; i < count; ++i) {
@@ -386,15 +480,7 @@ void ColumnChunkReader::Emit(Column& out, int64_t at, int64_t count) {
     } else {
       scratch_.resize(static_cast<size_t>(valid * width));
       ConvertFixed(dense_index_, valid, scratch_.data());
-      const uint8_t* src = scratch_.data();
-      for (int64_t i = 0; i < count; ++i) {
-        if (levels[i]) {
-          std::memcpy(dst + i * width, src, static_cast<size_t>(width));
-          src += width;
-        } else {
-          std::memset(dst + i * width, 0, static_cast<size_t>(width));
-        }
-      }
+      DispatchWidth(width, Scatter{scratch_.data(), levels, count, dst});
     }
   }
   dense_index_ += valid;

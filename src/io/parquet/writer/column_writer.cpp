@@ -44,6 +44,7 @@ ColumnChunkWriter::ColumnChunkWriter(const Field& field, SchemaElement element, 
       options_(options),
       sort_kind_(SortKindFor(field.type, element_)),
       want_bloom_filter_(bloom_filter),
+      dictionary_(*element_.type != Type::kByteArray),
       use_dictionary_(options.dictionary && *element_.type != Type::kBoolean) {}
 
 int64_t ColumnChunkWriter::PageBytesEstimate() const {
@@ -56,7 +57,10 @@ int64_t ColumnChunkWriter::PageBytesEstimate() const {
 }
 
 void ColumnChunkWriter::AddValue(std::string_view plain) {
-  if (options_.statistics) page_min_max_.Update(plain, sort_kind_);
+  // Fixed-width and dictionary pages get their bounds when flushed, in a cheaper way.
+  if (options_.statistics && !use_dictionary_ && *element_.type == Type::kByteArray) {
+    page_min_max_.Update(plain, sort_kind_);
+  }
   if (want_bloom_filter_) bloom_hashes_.push_back(SplitBlockBloomFilter::Hash(plain));
   Type physical = *element_.type;
   if (physical == Type::kBoolean) {
@@ -101,6 +105,7 @@ void ColumnChunkWriter::Write(const Column& column, int64_t offset, int64_t leng
       // Too many distinct values for a dictionary to pay: finish this page with it, then PLAIN.
       FlushPage();
       use_dictionary_ = false;
+      dictionary_failed_ = true;
     }
   }
 }
@@ -138,6 +143,27 @@ void ColumnChunkWriter::WritePage(PageHeader header, const std::string& levels, 
   data_pages_ += body;
 }
 
+void ColumnChunkWriter::UpdatePageBounds() {
+  Type physical = *element_.type;
+  if (physical == Type::kBoolean) {
+    page_min_max_.UpdateFixed(page_bools_.data(), static_cast<int64_t>(page_bools_.size()), 1, sort_kind_);
+  } else if (!page_indices_.empty()) {
+    // Each distinct dictionary entry of the page once.
+    seen_.assign(static_cast<size_t>(dictionary_.size()), 0);
+    for (uint32_t index : page_indices_) {
+      if (seen_[index]) continue;
+      seen_[index] = 1;
+      page_min_max_.Update(dictionary_.value(index), sort_kind_);
+    }
+  } else if (physical != Type::kByteArray) {
+    int width = physical == Type::kInt32 || physical == Type::kFloat ? 4
+                : physical == Type::kFixedLenByteArray             ? *element_.type_length
+                                                                   : 8;
+    page_min_max_.UpdateFixed(reinterpret_cast<const uint8_t*>(page_plain_.data()),
+                              static_cast<int64_t>(page_plain_.size()) / width, width, sort_kind_);
+  }
+}
+
 void ColumnChunkWriter::FlushPage() {
   if (page_rows_ == 0) return;
   bool v2 = options_.data_page_version == 2;
@@ -150,6 +176,8 @@ void ColumnChunkWriter::FlushPage() {
     if (v2) encoder.Flush(&levels);
     else encoder.FlushWithLengthPrefix(&levels);
   }
+
+  if (options_.statistics) UpdatePageBounds();
 
   std::string values;
   Encoding encoding = Encoding::kPlain;
@@ -276,7 +304,8 @@ EncodedChunk ColumnChunkWriter::Finish() {
   // Reset for the next row group.
   data_pages_.clear();
   dictionary_.Clear();
-  use_dictionary_ = options_.dictionary && *element_.type != Type::kBoolean;
+  // A column whose dictionary overflowed is unlikely to fit one in its next row group.
+  use_dictionary_ = options_.dictionary && *element_.type != Type::kBoolean && !dictionary_failed_;
   dictionary_pages_written_ = false;
   chunk_min_max_ = MinMax{};
   chunk_nulls_ = chunk_values_ = chunk_rows_ = uncompressed_bytes_ = 0;

@@ -39,6 +39,8 @@ class ColumnChunkWriter {
  private:
   void AddValue(std::string_view plain);
   void FlushPage();
+  /// Computes the page's min/max for fixed-width and dictionary pages.
+  void UpdatePageBounds();
   void WritePage(PageHeader header, const std::string& levels, const std::string& values);
   int64_t PageBytesEstimate() const;
 
@@ -53,6 +55,8 @@ class ColumnChunkWriter {
   DictionaryBuilder dictionary_;
   bool use_dictionary_;
   bool dictionary_pages_written_ = false;  ///< Some page refers to the dictionary.
+  bool dictionary_failed_ = false;  ///< An earlier chunk of this column fell back to PLAIN.
+  std::vector<uint8_t> seen_;       ///< Dictionary entries already used in the page's bounds.
   MinMax chunk_min_max_;
   int64_t chunk_nulls_ = 0;
   int64_t chunk_values_ = 0;

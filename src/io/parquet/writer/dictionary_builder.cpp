@@ -3,11 +3,36 @@
 
 #include <xxhash.h>
 
+#include <cstring>
+
 namespace sluice::io::parquet {
+
+namespace {
+// A bijection on 64-bit integers (murmur3's finalizer): equal hashes mean equal keys.
+uint64_t MixBits(uint64_t x) {
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdull;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ull;
+  return x ^ (x >> 33);
+}
+}  // namespace
+
+uint64_t DictionaryBuilder::Hash(std::string_view value) {
+  if (value.size() == 4 || value.size() == 8) {
+    uint64_t key = 0;
+    std::memcpy(&key, value.data(), value.size());
+    return MixBits(key);
+  }
+  return XXH3_64bits(value.data(), value.size());
+}
 
 uint32_t DictionaryBuilder::Insert(std::string_view value) {
   if (slots_.empty() || offsets_.size() * 2 >= slots_.size()) Grow();
-  uint64_t hash = XXH3_64bits(value.data(), value.size());
+  uint64_t hash = Hash(value);
+  // Values of 4 or 8 bytes (one width per column) hash bijectively: no byte comparison needed.
+  // Only when every value has the same width: "abcd" and "abcd\0\0\0\0" share a key.
+  bool hash_is_identity = fixed_width_ && (value.size() == 4 || value.size() == 8);
   size_t mask = slots_.size() - 1;
   for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
     uint32_t entry = slots_[slot];
@@ -19,7 +44,7 @@ uint32_t DictionaryBuilder::Insert(std::string_view value) {
       slots_[slot] = index + 1;
       return index;
     }
-    if (hashes_[entry - 1] == hash && this->value(entry - 1) == value) return entry - 1;
+    if (hashes_[entry - 1] == hash && (hash_is_identity || this->value(entry - 1) == value)) return entry - 1;
   }
 }
 

@@ -11,6 +11,9 @@ namespace sluice::io::parquet {
 
 class DictionaryBuilder {
  public:
+  /// `fixed_width`: every value has the same size (not BYTE_ARRAY), which allows a faster lookup.
+  explicit DictionaryBuilder(bool fixed_width) : fixed_width_(fixed_width) {}
+
   /// Returns the index of `value`, adding it when new.
   uint32_t Insert(std::string_view value);
 
@@ -25,8 +28,10 @@ class DictionaryBuilder {
   void Clear();
 
  private:
+  static uint64_t Hash(std::string_view value);
   void Grow();
 
+  bool fixed_width_;
   std::string bytes_;
   std::vector<size_t> offsets_;
   std::vector<uint32_t> slots_;  ///< index + 1; 0 = empty.

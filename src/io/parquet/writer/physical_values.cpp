@@ -165,6 +165,48 @@ void MinMax::Update(std::string_view value, SortKind kind) {
   if (ComparePlain(value, max, kind) > 0) max.assign(value);
 }
 
+namespace {
+template <typename T>
+void UpdateTyped(MinMax* out, const uint8_t* values, int64_t count, SortKind kind) {
+  bool found = false;
+  T lo{}, hi{};
+  for (int64_t i = 0; i < count; ++i) {
+    T value;
+    std::memcpy(&value, values + i * int64_t{sizeof(T)}, sizeof(T));
+    if constexpr (std::is_floating_point_v<T>) {
+      if (std::isnan(value)) continue;
+    }
+    if (!found) {
+      lo = hi = value;
+      found = true;
+    } else {
+      lo = value < lo ? value : lo;
+      hi = hi < value ? value : hi;
+    }
+  }
+  if (!found) return;
+  out->Update(std::string_view(reinterpret_cast<const char*>(&lo), sizeof(T)), kind);
+  out->Update(std::string_view(reinterpret_cast<const char*>(&hi), sizeof(T)), kind);
+}
+}  // namespace
+
+void MinMax::UpdateFixed(const uint8_t* values, int64_t count, int width, SortKind kind) {
+  switch (kind) {
+    case SortKind::kSigned32: return UpdateTyped<int32_t>(this, values, count, kind);
+    case SortKind::kUnsigned32: return UpdateTyped<uint32_t>(this, values, count, kind);
+    case SortKind::kSigned64: return UpdateTyped<int64_t>(this, values, count, kind);
+    case SortKind::kUnsigned64: return UpdateTyped<uint64_t>(this, values, count, kind);
+    case SortKind::kFloat: return UpdateTyped<float>(this, values, count, kind);
+    case SortKind::kDouble: return UpdateTyped<double>(this, values, count, kind);
+    case SortKind::kBool: return UpdateTyped<uint8_t>(this, values, count, kind);
+    case SortKind::kBytes:
+    case SortKind::kSignedBytes: break;
+  }
+  for (int64_t i = 0; i < count; ++i) {
+    Update(std::string_view(reinterpret_cast<const char*>(values) + i * width, static_cast<size_t>(width)), kind);
+  }
+}
+
 void MinMax::Merge(const MinMax& other, SortKind kind) {
   if (!other.has) return;
   Update(other.min, kind);

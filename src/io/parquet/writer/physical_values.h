@@ -39,6 +39,8 @@ struct MinMax {
   bool has = false;
   std::string min, max;
   void Update(std::string_view value, SortKind kind);
+  /// Updates with `count` contiguous values of `width` bytes (a typed loop for numbers).
+  void UpdateFixed(const uint8_t* values, int64_t count, int width, SortKind kind);
   void Merge(const MinMax& other, SortKind kind);
 };
 
