@@ -435,15 +435,22 @@ void ColumnChunkReader::Emit(Column& out, int64_t at, int64_t count) {
   const DataType& type = leaf_.type;
 
   if (type.IsVariableWidth()) {
+    // Size the bytes once, then copy each value without growth checks.
+    auto value_at = [&](int64_t j) { return dictionary_encoded_ ? dictionary_.StringAt(indices_[j]) : views_[j]; };
+    int64_t bytes = 0;
+    for (int64_t j = dense_index_; j < dense_index_ + valid; ++j) bytes += static_cast<int64_t>(value_at(j).size());
+    int64_t end = out.data->size();
+    out.data->Resize(end + bytes);
+    char* data = reinterpret_cast<char*>(out.data->data());
     int64_t* offsets = out.values->as<int64_t>();
     int64_t j = dense_index_;
     for (int64_t i = 0; i < count; ++i) {
       if (is_valid(i)) {
-        std::string_view value = dictionary_encoded_ ? dictionary_.StringAt(indices_[j]) : views_[j];
-        ++j;
-        out.data->Append(value.data(), static_cast<int64_t>(value.size()));
+        std::string_view value = value_at(j++);
+        std::memcpy(data + end, value.data(), value.size());
+        end += static_cast<int64_t>(value.size());
       }
-      offsets[at + i + 1] = out.data->size();
+      offsets[at + i + 1] = end;
     }
   } else if (type.id == TypeId::kBool) {
     uint8_t* bitmap = out.values->data();

@@ -1,10 +1,12 @@
 // Page encoding, dictionary fallback, statistics and page index for one column chunk.
 #include "io/parquet/writer/column_writer.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 
 #include "core/error.h"
+#include "io/parquet/format/bit_util.h"
 #include "io/parquet/format/plain.h"
 #include "io/parquet/format/rle.h"
 
@@ -56,23 +58,48 @@ int64_t ColumnChunkWriter::PageBytesEstimate() const {
   return static_cast<int64_t>(page_plain_.size());
 }
 
-void ColumnChunkWriter::AddValue(std::string_view plain) {
-  // Fixed-width and dictionary pages get their bounds when flushed, in a cheaper way.
-  if (options_.statistics && !use_dictionary_ && *element_.type == Type::kByteArray) {
-    page_min_max_.Update(plain, sort_kind_);
-  }
-  if (want_bloom_filter_) bloom_hashes_.push_back(SplitBlockBloomFilter::Hash(plain));
+void ColumnChunkWriter::AddValues(int64_t first, int64_t count) {
   Type physical = *element_.type;
+  int width = values_.width;
+  const uint8_t* fixed = values_.fixed.data() + first * width;
+  auto plain = [&](int64_t i) {
+    return width == 0 ? values_.views[first + i]
+                      : std::string_view(reinterpret_cast<const char*>(fixed) + i * width, static_cast<size_t>(width));
+  };
+  if (want_bloom_filter_) {
+    for (int64_t i = 0; i < count; ++i) bloom_hashes_.push_back(SplitBlockBloomFilter::Hash(plain(i)));
+  }
   if (physical == Type::kBoolean) {
-    page_bools_.push_back(static_cast<uint8_t>(plain[0]));
+    page_bools_.insert(page_bools_.end(), fixed, fixed + count);
     return;
   }
   if (use_dictionary_) {
-    page_indices_.push_back(dictionary_.Insert(plain));
+    size_t at = page_indices_.size();
+    page_indices_.resize(at + static_cast<size_t>(count));
+    uint32_t* indices = page_indices_.data() + at;
+    if (width == 4 || width == 8) {
+      for (int64_t i = 0; i < count; ++i) {
+        uint64_t key = 0;
+        std::memcpy(&key, fixed + i * width, static_cast<size_t>(width));
+        indices[i] = dictionary_.InsertFixed(key, width);
+      }
+    } else {
+      for (int64_t i = 0; i < count; ++i) indices[i] = dictionary_.Insert(plain(i));
+    }
     return;
   }
-  if (physical == Type::kByteArray) AppendLe32(&page_plain_, static_cast<uint32_t>(plain.size()));
-  page_plain_.append(plain);
+  if (physical != Type::kByteArray) {
+    // Fixed-width PLAIN values are the dense physical values as they are.
+    page_plain_.append(reinterpret_cast<const char*>(fixed), static_cast<size_t>(count * width));
+    return;
+  }
+  for (int64_t i = 0; i < count; ++i) {
+    std::string_view value = plain(i);
+    // Dictionary and fixed-width pages get their bounds when flushed, in a cheaper way.
+    if (options_.statistics) page_min_max_.Update(value, sort_kind_);
+    AppendLe32(&page_plain_, static_cast<uint32_t>(value.size()));
+    page_plain_.append(value);
+  }
 }
 
 void ColumnChunkWriter::Write(const Column& column, int64_t offset, int64_t length) {
@@ -85,21 +112,20 @@ void ColumnChunkWriter::Write(const Column& column, int64_t offset, int64_t leng
     }
   }
   ToPhysical(column, offset, length, element_, &levels_, &values_);
+  // Rows go in slices so that page size and dictionary size are checked often enough.
+  constexpr int64_t kSlice = 4096;
   int64_t next_value = 0;
-  for (int64_t row = 0; row < length; ++row) {
-    page_levels_.push_back(levels_[row]);
-    ++page_rows_;
-    if (levels_[row]) {
-      std::string_view plain = values_.width == 0
-                                   ? values_.views[next_value]
-                                   : std::string_view(reinterpret_cast<const char*>(values_.fixed.data()) +
-                                                          next_value * values_.width,
-                                                      static_cast<size_t>(values_.width));
-      ++next_value;
-      AddValue(plain);
-    } else {
-      ++page_nulls_;
-    }
+  for (int64_t row = 0; row < length;) {
+    int64_t take = std::min<int64_t>({length - row, kSlice, options_.page_row_limit - page_rows_});
+    const uint8_t* levels = levels_.data() + row;
+    int64_t valid = 0;
+    for (int64_t i = 0; i < take; ++i) valid += levels[i];
+    page_levels_.insert(page_levels_.end(), levels, levels + take);
+    AddValues(next_value, valid);
+    next_value += valid;
+    page_rows_ += take;
+    page_nulls_ += take - valid;
+    row += take;
     if (page_rows_ >= options_.page_row_limit || PageBytesEstimate() >= options_.page_size) FlushPage();
     if (use_dictionary_ && dictionary_.byte_size() > options_.dictionary_size_limit) {
       // Too many distinct values for a dictionary to pay: finish this page with it, then PLAIN.
@@ -171,10 +197,19 @@ void ColumnChunkWriter::FlushPage() {
 
   std::string levels;
   if (nullable) {
-    RleBitPackedEncoder encoder(1);
-    encoder.PutBatch(page_levels_.data(), static_cast<int64_t>(page_levels_.size()));
-    if (v2) encoder.Flush(&levels);
-    else encoder.FlushWithLengthPrefix(&levels);
+    if (page_nulls_ == 0) {
+      // One RLE run of 1s: a varint header (count << 1) and the value in one byte.
+      std::string run;
+      AppendUleb128(static_cast<uint64_t>(page_rows_) << 1, &run);
+      run.push_back(1);
+      if (!v2) AppendLe32(&levels, static_cast<uint32_t>(run.size()));
+      levels += run;
+    } else {
+      RleBitPackedEncoder encoder(1);
+      encoder.PutBatch(page_levels_.data(), static_cast<int64_t>(page_levels_.size()));
+      if (v2) encoder.Flush(&levels);
+      else encoder.FlushWithLengthPrefix(&levels);
+    }
   }
 
   if (options_.statistics) UpdatePageBounds();

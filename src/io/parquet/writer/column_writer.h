@@ -37,7 +37,8 @@ class ColumnChunkWriter {
   EncodedChunk Finish();
 
  private:
-  void AddValue(std::string_view plain);
+  /// Adds dense values [first, first + count) of values_ to the page.
+  void AddValues(int64_t first, int64_t count);
   void FlushPage();
   /// Computes the page's min/max for fixed-width and dictionary pages.
   void UpdatePageBounds();

@@ -48,6 +48,24 @@ uint32_t DictionaryBuilder::Insert(std::string_view value) {
   }
 }
 
+uint32_t DictionaryBuilder::InsertFixed(uint64_t key, int width) {
+  if (slots_.empty() || offsets_.size() * 2 >= slots_.size()) Grow();
+  uint64_t hash = MixBits(key);  // A bijection: equal hashes are equal keys.
+  size_t mask = slots_.size() - 1;
+  for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+    uint32_t entry = slots_[slot];
+    if (entry == 0) {
+      uint32_t index = static_cast<uint32_t>(offsets_.size());
+      offsets_.push_back(bytes_.size());
+      bytes_.append(reinterpret_cast<const char*>(&key), static_cast<size_t>(width));
+      hashes_.push_back(hash);
+      slots_[slot] = index + 1;
+      return index;
+    }
+    if (hashes_[entry - 1] == hash) return entry - 1;
+  }
+}
+
 void DictionaryBuilder::Grow() {
   size_t capacity = slots_.empty() ? 1024 : slots_.size() * 2;
   slots_.assign(capacity, 0);

@@ -16,6 +16,8 @@ class DictionaryBuilder {
 
   /// Returns the index of `value`, adding it when new.
   uint32_t Insert(std::string_view value);
+  /// Insert for a value of `width` (4 or 8) bytes given as an integer: no hashing of bytes.
+  uint32_t InsertFixed(uint64_t key, int width);
 
   int64_t size() const { return static_cast<int64_t>(offsets_.size()); }
   /// Bytes of the distinct values, which is what decides the fallback to PLAIN.
