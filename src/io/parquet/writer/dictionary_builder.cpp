@@ -36,14 +36,7 @@ uint32_t DictionaryBuilder::Insert(std::string_view value) {
   size_t mask = slots_.size() - 1;
   for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
     uint32_t entry = slots_[slot];
-    if (entry == 0) {
-      uint32_t index = static_cast<uint32_t>(offsets_.size());
-      offsets_.push_back(bytes_.size());
-      bytes_.append(value);
-      hashes_.push_back(hash);
-      slots_[slot] = index + 1;
-      return index;
-    }
+    if (entry == 0) return Add(value, hash, slot);
     if (hashes_[entry - 1] == hash && (hash_is_identity || this->value(entry - 1) == value)) return entry - 1;
   }
 }
@@ -54,16 +47,18 @@ uint32_t DictionaryBuilder::InsertFixed(uint64_t key, int width) {
   size_t mask = slots_.size() - 1;
   for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
     uint32_t entry = slots_[slot];
-    if (entry == 0) {
-      uint32_t index = static_cast<uint32_t>(offsets_.size());
-      offsets_.push_back(bytes_.size());
-      bytes_.append(reinterpret_cast<const char*>(&key), static_cast<size_t>(width));
-      hashes_.push_back(hash);
-      slots_[slot] = index + 1;
-      return index;
-    }
+    if (entry == 0) return Add(std::string_view(reinterpret_cast<const char*>(&key), static_cast<size_t>(width)), hash, slot);
     if (hashes_[entry - 1] == hash) return entry - 1;
   }
+}
+
+uint32_t DictionaryBuilder::Add(std::string_view value, uint64_t hash, size_t slot) {
+  uint32_t index = static_cast<uint32_t>(offsets_.size());
+  offsets_.push_back(bytes_.size());
+  bytes_.append(value);
+  hashes_.push_back(hash);
+  slots_[slot] = index + 1;
+  return index;
 }
 
 void DictionaryBuilder::Grow() {

@@ -31,6 +31,8 @@ class DictionaryBuilder {
 
  private:
   static uint64_t Hash(std::string_view value);
+  /// Stores a new distinct value in the empty `slot` and returns its index.
+  uint32_t Add(std::string_view value, uint64_t hash, size_t slot);
   void Grow();
 
   bool fixed_width_;
