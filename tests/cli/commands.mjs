@@ -95,5 +95,15 @@ const typed = path.join(work, 'typed.parquet');
   check('a failed convert leaves no temporary files', fs.readdirSync(work).every((name) => !name.includes('sluice-tmp')), fs.readdirSync(work).join(' '));
 }
 
+// Memory follows the query, not the writer's layout: one big row group is read page by page.
+{
+  const dir = path.join(work, 'one-row-group');
+  const made = run('generate', dir, '--rows', '1500000', '--files', '1', '--row-group-size', '1500000', '--quiet');
+  const timed = spawnSync('/usr/bin/time', ['-f', '%M', sluice, 'head', path.join(dir, 'events'), '-n', '5'], { encoding: 'utf8' });
+  const kilobytes = Number(timed.stderr.trim().split('\n').pop());
+  check('head of a file with one 1.5M-row row group stays under 64 MB',
+        made.status === 0 && timed.status === 0 && kilobytes > 0 && kilobytes < 64 * 1024, `peak ${kilobytes} KB ${timed.stderr}`);
+}
+
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed ? 1 : 0);
