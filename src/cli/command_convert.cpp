@@ -25,13 +25,16 @@ struct ConvertOptions {
 };
 
 bool EndsWith(const std::string& text, std::string_view suffix) {
-  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 void RunConvert(const ConvertOptions& options, const GlobalOptions& global) {
   if (!EndsWith(options.output, ".parquet")) {
-    ThrowUsage("cannot tell the output format of '{}': name it *.parquet (CSV output comes with the CSV reader)",
-               options.output);
+    ThrowUsage(
+        "cannot tell the output format of '{}': name it *.parquet (CSV output comes with the CSV "
+        "reader)",
+        options.output);
   }
   io::parquet::WriterOptions writer_options;
   try {
@@ -67,20 +70,32 @@ void RunConvert(const ConvertOptions& options, const GlobalOptions& global) {
 
 void AddConvert(CLI::App& app, const GlobalOptions& global, Action* action) {
   auto options = std::make_shared<ConvertOptions>();
-  CLI::App* command = app.add_subcommand("convert", "Convert a file, glob or folder of Parquet files to Parquet");
-  command->add_option("input", options->input, "Input file, glob (data/*.parquet) or folder")->required();
+  CLI::App* command =
+      app.add_subcommand("convert", "Convert a file, glob or folder of Parquet files to Parquet");
+  command->add_option("input", options->input, "Input file, glob (data/*.parquet) or folder")
+      ->required();
   command->add_option("output", options->output, "Output file (.parquet)")->required();
-  command->add_option("--compression", options->compression, "zstd (default), snappy, gzip, lz4, lz4_raw, brotli or none");
-  command->add_option("--compression-level", options->compression_level, "Codec level (0 = the codec's default)");
-  command->add_option("--row-group-size", options->row_group_size, "Rows per row group (default 1048576)")
+  command->add_option("--compression", options->compression,
+                      "zstd (default), snappy, gzip, lz4, lz4_raw, brotli or none");
+  command->add_option("--compression-level", options->compression_level,
+                      "Codec level (0 = the codec's default)");
+  command
+      ->add_option("--row-group-size", options->row_group_size,
+                   "Rows per row group (default 1048576)")
       ->check(CLI::PositiveNumber);
-  command->add_option("--page-version", options->page_version, "Data page version: 1 (default) or 2")
+  command
+      ->add_option("--page-version", options->page_version, "Data page version: 1 (default) or 2")
       ->check(CLI::IsMember({1, 2}));
   command->add_flag("--no-dictionary", options->no_dictionary, "Write every column PLAIN");
-  command->add_flag("--no-page-index", options->no_page_index, "Omit the column and offset indexes");
-  command->add_option("--bloom-filter", options->bloom_filter_columns, "Columns to write bloom filters for")
+  command->add_flag("--no-page-index", options->no_page_index,
+                    "Omit the column and offset indexes");
+  command
+      ->add_option("--bloom-filter", options->bloom_filter_columns,
+                   "Columns to write bloom filters for")
       ->delimiter(',');
-  command->callback([options, &global, action] { *action = [options, &global] { RunConvert(*options, global); }; });
+  command->callback([options, &global, action] {
+    *action = [options, &global] { RunConvert(*options, global); };
+  });
 }
 
 }  // namespace sluice::cli

@@ -48,9 +48,11 @@ void AddHead(CLI::App& app, const GlobalOptions&, Action* action) {
   auto options = std::make_shared<HeadOptions>();
   CLI::App* command = app.add_subcommand("head", "Show the first rows of a Parquet file");
   command->add_option("file", options->path, "Parquet file, glob or folder")->required();
-  command->add_option("-n,--rows", options->rows, "Rows to show (default 10)")->check(CLI::NonNegativeNumber);
+  command->add_option("-n,--rows", options->rows, "Rows to show (default 10)")
+      ->check(CLI::NonNegativeNumber);
   command->add_option("--format", options->format, "table (default), csv or json (JSON Lines)");
-  command->add_option("--columns,-c", options->columns, "Columns to show, comma separated")->delimiter(',');
+  command->add_option("--columns,-c", options->columns, "Columns to show, comma separated")
+      ->delimiter(',');
   command->callback([options, action] { *action = [options] { RunHead(*options); }; });
 }
 

@@ -28,16 +28,17 @@ void RunSchema(const std::string& path) {
     nullable.AppendNull();
   }
   Batch batch;
-  batch.schema = std::make_shared<Schema>(
-      std::vector<Field>{{"column", Utf8(), false}, {"type", Utf8(), false}, {"nullable", Bool(), true}});
+  batch.schema = std::make_shared<Schema>(std::vector<Field>{
+      {"column", Utf8(), false}, {"type", Utf8(), false}, {"nullable", Bool(), true}});
   batch.columns = {names.Finish(), types.Finish(), nullable.Finish()};
   batch.num_rows = batch.columns[0].length;
   TableOptions options;
   options.max_rows = 1 << 20;
   options.max_cell_width = 80;
   fmt::print("{}", RenderTable(*batch.schema, {batch}, batch.num_rows, options));
-  fmt::print("{}: {} rows in {} row group{}{}{}\n", file->path(), file->num_rows(), file->num_row_groups(),
-             file->num_row_groups() == 1 ? "" : "s", file->metadata().created_by ? ", written by " : "",
+  fmt::print("{}: {} rows in {} row group{}{}{}\n", file->path(), file->num_rows(),
+             file->num_row_groups(), file->num_row_groups() == 1 ? "" : "s",
+             file->metadata().created_by ? ", written by " : "",
              file->metadata().created_by.value_or(""));
   if (paths.size() > 1) fmt::print("(the first of {} files)\n", paths.size());
 }

@@ -16,18 +16,24 @@
 namespace sluice::cli {
 namespace {
 
-int ExitStatus(ErrorKind kind) { return kind == ErrorKind::kUnsupported ? 2 : 1; }
+int ExitStatus(ErrorKind kind) {
+  return kind == ErrorKind::kUnsupported ? 2 : 1;
+}
 
 int Run(int argc, char** argv) {
-  CLI::App app{"sluice: a streaming query engine and ETL runner for Parquet and CSV files", "sluice"};
+  CLI::App app{"sluice: a streaming query engine and ETL runner for Parquet and CSV files",
+               "sluice"};
   app.set_version_flag("--version", std::string("sluice ") + SLUICE_VERSION);
   app.require_subcommand(1);
   app.fallthrough();  // Global options may follow the subcommand: `sluice convert a b --quiet`.
   GlobalOptions global;
-  app.add_option("--threads", global.threads, "Worker threads (default: all cores)")->check(CLI::NonNegativeNumber);
-  app.add_option("--memory-limit", global.memory_limit, "Memory budget: bytes, 4GB, 512MiB or 60% of RAM");
+  app.add_option("--threads", global.threads, "Worker threads (default: all cores)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--memory-limit", global.memory_limit,
+                 "Memory budget: bytes, 4GB, 512MiB or 60% of RAM");
   app.add_flag("--quiet,-q", global.quiet, "Print no progress");
-  app.add_flag("--progress", global.progress, "Show progress bars even when stderr is not a terminal");
+  app.add_flag("--progress", global.progress,
+               "Show progress bars even when stderr is not a terminal");
   app.add_flag("--no-progress", global.no_progress, "Never show progress bars");
 
   Action action;
@@ -45,7 +51,8 @@ int Run(int argc, char** argv) {
   }
   try {
     if (global.threads > 0) ThreadPool::SetDefaultThreads(global.threads);
-    if (!global.memory_limit.empty()) MemoryPool::Default()->set_limit(ParseMemoryLimit(global.memory_limit));
+    if (!global.memory_limit.empty())
+      MemoryPool::Default()->set_limit(ParseMemoryLimit(global.memory_limit));
     action();
     return 0;
   } catch (const UsageError& error) {
@@ -67,4 +74,6 @@ int Run(int argc, char** argv) {
 }  // namespace
 }  // namespace sluice::cli
 
-int main(int argc, char** argv) { return sluice::cli::Run(argc, argv); }
+int main(int argc, char** argv) {
+  return sluice::cli::Run(argc, argv);
+}

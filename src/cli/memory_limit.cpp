@@ -15,7 +15,8 @@ namespace sluice::cli {
 
 namespace {
 int64_t ReadCgroupLimit() {
-  for (const char* path : {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
+  for (const char* path :
+       {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
     std::ifstream in(path);
     std::string text;
     if (in >> text && text != "max") {
@@ -29,7 +30,8 @@ int64_t ReadCgroupLimit() {
 }  // namespace
 
 int64_t AvailableMemory() {
-  int64_t physical = static_cast<int64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<int64_t>(sysconf(_SC_PAGESIZE));
+  int64_t physical =
+      static_cast<int64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<int64_t>(sysconf(_SC_PAGESIZE));
   int64_t cgroup = ReadCgroupLimit();
   return cgroup > 0 ? std::min(physical, cgroup) : physical;
 }
@@ -37,7 +39,8 @@ int64_t AvailableMemory() {
 int64_t ParseMemoryLimit(std::string_view text) {
   std::string lower;
   for (char c : text) {
-    if (!std::isspace(static_cast<unsigned char>(c))) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (!std::isspace(static_cast<unsigned char>(c)))
+      lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
   double number = 0;
   auto result = std::from_chars(lower.data(), lower.data() + lower.size(), number);
@@ -53,14 +56,25 @@ int64_t ParseMemoryLimit(std::string_view text) {
     const char* name;
     double bytes;
   };
-  static constexpr Unit kUnits[] = {{"", 1},         {"b", 1},          {"kb", 1e3},       {"mb", 1e6},
-                                    {"gb", 1e9},     {"tb", 1e12},      {"k", 1e3},        {"m", 1e6},
-                                    {"g", 1e9},      {"kib", 1024.0},   {"mib", 1048576.0}, {"gib", 1073741824.0},
+  static constexpr Unit kUnits[] = {{"", 1},
+                                    {"b", 1},
+                                    {"kb", 1e3},
+                                    {"mb", 1e6},
+                                    {"gb", 1e9},
+                                    {"tb", 1e12},
+                                    {"k", 1e3},
+                                    {"m", 1e6},
+                                    {"g", 1e9},
+                                    {"kib", 1024.0},
+                                    {"mib", 1048576.0},
+                                    {"gib", 1073741824.0},
                                     {"tib", 1099511627776.0}};
   for (const Unit& candidate : kUnits) {
     if (unit == candidate.name) return static_cast<int64_t>(number * candidate.bytes);
   }
-  ThrowUsage("--memory-limit '{}' has an unknown unit '{}'; use B, KB, MB, GB, TB, KiB, MiB, GiB or %", text, unit);
+  ThrowUsage(
+      "--memory-limit '{}' has an unknown unit '{}'; use B, KB, MB, GB, TB, KiB, MiB, GiB or %",
+      text, unit);
 }
 
 }  // namespace sluice::cli

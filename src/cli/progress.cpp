@@ -17,12 +17,19 @@ std::string Compact(int64_t n) {
 }
 }  // namespace
 
-bool StderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
+bool StderrIsTerminal() {
+  return isatty(STDERR_FILENO) == 1;
+}
 
 ProgressBar::ProgressBar(std::string label, int64_t total, bool enabled)
-    : label_(std::move(label)), total_(total), enabled_(enabled), start_(std::chrono::steady_clock::now()) {}
+    : label_(std::move(label)),
+      total_(total),
+      enabled_(enabled),
+      start_(std::chrono::steady_clock::now()) {}
 
-ProgressBar::~ProgressBar() { Finish(); }
+ProgressBar::~ProgressBar() {
+  Finish();
+}
 
 void ProgressBar::Update(int64_t done) {
   if (!enabled_ || total_ <= 0) return;
@@ -36,8 +43,8 @@ void ProgressBar::Update(int64_t done) {
   std::string bar;
   for (int i = 0; i < kWidth; ++i) bar += i < filled ? "━" : "─";
   double seconds = std::chrono::duration<double>(now - start_).count();
-  fmt::print(stderr, "\r\033[K{} {} {:3.0f}% {}/{} rows {:.1f}s", label_, bar, fraction * 100, Compact(done),
-             Compact(total_), seconds);
+  fmt::print(stderr, "\r\033[K{} {} {:3.0f}% {}/{} rows {:.1f}s", label_, bar, fraction * 100,
+             Compact(done), Compact(total_), seconds);
   std::fflush(stderr);
 }
 

@@ -63,12 +63,14 @@ std::vector<Row> CollectRows(const std::vector<Batch>& batches, size_t columns, 
   };
   if (!from_end) {
     for (const auto& batch : batches) {
-      for (int64_t r = 0; r < batch.num_rows && static_cast<int64_t>(rows.size()) < limit; ++r) take(batch, r);
+      for (int64_t r = 0; r < batch.num_rows && static_cast<int64_t>(rows.size()) < limit; ++r)
+        take(batch, r);
     }
     return rows;
   }
   for (auto it = batches.rbegin(); it != batches.rend(); ++it) {
-    for (int64_t r = it->num_rows - 1; r >= 0 && static_cast<int64_t>(rows.size()) < limit; --r) take(*it, r);
+    for (int64_t r = it->num_rows - 1; r >= 0 && static_cast<int64_t>(rows.size()) < limit; --r)
+      take(*it, r);
   }
   std::reverse(rows.begin(), rows.end());
   return rows;
@@ -84,7 +86,8 @@ std::string RenderTable(const Schema& schema, const std::vector<Batch>& batches,
   bool elide = shown > options.max_rows;
   int64_t head_count = elide ? options.max_rows / 2 : shown;
   auto head = CollectRows(batches, columns, head_count, options.max_cell_width, false);
-  auto tail = elide ? CollectRows(batches, columns, options.max_rows - head_count, options.max_cell_width, true)
+  auto tail = elide ? CollectRows(batches, columns, options.max_rows - head_count,
+                                  options.max_cell_width, true)
                     : std::vector<Row>{};
 
   std::vector<size_t> widths(columns, 1);
@@ -131,7 +134,8 @@ std::string RenderTable(const Schema& schema, const std::vector<Batch>& batches,
   out += rule("├", "┼", "┤");
   for (const auto& row : head) out += line(row, true, false);
   if (elide) {
-    for (int dot = 0; dot < 3; ++dot) out += line(std::vector<std::string>(columns, "·"), false, true);
+    for (int dot = 0; dot < 3; ++dot)
+      out += line(std::vector<std::string>(columns, "·"), false, true);
     for (const auto& row : tail) out += line(row, true, false);
   }
   if (head.empty()) out += line(std::vector<std::string>(columns, ""), false, false);

@@ -15,7 +15,8 @@ struct TableOptions {
   size_t max_cell_width = 40;  ///< Longer values are cut with an ellipsis.
 };
 
-/// Renders `rows` (all with `schema`) and a footer with `total_rows` (which may exceed what is shown).
+/// Renders `rows` (all with `schema`) and a footer with `total_rows` (which may exceed what is
+/// shown).
 std::string RenderTable(const Schema& schema, const std::vector<Batch>& batches, int64_t total_rows,
                         const TableOptions& options = {});
 

@@ -17,11 +17,13 @@ int64_t CountSet(const uint8_t* bitmap, int64_t length) {
   return count;
 }
 
-void Copy(const uint8_t* src, int64_t src_offset, uint8_t* dst, int64_t dst_offset, int64_t length) {
+void Copy(const uint8_t* src, int64_t src_offset, uint8_t* dst, int64_t dst_offset,
+          int64_t length) {
   if ((src_offset & 7) == 0 && (dst_offset & 7) == 0) {
     int64_t whole = length / 8;
     std::memcpy(dst + dst_offset / 8, src + src_offset / 8, static_cast<size_t>(whole));
-    for (int64_t i = whole * 8; i < length; ++i) SetTo(dst, dst_offset + i, Get(src, src_offset + i));
+    for (int64_t i = whole * 8; i < length; ++i)
+      SetTo(dst, dst_offset + i, Get(src, src_offset + i));
     return;
   }
   for (int64_t i = 0; i < length; ++i) SetTo(dst, dst_offset + i, Get(src, src_offset + i));

@@ -6,15 +6,22 @@
 
 namespace sluice::bits {
 
-inline bool Get(const uint8_t* bitmap, int64_t i) { return (bitmap[i >> 3] >> (i & 7)) & 1; }
-inline void Set(uint8_t* bitmap, int64_t i) { bitmap[i >> 3] |= static_cast<uint8_t>(1u << (i & 7)); }
+inline bool Get(const uint8_t* bitmap, int64_t i) {
+  return (bitmap[i >> 3] >> (i & 7)) & 1;
+}
+inline void Set(uint8_t* bitmap, int64_t i) {
+  bitmap[i >> 3] |= static_cast<uint8_t>(1u << (i & 7));
+}
 inline void Clear(uint8_t* bitmap, int64_t i) {
   bitmap[i >> 3] &= static_cast<uint8_t>(~(1u << (i & 7)));
 }
 inline void SetTo(uint8_t* bitmap, int64_t i, bool value) {
-  bitmap[i >> 3] = static_cast<uint8_t>((bitmap[i >> 3] & ~(1u << (i & 7))) | (unsigned{value} << (i & 7)));
+  bitmap[i >> 3] =
+      static_cast<uint8_t>((bitmap[i >> 3] & ~(1u << (i & 7))) | (unsigned{value} << (i & 7)));
 }
-inline int64_t BytesFor(int64_t bit_count) { return (bit_count + 7) / 8; }
+inline int64_t BytesFor(int64_t bit_count) {
+  return (bit_count + 7) / 8;
+}
 
 /// Counts set bits in [0, length).
 int64_t CountSet(const uint8_t* bitmap, int64_t length);

@@ -59,7 +59,8 @@ void Column::AppendFrom(const Column& other, MemoryPool* pool) {
     } else {
       int64_t old_bytes = validity->size();
       validity->Resize(bits::BytesFor(new_length));
-      std::memset(validity->data() + old_bytes, 0xff, static_cast<size_t>(validity->size() - old_bytes));
+      std::memset(validity->data() + old_bytes, 0xff,
+                  static_cast<size_t>(validity->size() - old_bytes));
     }
     if (other.validity != nullptr) {
       bits::Copy(other.validity->data(), 0, validity->data(), old_length, other.length);
@@ -85,7 +86,8 @@ void Column::AppendFrom(const Column& other, MemoryPool* pool) {
 }
 
 bool Column::Equals(const Column& other) const {
-  if (!(type == other.type) || length != other.length || null_count != other.null_count) return false;
+  if (!(type == other.type) || length != other.length || null_count != other.null_count)
+    return false;
   int width = type.FixedWidth();
   for (int64_t i = 0; i < length; ++i) {
     if (IsValid(i) != other.IsValid(i)) return false;

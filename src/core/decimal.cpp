@@ -13,8 +13,8 @@ int128_t PowerOfTen(int digits) {
 
 std::string FormatDecimal(int128_t unscaled, int scale) {
   bool negative = unscaled < 0;
-  unsigned __int128 magnitude =
-      negative ? -static_cast<unsigned __int128>(unscaled) : static_cast<unsigned __int128>(unscaled);
+  unsigned __int128 magnitude = negative ? -static_cast<unsigned __int128>(unscaled)
+                                         : static_cast<unsigned __int128>(unscaled);
   std::string digits;
   do {
     digits.push_back(static_cast<char>('0' + static_cast<int>(magnitude % 10)));
@@ -22,12 +22,16 @@ std::string FormatDecimal(int128_t unscaled, int scale) {
   } while (magnitude != 0);
   while (static_cast<int>(digits.size()) <= scale) digits.push_back('0');
   std::reverse(digits.begin(), digits.end());
-  if (scale > 0) digits.insert(digits.size() - static_cast<size_t>(scale), ".");
-  return negative ? "-" + digits : digits;
+  std::string text = negative ? "-" : "";
+  size_t whole = digits.size() - static_cast<size_t>(scale);
+  text.append(digits, 0, whole);
+  if (scale > 0) text.append(".").append(digits, whole, std::string::npos);
+  return text;
 }
 
 int128_t DecimalFromBigEndian(const uint8_t* bytes, int length) {
-  unsigned __int128 value = (length > 0 && (bytes[0] & 0x80)) ? ~static_cast<unsigned __int128>(0) : 0;
+  unsigned __int128 value =
+      (length > 0 && (bytes[0] & 0x80)) ? ~static_cast<unsigned __int128>(0) : 0;
   for (int i = 0; i < length; ++i) value = (value << 8) | bytes[i];
   return static_cast<int128_t>(value);
 }

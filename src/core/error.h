@@ -23,7 +23,8 @@ const char* ErrorKindName(ErrorKind kind);
 
 class Error : public std::runtime_error {
  public:
-  Error(ErrorKind kind, std::string message) : std::runtime_error(std::move(message)), kind_(kind) {}
+  Error(ErrorKind kind, std::string message)
+      : std::runtime_error(std::move(message)), kind_(kind) {}
   ErrorKind kind() const { return kind_; }
 
  private:
@@ -54,17 +55,17 @@ template <typename... Args>
 }  // namespace sluice
 
 /// Checks an invariant of sluice itself (not of input data); a failure is a bug.
-#define SLUICE_CHECK(cond)                                                                  \
-  do {                                                                                      \
+#define SLUICE_CHECK(cond)                                                                        \
+  do {                                                                                            \
     if (!(cond)) ::sluice::ThrowInternal("check failed at {}:{}: {}", __FILE__, __LINE__, #cond); \
   } while (0)
 
 /// Checks a < b and prints both values when it fails.
-#define SLUICE_CHECK_LT(a, b)                                                                  \
-  do {                                                                                         \
-    if (!((a) < (b)))                                                                          \
-      ::sluice::ThrowInternal("check failed at {}:{}: {} < {} ({} vs {})", __FILE__, __LINE__, \
-                              #a, #b, (a), (b));                                               \
+#define SLUICE_CHECK_LT(a, b)                                                                      \
+  do {                                                                                             \
+    if (!((a) < (b)))                                                                              \
+      ::sluice::ThrowInternal("check failed at {}:{}: {} < {} ({} vs {})", __FILE__, __LINE__, #a, \
+                              #b, (a), (b));                                                       \
   } while (0)
 
 #ifdef NDEBUG

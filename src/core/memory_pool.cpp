@@ -30,7 +30,9 @@ void MemoryPool::Reserve(int64_t bytes) {
   }
 }
 
-void MemoryPool::Release(int64_t bytes) { used_.fetch_sub(bytes, std::memory_order_relaxed); }
+void MemoryPool::Release(int64_t bytes) {
+  used_.fetch_sub(bytes, std::memory_order_relaxed);
+}
 
 uint8_t* MemoryPool::Allocate(int64_t size) {
   if (size < 0) ThrowInternal("negative allocation of {} bytes", size);

@@ -14,7 +14,8 @@ struct Scalar {
   /// Holds the value in the widest C++ type of its family: signed integers, dates, times,
   /// timestamps and durations as int64; unsigned as uint64; floats as double; decimals as
   /// int128 (unscaled); utf8, binary, uuid and fixed-size binary as bytes.
-  using Value = std::variant<std::monostate, bool, int64_t, uint64_t, double, int128_t, std::string>;
+  using Value =
+      std::variant<std::monostate, bool, int64_t, uint64_t, double, int128_t, std::string>;
 
   DataType type;
   Value value;  ///< std::monostate = null.

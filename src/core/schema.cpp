@@ -29,7 +29,8 @@ size_t EditDistance(std::string_view a, std::string_view b) {
 }
 }  // namespace
 
-std::optional<std::string> ClosestName(std::string_view name, const std::vector<std::string>& candidates) {
+std::optional<std::string> ClosestName(std::string_view name,
+                                       const std::vector<std::string>& candidates) {
   std::optional<std::string> best;
   size_t best_distance = std::max<size_t>(2, name.size() / 3) + 1;
   for (const auto& candidate : candidates) {
@@ -57,13 +58,15 @@ size_t Schema::FieldIndex(std::string_view name, std::string_view where) const {
   if (auto suggestion = ClosestName(name, names)) {
     ThrowInvalid("column \"{}\" not found{}; did you mean \"{}\"?", name, suffix, *suggestion);
   }
-  ThrowInvalid("column \"{}\" not found{}; the columns are: {}", name, suffix, fmt::join(names, ", "));
+  ThrowInvalid("column \"{}\" not found{}; the columns are: {}", name, suffix,
+               fmt::join(names, ", "));
 }
 
 std::string Schema::ToString() const {
   std::string out;
   for (const auto& field : fields_) {
-    out += fmt::format("{}: {}{}\n", field.name, field.type.ToString(), field.nullable ? "" : " not null");
+    out += fmt::format("{}: {}{}\n", field.name, field.type.ToString(),
+                       field.nullable ? "" : " not null");
   }
   return out;
 }

@@ -43,6 +43,7 @@ class Schema {
 using SchemaPtr = std::shared_ptr<const Schema>;
 
 /// Returns the candidate closest to `name` by edit distance, if one is close enough to suggest.
-std::optional<std::string> ClosestName(std::string_view name, const std::vector<std::string>& candidates);
+std::optional<std::string> ClosestName(std::string_view name,
+                                       const std::vector<std::string>& candidates);
 
 }  // namespace sluice

@@ -36,11 +36,16 @@ std::string FormatDate(int64_t days) {
 }
 
 namespace {
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t FloorDiv(int64_t a, int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 // Renders the fraction of a second in `unit` with trailing zero groups of three removed.
 std::string Fraction(int64_t fraction, TimeUnit unit) {
-  int digits = unit == TimeUnit::kMilli ? 3 : unit == TimeUnit::kMicro ? 6 : unit == TimeUnit::kNano ? 9 : 0;
+  int digits = unit == TimeUnit::kMilli   ? 3
+               : unit == TimeUnit::kMicro ? 6
+               : unit == TimeUnit::kNano  ? 9
+                                          : 0;
   if (digits == 0 || fraction == 0) return "";
   std::string text = fmt::format(".{:0{}}", fraction, digits);
   while (text.size() > 4 && text.ends_with("000")) text.resize(text.size() - 3);

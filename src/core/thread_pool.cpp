@@ -108,6 +108,8 @@ ThreadPool& ThreadPool::Default() {
   return pool;
 }
 
-void ThreadPool::SetDefaultThreads(int threads) { g_default_threads = threads; }
+void ThreadPool::SetDefaultThreads(int threads) {
+  g_default_threads = threads;
+}
 
 }  // namespace sluice

@@ -15,25 +15,54 @@ DataType Simple(TypeId id) {
 }
 }  // namespace
 
-DataType Bool() { return Simple(TypeId::kBool); }
-DataType Int8() { return Simple(TypeId::kInt8); }
-DataType Int16() { return Simple(TypeId::kInt16); }
-DataType Int32() { return Simple(TypeId::kInt32); }
-DataType Int64() { return Simple(TypeId::kInt64); }
-DataType UInt8() { return Simple(TypeId::kUInt8); }
-DataType UInt16() { return Simple(TypeId::kUInt16); }
-DataType UInt32() { return Simple(TypeId::kUInt32); }
-DataType UInt64() { return Simple(TypeId::kUInt64); }
-DataType Float32() { return Simple(TypeId::kFloat32); }
-DataType Float64() { return Simple(TypeId::kFloat64); }
-DataType Binary() { return Simple(TypeId::kBinary); }
-DataType Uuid() { return Simple(TypeId::kUuid); }
-DataType Date32() { return Simple(TypeId::kDate32); }
+DataType Bool() {
+  return Simple(TypeId::kBool);
+}
+DataType Int8() {
+  return Simple(TypeId::kInt8);
+}
+DataType Int16() {
+  return Simple(TypeId::kInt16);
+}
+DataType Int32() {
+  return Simple(TypeId::kInt32);
+}
+DataType Int64() {
+  return Simple(TypeId::kInt64);
+}
+DataType UInt8() {
+  return Simple(TypeId::kUInt8);
+}
+DataType UInt16() {
+  return Simple(TypeId::kUInt16);
+}
+DataType UInt32() {
+  return Simple(TypeId::kUInt32);
+}
+DataType UInt64() {
+  return Simple(TypeId::kUInt64);
+}
+DataType Float32() {
+  return Simple(TypeId::kFloat32);
+}
+DataType Float64() {
+  return Simple(TypeId::kFloat64);
+}
+DataType Binary() {
+  return Simple(TypeId::kBinary);
+}
+DataType Uuid() {
+  return Simple(TypeId::kUuid);
+}
+DataType Date32() {
+  return Simple(TypeId::kDate32);
+}
 
 DataType Decimal(int precision, int scale) {
   if (precision < 1 || precision > 38 || scale < 0 || scale > precision) {
-    ThrowUnsupported("decimal({},{}) is not supported: precision must be 1..38 and scale 0..precision",
-                     precision, scale);
+    ThrowUnsupported(
+        "decimal({},{}) is not supported: precision must be 1..38 and scale 0..precision",
+        precision, scale);
   }
   DataType type = Simple(TypeId::kDecimal);
   type.precision = static_cast<uint8_t>(precision);
@@ -53,9 +82,10 @@ DataType FixedSizeBinary(int byte_width) {
   return type;
 }
 
-DataType Time64(TimeUnit unit) {
+DataType Time64(TimeUnit unit, std::string timezone) {
   DataType type = Simple(TypeId::kTime64);
   type.unit = unit;
+  type.timezone = std::move(timezone);
   return type;
 }
 
@@ -117,7 +147,9 @@ std::string DataType::ToString() const {
     case TypeId::kFixedSizeBinary: return fmt::format("fixed_size_binary({})", byte_width);
     case TypeId::kUuid: return "uuid";
     case TypeId::kDate32: return "date32";
-    case TypeId::kTime64: return fmt::format("time64[{}]", TimeUnitName(unit));
+    case TypeId::kTime64:
+      if (timezone.empty()) return fmt::format("time64[{}]", TimeUnitName(unit));
+      return fmt::format("time64[{}, {}]", TimeUnitName(unit), timezone);
     case TypeId::kTimestamp:
       if (timezone.empty()) return fmt::format("timestamp[{}]", TimeUnitName(unit));
       return fmt::format("timestamp[{}, {}]", TimeUnitName(unit), timezone);

@@ -19,13 +19,13 @@ enum class TypeId : uint8_t {
   kUInt64,
   kFloat32,
   kFloat64,
-  kDecimal,          ///< 128-bit two's complement unscaled value (Arrow decimal128), precision <= 38.
-  kUtf8,             ///< int64 offsets + bytes (Arrow large_utf8); valid UTF-8.
-  kBinary,           ///< int64 offsets + bytes (Arrow large_binary).
+  kDecimal,  ///< 128-bit two's complement unscaled value (Arrow decimal128), precision <= 38.
+  kUtf8,     ///< int64 offsets + bytes (Arrow large_utf8); valid UTF-8.
+  kBinary,   ///< int64 offsets + bytes (Arrow large_binary).
   kFixedSizeBinary,  ///< byte_width bytes per value.
   kUuid,             ///< 16 bytes per value, big-endian as in RFC 4122.
   kDate32,           ///< int32 days since 1970-01-01.
-  kTime64,           ///< int64 time of day in `unit` since midnight.
+  kTime64,           ///< int64 time of day in `unit` since midnight; `timezone` set when UTC-adjusted.
   kTimestamp,        ///< int64 in `unit` since the Unix epoch; `timezone` set when UTC-adjusted.
   kDuration,         ///< int64 in `unit`.
 };
@@ -39,12 +39,12 @@ enum class StringKind : uint8_t { kPlain, kJson, kEnum };
 /// is plain member-wise comparison.
 struct DataType {
   TypeId id = TypeId::kInt64;
-  uint8_t precision = 0;            ///< kDecimal
-  uint8_t scale = 0;                ///< kDecimal
-  TimeUnit unit = TimeUnit::kMicro; ///< kTime64, kTimestamp, kDuration
+  uint8_t precision = 0;                        ///< kDecimal
+  uint8_t scale = 0;                            ///< kDecimal
+  TimeUnit unit = TimeUnit::kMicro;             ///< kTime64, kTimestamp, kDuration
   StringKind string_kind = StringKind::kPlain;  ///< kUtf8
-  int32_t byte_width = 0;           ///< kFixedSizeBinary
-  std::string timezone;             ///< kTimestamp; empty = local/naive time
+  int32_t byte_width = 0;                       ///< kFixedSizeBinary
+  std::string timezone;                         ///< kTimestamp; empty = local/naive time
 
   bool operator==(const DataType&) const = default;
 
@@ -76,7 +76,7 @@ DataType Binary();
 DataType FixedSizeBinary(int byte_width);
 DataType Uuid();
 DataType Date32();
-DataType Time64(TimeUnit unit);
+DataType Time64(TimeUnit unit, std::string timezone = "");
 DataType Timestamp(TimeUnit unit, std::string timezone = "");
 DataType Duration(TimeUnit unit);
 

@@ -78,7 +78,8 @@ std::string FormatValue(const Column& column, int64_t row) {
     case TypeId::kUuid: return FormatUuid(column.FixedBytesAt(row));
     case TypeId::kDate32: return FormatDate(Load<int32_t>(column, row));
     case TypeId::kTime64: return FormatTimeOfDay(Load<int64_t>(column, row), type.unit);
-    case TypeId::kTimestamp: return FormatTimestamp(Load<int64_t>(column, row), type.unit, type.timezone);
+    case TypeId::kTimestamp:
+      return FormatTimestamp(Load<int64_t>(column, row), type.unit, type.timezone);
     case TypeId::kDuration: return FormatDuration(Load<int64_t>(column, row), type.unit);
   }
   return "?";

@@ -379,11 +379,14 @@ async function runVariant(v) {
   const rs = await runSluice(['schema', input], CASES);
   const ps = judgeRun(rs, v.expect.schema, input);
   report(!ps.length, `${v.name}: schema`, ps);
+  let anyFailed = ph.length > 0 || ps.length > 0;
   for (const prev of [false, true]) {
     const pc = await convertCase(input, v.expect.convert, v.name, prev);
     report(!pc.length, `${v.name}: convert (${prev ? 'over a previous OUT' : 'no previous OUT'})`, pc);
+    anyFailed ||= pc.length > 0;
   }
-  if (!v.missing) fs.rmSync(input, { recursive: true, force: true });
+  if (anyFailed && !v.missing) note(`kept ${input} to reproduce "${v.name}"`);
+  else if (!v.missing) fs.rmSync(input, { recursive: true, force: true });
 }
 
 const FILTER = process.env.SLUICE_BI_FILTER ? new RegExp(process.env.SLUICE_BI_FILTER) : null;

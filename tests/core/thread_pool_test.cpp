@@ -1,11 +1,12 @@
 // Tests of the worker pool: every index runs once, errors propagate, nesting does not deadlock.
+#include "core/thread_pool.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <vector>
 
 #include "core/error.h"
-#include "core/thread_pool.h"
 
 namespace sluice {
 namespace {
@@ -19,9 +20,10 @@ TEST(ThreadPoolTest, ParallelForRunsEveryIndexExactlyOnce) {
 
 TEST(ThreadPoolTest, ParallelForRethrowsTheFirstError) {
   ThreadPool pool(2);
-  EXPECT_THROW(pool.ParallelFor(100, [](int64_t i) {
-    if (i == 37) ThrowInvalid("bad row {}", i);
-  }),
+  EXPECT_THROW(pool.ParallelFor(100,
+                                [](int64_t i) {
+                                  if (i == 37) ThrowInvalid("bad row {}", i);
+                                }),
                Error);
 }
 

@@ -622,10 +622,10 @@ async function checkConversion(fx, set, ctx) {
     note(`skipped read-back checks of ${fx.label} / ${set.name}`);
     return null;
   }
-  await check(`${name}: duckdb types`, () => compareTypesDuck(F, G));
-  await check(`${name}: duckdb rows`, () => compareRowsDuck(F, G, ctx.cols));
+  let ok = await check(`${name}: duckdb types`, () => compareTypesDuck(F, G));
+  ok = (await check(`${name}: duckdb rows`, () => compareRowsDuck(F, G, ctx.cols))) && ok;
   if (ctx.polarsF) {
-    await check(`${name}: polars equal`, () => {
+    ok = (await check(`${name}: polars equal`, () => {
       let dg;
       try { dg = pl.readParquet(G); } catch (e) { return `polars cannot read the output: ${e.message}`; }
       const problems = polarsCompare(ctx.polarsF, dg, 'readParquet');
@@ -635,10 +635,11 @@ async function checkConversion(fx, set, ctx) {
         problems.push(...polarsCompare(ctx.polarsF, ds, 'scanParquet streaming'));
       }
       return problems;
-    });
+    })) && ok;
   }
-  await check(`${name}: metadata`, () => checkMetadata(F, G, set, ctx.rows, ctx.describe));
-  return G;
+  ok = (await check(`${name}: metadata`, () => checkMetadata(F, G, set, ctx.rows, ctx.describe))) && ok;
+  if (!ok) note(`kept ${G} to look at`);
+  return { G, ok };
 }
 
 async function checkDeterminism(fx, set, G) {
@@ -748,9 +749,9 @@ for (const fx of fixtures) {
   await checkSchemaAndHead(fx, fDescribe);
   for (const set of sets) {
     if (set.bloom && fx.source === 'handmade') continue;
-    const G = await checkConversion(fx, set, ctx);
+    const { G, ok } = (await checkConversion(fx, set, ctx)) ?? {};
     if (G && (set.name === 'default' || set.name === 'plain-rg1000')) await checkDeterminism(fx, set, G);
-    if (G) fs.rmSync(G, { force: true });
+    if (G && ok) fs.rmSync(G, { force: true }); // kept when a check failed
   }
 }
 

@@ -19,19 +19,32 @@ namespace {
 // A batch with a column of every type; row i is null in nullable columns when i % 7 == 3.
 Batch EveryType(int64_t rows) {
   std::vector<Field> fields = {
-      {"b", Bool(), true},          {"i8", Int8(), true},
-      {"i16", Int16(), true},       {"i32", Int32(), false},
-      {"i64", Int64(), true},       {"u8", UInt8(), true},
-      {"u16", UInt16(), true},      {"u32", UInt32(), true},
-      {"u64", UInt64(), true},      {"f32", Float32(), true},
-      {"f64", Float64(), true},     {"d9", Decimal(9, 2), true},
-      {"d18", Decimal(18, 4), true}, {"d38", Decimal(38, 10), true},
-      {"s", Utf8(), true},          {"json", Utf8(StringKind::kJson), true},
-      {"bin", Binary(), true},      {"fixed", FixedSizeBinary(3), true},
-      {"uuid", Uuid(), true},       {"date", Date32(), true},
-      {"t_ms", Time64(sluice::TimeUnit::kMilli), true}, {"t_us", Time64(sluice::TimeUnit::kMicro), true},
-      {"t_ns", Time64(sluice::TimeUnit::kNano), true},  {"ts_ms", Timestamp(sluice::TimeUnit::kMilli), true},
-      {"ts_us_utc", Timestamp(sluice::TimeUnit::kMicro, "UTC"), true}, {"ts_ns", Timestamp(sluice::TimeUnit::kNano), true},
+      {"b", Bool(), true},
+      {"i8", Int8(), true},
+      {"i16", Int16(), true},
+      {"i32", Int32(), false},
+      {"i64", Int64(), true},
+      {"u8", UInt8(), true},
+      {"u16", UInt16(), true},
+      {"u32", UInt32(), true},
+      {"u64", UInt64(), true},
+      {"f32", Float32(), true},
+      {"f64", Float64(), true},
+      {"d9", Decimal(9, 2), true},
+      {"d18", Decimal(18, 4), true},
+      {"d38", Decimal(38, 10), true},
+      {"s", Utf8(), true},
+      {"json", Utf8(StringKind::kJson), true},
+      {"bin", Binary(), true},
+      {"fixed", FixedSizeBinary(3), true},
+      {"uuid", Uuid(), true},
+      {"date", Date32(), true},
+      {"t_ms", Time64(sluice::TimeUnit::kMilli), true},
+      {"t_us", Time64(sluice::TimeUnit::kMicro), true},
+      {"t_ns", Time64(sluice::TimeUnit::kNano), true},
+      {"ts_ms", Timestamp(sluice::TimeUnit::kMilli), true},
+      {"ts_us_utc", Timestamp(sluice::TimeUnit::kMicro, "UTC"), true},
+      {"ts_ns", Timestamp(sluice::TimeUnit::kNano), true},
   };
   Batch batch;
   batch.schema = std::make_shared<Schema>(fields);
@@ -49,23 +62,46 @@ Batch EveryType(int64_t rows) {
         case TypeId::kBool: builder.AppendBool(v % 3 == 0); break;
         case TypeId::kInt8: builder.Append<int8_t>(static_cast<int8_t>(v)); break;
         case TypeId::kInt16: builder.Append<int16_t>(static_cast<int16_t>(v)); break;
-        case TypeId::kInt32: builder.Append<int32_t>(i == 2 ? std::numeric_limits<int32_t>::min() : static_cast<int32_t>(v)); break;
-        case TypeId::kInt64: builder.Append<int64_t>(i == 2 ? std::numeric_limits<int64_t>::max() : v * 1000003); break;
+        case TypeId::kInt32:
+          builder.Append<int32_t>(i == 2 ? std::numeric_limits<int32_t>::min()
+                                         : static_cast<int32_t>(v));
+          break;
+        case TypeId::kInt64:
+          builder.Append<int64_t>(i == 2 ? std::numeric_limits<int64_t>::max() : v * 1000003);
+          break;
         case TypeId::kUInt8: builder.Append<uint8_t>(static_cast<uint8_t>(v)); break;
         case TypeId::kUInt16: builder.Append<uint16_t>(static_cast<uint16_t>(v)); break;
         case TypeId::kUInt32: builder.Append<uint32_t>(static_cast<uint32_t>(v)); break;
-        case TypeId::kUInt64: builder.Append<uint64_t>(i == 2 ? std::numeric_limits<uint64_t>::max() : static_cast<uint64_t>(v)); break;
-        case TypeId::kFloat32: builder.Append<float>(i == 4 ? std::nanf("") : static_cast<float>(v) / 3); break;
-        case TypeId::kFloat64: builder.Append<double>(i == 4 ? -std::numeric_limits<double>::infinity() : static_cast<double>(v) / 7); break;
+        case TypeId::kUInt64:
+          builder.Append<uint64_t>(i == 2 ? std::numeric_limits<uint64_t>::max()
+                                          : static_cast<uint64_t>(v));
+          break;
+        case TypeId::kFloat32:
+          builder.Append<float>(i == 4 ? std::nanf("") : static_cast<float>(v) / 3);
+          break;
+        case TypeId::kFloat64:
+          builder.Append<double>(i == 4 ? -std::numeric_limits<double>::infinity()
+                                        : static_cast<double>(v) / 7);
+          break;
         case TypeId::kDecimal: {
-          int128_t value = static_cast<int128_t>(v) * (field.type.precision > 18 ? PowerOfTen(20) + 1 : 1);
+          int128_t value =
+              static_cast<int128_t>(v) * (field.type.precision > 18 ? PowerOfTen(20) + 1 : 1);
           if (i == 2) value = PowerOfTen(field.type.precision) - 1;
           builder.Append<int128_t>(value);
           break;
         }
-        case TypeId::kUtf8: builder.AppendString(field.type.string_kind == StringKind::kJson ? fmt::format("{{\"v\":{}}}", v % 50) : fmt::format("s{}é", v % 100)); break;
-        case TypeId::kBinary: builder.AppendString(std::string(static_cast<size_t>(i % 5), static_cast<char>(v & 0xff))); break;
-        case TypeId::kFixedSizeBinary: builder.AppendFixed(fmt::format("{:03}", (v % 1000 + 1000) % 1000).data(), 3); break;
+        case TypeId::kUtf8:
+          builder.AppendString(field.type.string_kind == StringKind::kJson
+                                   ? fmt::format("{{\"v\":{}}}", v % 50)
+                                   : fmt::format("s{}é", v % 100));
+          break;
+        case TypeId::kBinary:
+          builder.AppendString(
+              std::string(static_cast<size_t>(i % 5), static_cast<char>(v & 0xff)));
+          break;
+        case TypeId::kFixedSizeBinary:
+          builder.AppendFixed(fmt::format("{:03}", (v % 1000 + 1000) % 1000).data(), 3);
+          break;
         case TypeId::kUuid: {
           uint8_t bytes[16];
           for (int b = 0; b < 16; ++b) bytes[b] = static_cast<uint8_t>(v * (b + 1));
@@ -73,7 +109,10 @@ Batch EveryType(int64_t rows) {
           break;
         }
         case TypeId::kDate32: builder.Append<int32_t>(static_cast<int32_t>(v % 40000)); break;
-        case TypeId::kTime64: builder.Append<int64_t>((v % 86400 + 86400) % 86400 * UnitsPerSecond(field.type.unit) + 1); break;
+        case TypeId::kTime64:
+          builder.Append<int64_t>((v % 86400 + 86400) % 86400 * UnitsPerSecond(field.type.unit) +
+                                  1);
+          break;
         case TypeId::kTimestamp: builder.Append<int64_t>(v * 1'000'003'007LL); break;
         default: ADD_FAILURE() << field.type.ToString();
       }
@@ -83,7 +122,8 @@ Batch EveryType(int64_t rows) {
   return batch;
 }
 
-void WriteFile(const std::string& path, const Batch& batch, const WriterOptions& options, int64_t batch_rows = 1000) {
+void WriteFile(const std::string& path, const Batch& batch, const WriterOptions& options,
+               int64_t batch_rows = 1000) {
   ParquetWriter writer(path, *batch.schema, options);
   for (int64_t offset = 0; offset < batch.num_rows; offset += batch_rows) {
     writer.Write(batch.Slice(offset, std::min(batch_rows, batch.num_rows - offset)));
@@ -113,7 +153,8 @@ void ExpectSameBatch(const Batch& expected, const Batch& actual) {
   ASSERT_EQ(expected.schema->ToString(), actual.schema->ToString());
   ASSERT_EQ(expected.num_rows, actual.num_rows);
   for (size_t c = 0; c < expected.columns.size(); ++c) {
-    EXPECT_TRUE(expected.columns[c].Equals(actual.columns[c])) << "column " << expected.schema->field(c).name;
+    EXPECT_TRUE(expected.columns[c].Equals(actual.columns[c]))
+        << "column " << expected.schema->field(c).name;
   }
 }
 
@@ -159,8 +200,10 @@ TEST(ParquetWriterTest, FallsBackToPlainWhenTheDictionaryGrowsTooBig) {
   options.dictionary_size_limit = 200;
   WriteFile(dir.Join("x.parquet"), batch, options);
   auto file = ParquetFile::Open(dir.Join("x.parquet"));
-  const auto& encodings = file->metadata().row_groups[0].columns[batch.schema->FieldIndex("s")].meta_data->encodings;
-  EXPECT_NE(std::find(encodings.begin(), encodings.end(), Encoding::kRleDictionary), encodings.end());
+  const auto& encodings =
+      file->metadata().row_groups[0].columns[batch.schema->FieldIndex("s")].meta_data->encodings;
+  EXPECT_NE(std::find(encodings.begin(), encodings.end(), Encoding::kRleDictionary),
+            encodings.end());
   EXPECT_NE(std::find(encodings.begin(), encodings.end(), Encoding::kPlain), encodings.end());
   ExpectSameBatch(batch, ReadAll(dir.Join("x.parquet")));
 }
@@ -178,7 +221,8 @@ TEST(ParquetWriterTest, WritesStatisticsThatBoundEveryRowGroup) {
     auto stats = file->Statistics(g, i64);
     ASSERT_TRUE(stats.min && stats.max);
     const Column& column = batch.columns[batch.schema->FieldIndex("i64")];
-    int64_t lo = std::numeric_limits<int64_t>::max(), hi = std::numeric_limits<int64_t>::min(), nulls = 0;
+    int64_t lo = std::numeric_limits<int64_t>::max(), hi = std::numeric_limits<int64_t>::min(),
+            nulls = 0;
     for (int64_t r = g * 1000; r < (g + 1) * 1000; ++r) {
       if (column.IsNull(r)) {
         ++nulls;
@@ -231,7 +275,8 @@ TEST(ParquetWriterTest, WritesBloomFiltersThatFindEveryValueWritten) {
   }
   int absent_found = 0;
   for (int k = 0; k < 1000; ++k) {
-    absent_found += file->BloomFilterMightContain(0, file->ColumnIndexOf("s"), fmt::format("absent-{}", k));
+    absent_found +=
+        file->BloomFilterMightContain(0, file->ColumnIndexOf("s"), fmt::format("absent-{}", k));
   }
   EXPECT_LT(absent_found, 100);  // ~1% false positives expected
 }
@@ -279,7 +324,8 @@ TEST(ParquetScannerTest, SuggestsTheClosestNameForAnUnknownColumn) {
     ParquetScanner scanner({dir.Join("x.parquet")}, scan);
     FAIL();
   } catch (const Error& error) {
-    EXPECT_NE(std::string(error.what()).find("did you mean \"date\""), std::string::npos) << error.what();
+    EXPECT_NE(std::string(error.what()).find("did you mean \"date\""), std::string::npos)
+        << error.what();
   }
 }
 

@@ -14,7 +14,9 @@ namespace {
 constexpr uint32_t kSalt[8] = {0x47b6137bU, 0x44974d91U, 0x8824ad5bU, 0xa2b7289dU,
                                0x705495c7U, 0x2df1424bU, 0x9efc4947U, 0x5c6bfb31U};
 
-uint64_t BlockIndex(uint64_t hash, uint64_t blocks) { return ((hash >> 32) * blocks) >> 32; }
+uint64_t BlockIndex(uint64_t hash, uint64_t blocks) {
+  return ((hash >> 32) * blocks) >> 32;
+}
 }  // namespace
 
 SplitBlockBloomFilter SplitBlockBloomFilter::ForValues(int64_t distinct_values, double fpp) {
@@ -27,9 +29,11 @@ SplitBlockBloomFilter SplitBlockBloomFilter::ForValues(int64_t distinct_values, 
   return SplitBlockBloomFilter(std::vector<uint8_t>(static_cast<size_t>(size), 0));
 }
 
-SplitBlockBloomFilter::SplitBlockBloomFilter(std::vector<uint8_t> bitset) : bitset_(std::move(bitset)) {
+SplitBlockBloomFilter::SplitBlockBloomFilter(std::vector<uint8_t> bitset)
+    : bitset_(std::move(bitset)) {
   if (bitset_.empty() || bitset_.size() % kBytesPerBlock != 0) {
-    ThrowInvalid("bloom filter of {} bytes is not a whole number of 32-byte blocks", bitset_.size());
+    ThrowInvalid("bloom filter of {} bytes is not a whole number of 32-byte blocks",
+                 bitset_.size());
   }
 }
 

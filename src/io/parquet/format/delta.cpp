@@ -24,15 +24,32 @@ constexpr int64_t kChunk = 512;
 constexpr size_t kMinStorageChunk = 32 * 1024;
 constexpr size_t kMaxStorageChunk = 4 * 1024 * 1024;
 
-/// Reads a zigzag varint that must fit the physical type: an INT32 column's first value and min
-/// delta are 32-bit quantities, so a wider varint is corrupt.
+/// Reads a zigzag varint into the physical type's width. Writers that compute INT32 deltas in 64
+/// bits (DuckDB does) write min deltas beyond 32 bits; since decoding wraps around modulo 2^32
+/// anyway, keeping the low 32 bits gives the same values.
 template <typename U>
 bool ReadZigZag(const uint8_t*& p, const uint8_t* end, U* out) {
   uint64_t zz;
   if (!ReadUleb128(p, end, &zz)) return false;
-  if (zz > std::numeric_limits<U>::max()) return false;
   *out = static_cast<U>(ZigZagDecode64(zz));
   return true;
+}
+
+/// Unpacks `groups` groups of 32 deltas; for 32-bit lanes a width above 32 (64-bit deltas, see
+/// ReadZigZag) is unpacked in 64 bits and truncated, which is exact modulo 2^32.
+template <typename U>
+void UnpackDeltas(const uint8_t* in, U* out, int bit_width, int64_t groups) {
+  if constexpr (sizeof(U) == 4) {
+    if (bit_width > 32) {
+      uint64_t wide[32];
+      for (int64_t g = 0; g < groups; ++g) {
+        UnpackGroupsOf32<uint64_t>(in + g * 4 * bit_width, wide, bit_width, 1);
+        for (int i = 0; i < 32; ++i) out[g * 32 + i] = static_cast<U>(wide[i]);
+      }
+      return;
+    }
+  }
+  UnpackGroupsOf32<U>(in, out, bit_width, groups);
 }
 
 /// Turns a group of 32 deltas into values in place: d[j] = last + sum(min_delta + d[0..j]).
@@ -141,9 +158,7 @@ template <typename T>
 int DeltaBinaryPackedDecoder<T>::EnterMiniblock(const uint8_t*& p, const uint8_t* widths,
                                                 uint64_t index) const {
   const int width = widths[index];
-  if (width > static_cast<int>(sizeof(T) * 8)) {
-    ThrowInvalid("DELTA_BINARY_PACKED miniblock bit width {} exceeds {}", width, sizeof(T) * 8);
-  }
+  if (width > 64) ThrowInvalid("DELTA_BINARY_PACKED miniblock bit width {} exceeds 64", width);
   const uint64_t bytes = values_per_miniblock_ / 8 * static_cast<uint64_t>(width);
   if (bytes > static_cast<uint64_t>(end_ - p)) {
     ThrowInvalid("truncated DELTA_BINARY_PACKED miniblock: {} bytes needed, {} left", bytes,
@@ -169,7 +184,7 @@ void DeltaBinaryPackedDecoder<T>::EnterNextMiniblock() {
 template <typename T>
 void DeltaBinaryPackedDecoder<T>::NextGroup(U* dst) {
   if (groups_left_ == 0) EnterNextMiniblock();
-  UnpackGroupsOf32<U>(miniblock_data_, dst, miniblock_width_, 1);
+  UnpackDeltas<U>(miniblock_data_, dst, miniblock_width_, 1);
   miniblock_data_ += 4 * miniblock_width_;
   --groups_left_;
 }
@@ -186,7 +201,7 @@ int64_t DeltaBinaryPackedDecoder<T>::DecodeGroups(U* dst, int64_t max_groups, U*
     if (groups_left_ == 0) EnterNextMiniblock();
     const auto take = static_cast<int64_t>(
         std::min<uint64_t>(groups_left_, static_cast<uint64_t>(max_groups - groups)));
-    UnpackGroupsOf32<U>(miniblock_data_, dst + groups * 32, miniblock_width_, take);
+    UnpackDeltas<U>(miniblock_data_, dst + groups * 32, miniblock_width_, take);
     miniblock_data_ += take * 4 * miniblock_width_;
     groups_left_ -= static_cast<uint64_t>(take);
     for (int64_t g = 0; g < take; ++g) min_deltas[groups + g] = min_delta_;

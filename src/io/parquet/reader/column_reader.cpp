@@ -39,7 +39,6 @@ void Widen(const uint8_t* src, int64_t count, uint8_t* dst) {
   }
 }
 
-
 // Copies values of a compile-time width, so each copy is a register move rather than a call.
 template <int kWidth>
 struct Fixed {
@@ -48,8 +47,8 @@ struct Fixed {
 
 // dst[i] = dictionary[index[j++]] for valid rows, zero for null rows.
 template <int kWidth>
-void GatherRows(const uint8_t* dictionary, const uint32_t* index, const uint8_t* levels, bool all_valid,
-                int64_t count, uint8_t* dst) {
+void GatherRows(const uint8_t* dictionary, const uint32_t* index, const uint8_t* levels,
+                bool all_valid, int64_t count, uint8_t* dst) {
   auto* out = reinterpret_cast<Fixed<kWidth>*>(dst);
   const auto* values = reinterpret_cast<const Fixed<kWidth>*>(dictionary);
   if (all_valid) {
@@ -94,7 +93,8 @@ struct Gather {
     const uint32_t* next = index;
     for (int64_t i = 0; i < count; ++i) {
       if (all_valid || levels[i]) {
-        std::memcpy(dst + i * width, dictionary + int64_t{*next++} * width, static_cast<size_t>(width));
+        std::memcpy(dst + i * width, dictionary + int64_t{*next++} * width,
+                    static_cast<size_t>(width));
       } else {
         std::memset(dst + i * width, 0, static_cast<size_t>(width));
       }
@@ -179,8 +179,9 @@ struct ColumnChunkReader::PageState {
   std::unique_ptr<DeltaByteArrayDecoder> delta_byte_array;
 };
 
-ColumnChunkReader::ColumnChunkReader(const RandomAccessFile& file, const ColumnChunk& chunk, const LeafColumn& leaf,
-                                     uint64_t limit, std::string context, MemoryPool* pool)
+ColumnChunkReader::ColumnChunkReader(const RandomAccessFile& file, const ColumnChunk& chunk,
+                                     const LeafColumn& leaf, uint64_t limit, std::string context,
+                                     MemoryPool* pool)
     : pages_(file, *chunk.meta_data, leaf.max_definition_level, limit, std::move(context)),
       leaf_(leaf),
       pool_(pool),
@@ -246,12 +247,25 @@ void ColumnChunkReader::ConvertFixed(int64_t from, int64_t count, uint8_t* dst) 
   std::memcpy(dst, src, static_cast<size_t>(count * physical_width_));
 }
 
+void ColumnChunkReader::CheckValuesFit(int64_t count, size_t size, const char* what) const {
+  // PLAIN needs at least this much per value: its width, 4 length bytes, or one bit for bools.
+  uint64_t needed = leaf_.physical == Type::kBoolean   ? (static_cast<uint64_t>(count) + 7) / 8
+                    : leaf_.physical == Type::kByteArray ? static_cast<uint64_t>(count) * 4
+                                                         : static_cast<uint64_t>(count) * static_cast<uint64_t>(physical_width_);
+  if (count < 0 || needed > size) {
+    ThrowInvalid("{}: {} declares {} values but holds only {} bytes", pages_.context(), what, count, size);
+  }
+}
+
 void ColumnChunkReader::LoadDictionary(const Page& page) {
-  if (has_dictionary_) ThrowInvalid("{}: a second dictionary page in one column chunk", pages_.context());
+  if (has_dictionary_)
+    ThrowInvalid("{}: a second dictionary page in one column chunk", pages_.context());
   if (page.encoding != Encoding::kPlain && page.encoding != Encoding::kPlainDictionary) {
-    ThrowUnsupported("{}: dictionary page encoded as {}", pages_.context(), EnumName(page.encoding));
+    ThrowUnsupported("{}: dictionary page encoded as {}", pages_.context(),
+                     EnumName(page.encoding));
   }
   int64_t count = page.num_values;
+  CheckValuesFit(count, page.values_size, "dictionary page");
   // Decode like a PLAIN data page without nulls, then convert once to the logical type.
   Page plain = page;
   plain.encoding = Encoding::kPlain;
@@ -304,10 +318,12 @@ void ColumnChunkReader::DecodeDataPage(const Page& page) {
   size_t size = page.values_size;
   Type physical = leaf_.physical;
   auto need_fixed = [&]() { dense_.resize(static_cast<size_t>(non_null * physical_width_)); };
+  if (page.encoding == Encoding::kPlain || page.encoding == Encoding::kByteStreamSplit) {
+    CheckValuesFit(non_null, size, "page");
+  }
 
   switch (page.encoding) {
-    case Encoding::kPlain:
-    {
+    case Encoding::kPlain: {
       int64_t got;
       if (physical == Type::kByteArray) {
         views_.resize(static_cast<size_t>(non_null));
@@ -319,7 +335,8 @@ void ColumnChunkReader::DecodeDataPage(const Page& page) {
         need_fixed();
         got = PlainFixedDecoder(data, size, physical_width_).Decode(dense_.data(), non_null);
       }
-      if (got != non_null) ThrowInvalid("{}: PLAIN page holds {} of its {} values", context, got, non_null);
+      if (got != non_null)
+        ThrowInvalid("{}: PLAIN page holds {} of its {} values", context, got, non_null);
       return;
     }
     case Encoding::kRle: {
@@ -334,13 +351,15 @@ void ColumnChunkReader::DecodeDataPage(const Page& page) {
     }
     case Encoding::kPlainDictionary:
     case Encoding::kRleDictionary: {
-      if (!has_dictionary_) ThrowInvalid("{}: dictionary-encoded page without a dictionary page", context);
+      if (!has_dictionary_)
+        ThrowInvalid("{}: dictionary-encoded page without a dictionary page", context);
       dictionary_encoded_ = true;
       indices_.resize(static_cast<size_t>(non_null));
       if (non_null == 0) return;
       DictionaryIndexDecoder decoder(data, size, dictionary_.length);
       if (decoder.GetBatch(indices_.data(), non_null) != non_null) {
-        ThrowInvalid("{}: dictionary page holds fewer indices than its {} values", context, non_null);
+        ThrowInvalid("{}: dictionary page holds fewer indices than its {} values", context,
+                     non_null);
       }
       return;
     }
@@ -356,7 +375,9 @@ void ColumnChunkReader::DecodeDataPage(const Page& page) {
       } else {
         break;
       }
-      if (got != non_null) ThrowInvalid("{}: DELTA_BINARY_PACKED page holds {} of its {} values", context, got, non_null);
+      if (got != non_null)
+        ThrowInvalid("{}: DELTA_BINARY_PACKED page holds {} of its {} values", context, got,
+                     non_null);
       return;
     }
     case Encoding::kDeltaLengthByteArray: {
@@ -364,7 +385,8 @@ void ColumnChunkReader::DecodeDataPage(const Page& page) {
       views_.resize(static_cast<size_t>(non_null));
       DeltaLengthByteArrayDecoder decoder(data, size);
       if (decoder.Decode(views_.data(), non_null) != non_null) {
-        ThrowInvalid("{}: DELTA_LENGTH_BYTE_ARRAY page holds fewer than its {} values", context, non_null);
+        ThrowInvalid("{}: DELTA_LENGTH_BYTE_ARRAY page holds fewer than its {} values", context,
+                     non_null);
       }
       return;
     }
@@ -379,8 +401,8 @@ void ColumnChunkReader::DecodeDataPage(const Page& page) {
         need_fixed();
         for (int64_t i = 0; i < non_null; ++i) {
           if (views_[i].size() != static_cast<size_t>(physical_width_)) {
-            ThrowInvalid("{}: value {} has {} bytes in a FIXED_LEN_BYTE_ARRAY({}) column", context, i,
-                         views_[i].size(), physical_width_);
+            ThrowInvalid("{}: value {} has {} bytes in a FIXED_LEN_BYTE_ARRAY({}) column", context,
+                         i, views_[i].size(), physical_width_);
           }
           std::memcpy(dense_.data() + i * physical_width_, views_[i].data(), views_[i].size());
         }
@@ -388,11 +410,12 @@ void ColumnChunkReader::DecodeDataPage(const Page& page) {
       return;
     }
     case Encoding::kByteStreamSplit: {
-      if (physical == Type::kByteArray || physical == Type::kBoolean || physical == Type::kInt96) break;
+      if (physical == Type::kByteArray || physical == Type::kBoolean || physical == Type::kInt96)
+        break;
       need_fixed();
       if (size != static_cast<size_t>(non_null * physical_width_)) {
-        ThrowInvalid("{}: BYTE_STREAM_SPLIT page has {} bytes for {} values of {} bytes", context, size, non_null,
-                     physical_width_);
+        ThrowInvalid("{}: BYTE_STREAM_SPLIT page has {} bytes for {} values of {} bytes", context,
+                     size, non_null, physical_width_);
       }
       ByteStreamSplitDecoder decoder(data, size, physical_width_);
       decoder.Decode(dense_.data(), non_null);
@@ -400,8 +423,8 @@ void ColumnChunkReader::DecodeDataPage(const Page& page) {
     }
     default: break;
   }
-  ThrowUnsupported("{}: encoding {} is not supported for {} columns", context, EnumName(page.encoding),
-                   EnumName(physical));
+  ThrowUnsupported("{}: encoding {} is not supported for {} columns", context,
+                   EnumName(page.encoding), EnumName(physical));
 }
 
 bool ColumnChunkReader::LoadPage() {
@@ -436,9 +459,12 @@ void ColumnChunkReader::Emit(Column& out, int64_t at, int64_t count) {
 
   if (type.IsVariableWidth()) {
     // Size the bytes once, then copy each value without growth checks.
-    auto value_at = [&](int64_t j) { return dictionary_encoded_ ? dictionary_.StringAt(indices_[j]) : views_[j]; };
+    auto value_at = [&](int64_t j) {
+      return dictionary_encoded_ ? dictionary_.StringAt(indices_[j]) : views_[j];
+    };
     int64_t bytes = 0;
-    for (int64_t j = dense_index_; j < dense_index_ + valid; ++j) bytes += static_cast<int64_t>(value_at(j).size());
+    for (int64_t j = dense_index_; j < dense_index_ + valid; ++j)
+      bytes += static_cast<int64_t>(value_at(j).size());
     int64_t end = out.data->size();
     out.data->Resize(end + bytes);
     char* data = reinterpret_cast<char*>(out.data->data());
@@ -467,8 +493,8 @@ void ColumnChunkReader::Emit(Column& out, int64_t at, int64_t count) {
     int width = output_width_;
     uint8_t* dst = out.values->data() + at * width;
     if (dictionary_encoded_) {
-      DispatchWidth(width, Gather{dictionary_.values->data(), indices_.data() + dense_index_, levels, all_valid,
-                                  count, dst});
+      DispatchWidth(width, Gather{dictionary_.values->data(), indices_.data() + dense_index_,
+                                  levels, all_valid, count, dst});
     } else if (leaf_.physical == Type::kByteArray) {  // decimal stored as BYTE_ARRAY
       int64_t j = dense_index_;
       for (int64_t i = 0; i < count; ++i) {
@@ -476,9 +502,11 @@ void ColumnChunkReader::Emit(Column& out, int64_t at, int64_t count) {
         if (is_valid(i)) {
           std::string_view bytes = views_[j++];
           if (bytes.size() > 16) {
-            ThrowInvalid("{}: decimal value of {} bytes does not fit in 128 bits", pages_.context(), bytes.size());
+            ThrowInvalid("{}: decimal value of {} bytes does not fit in 128 bits", pages_.context(),
+                         bytes.size());
           }
-          value = DecimalFromBigEndian(reinterpret_cast<const uint8_t*>(bytes.data()), static_cast<int>(bytes.size()));
+          value = DecimalFromBigEndian(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                       static_cast<int>(bytes.size()));
         }
         std::memcpy(dst + i * 16, &value, 16);
       }
@@ -505,7 +533,8 @@ Column ColumnChunkReader::Read(int64_t rows) {
   } else {
     out.values->Resize(rows * output_width_);
   }
-  if (leaf_.max_definition_level > 0) out.validity = Buffer::MakeZeroed(bits::BytesFor(rows), pool_);
+  if (leaf_.max_definition_level > 0)
+    out.validity = Buffer::MakeZeroed(bits::BytesFor(rows), pool_);
 
   int64_t produced = 0;
   try {
@@ -522,8 +551,10 @@ Column ColumnChunkReader::Read(int64_t rows) {
   }
   out.length = produced;
   if (produced < rows) {
-    if (type.IsVariableWidth()) out.values->Resize((produced + 1) * 8);
-    else if (type.id != TypeId::kBool) out.values->Resize(produced * output_width_);
+    if (type.IsVariableWidth())
+      out.values->Resize((produced + 1) * 8);
+    else if (type.id != TypeId::kBool)
+      out.values->Resize(produced * output_width_);
   }
   if (out.null_count == 0) out.validity.reset();
   return out;

@@ -28,6 +28,8 @@ class ColumnChunkReader {
   struct PageState;
 
   bool LoadPage();
+  /// Throws unless `size` bytes can hold `count` PLAIN values, before anything is sized by count.
+  void CheckValuesFit(int64_t count, size_t size, const char* what) const;
   void LoadDictionary(const Page& page);
   void DecodeDataPage(const Page& page);
   /// Appends `count` rows of the current page to `out` at row `at`.
@@ -47,11 +49,11 @@ class ColumnChunkReader {
   int64_t page_row_ = 0;
   int64_t dense_index_ = 0;
   bool dictionary_encoded_ = false;
-  std::vector<uint8_t> dense_;                ///< Fixed-width physical values (bool: one byte each).
-  std::vector<std::string_view> views_;       ///< BYTE_ARRAY values.
-  std::vector<uint32_t> indices_;             ///< Dictionary indices.
+  std::vector<uint8_t> dense_;           ///< Fixed-width physical values (bool: one byte each).
+  std::vector<std::string_view> views_;  ///< BYTE_ARRAY values.
+  std::vector<uint32_t> indices_;        ///< Dictionary indices.
   std::vector<uint8_t> scratch_;
-  std::unique_ptr<PageState> page_state_;     ///< Decoders that own value storage.
+  std::unique_ptr<PageState> page_state_;  ///< Decoders that own value storage.
 
   Column dictionary_;  ///< Converted dictionary values, when the chunk has a dictionary page.
   bool has_dictionary_ = false;

@@ -20,7 +20,8 @@ std::shared_ptr<ParquetFile> ParquetFile::Open(const std::string& path) {
   RandomAccessFile file = RandomAccessFile::Open(path);
   uint64_t size = file.size();
   if (size < 12) {
-    ThrowInvalid("'{}' is not a Parquet file: it has {} bytes, fewer than the 12 of an empty one", path, size);
+    ThrowInvalid("'{}' is not a Parquet file: it has {} bytes, fewer than the 12 of an empty one",
+                 path, size);
   }
   uint8_t head[4], tail[8];
   file.ReadAt(0, 4, head);
@@ -35,8 +36,8 @@ std::shared_ptr<ParquetFile> ParquetFile::Open(const std::string& path) {
   uint32_t footer_size;
   std::memcpy(&footer_size, tail, 4);
   if (footer_size == 0 || footer_size > size - 12) {
-    ThrowInvalid("'{}': corrupt Parquet footer: it declares {} bytes but the file has room for {}", path,
-                 footer_size, size - 12);
+    ThrowInvalid("'{}': corrupt Parquet footer: it declares {} bytes but the file has room for {}",
+                 path, footer_size, size - 12);
   }
   uint64_t footer_at = size - 8 - footer_size;
   std::vector<uint8_t> footer(footer_size);
@@ -54,30 +55,43 @@ std::shared_ptr<ParquetFile> ParquetFile::Open(const std::string& path) {
   return parquet;
 }
 
-ParquetFile::ParquetFile(RandomAccessFile file, FileMetaData metadata, FileSchema schema, uint64_t data_end)
-    : file_(std::move(file)), metadata_(std::move(metadata)), schema_(std::move(schema)), data_end_(data_end) {}
+ParquetFile::ParquetFile(RandomAccessFile file, FileMetaData metadata, FileSchema schema,
+                         uint64_t data_end)
+    : file_(std::move(file)),
+      metadata_(std::move(metadata)),
+      schema_(std::move(schema)),
+      data_end_(data_end) {}
 
 void ParquetFile::Validate() const {
-  if (metadata_.num_rows < 0) ThrowInvalid("'{}': corrupt Parquet footer: negative row count", path());
+  if (metadata_.num_rows < 0)
+    ThrowInvalid("'{}': corrupt Parquet footer: negative row count", path());
   for (size_t g = 0; g < metadata_.row_groups.size(); ++g) {
     const RowGroup& group = metadata_.row_groups[g];
     if (group.num_rows < 0) ThrowInvalid("'{}': row group {} has a negative row count", path(), g);
     if (static_cast<int>(group.columns.size()) != schema_.num_leaves) {
-      ThrowInvalid("'{}': row group {} has {} column chunks but the schema has {} columns", path(), g,
-                   group.columns.size(), schema_.num_leaves);
+      ThrowInvalid("'{}': row group {} has {} column chunks but the schema has {} columns", path(),
+                   g, group.columns.size(), schema_.num_leaves);
     }
     for (const LeafColumn& leaf : schema_.columns) {
       const ColumnChunk& chunk = group.columns[leaf.leaf_index];
       if (!chunk.meta_data) {
-        ThrowUnsupported("'{}': column '{}' in row group {} has no metadata (encrypted columns are not supported)",
-                         path(), leaf.name, g);
+        ThrowUnsupported(
+            "'{}': column '{}' in row group {} has no metadata (encrypted columns are not "
+            "supported)",
+            path(), leaf.name, g);
       }
       if (chunk.file_path) {
-        ThrowUnsupported("'{}': column '{}' refers to data in another file ('{}')", path(), leaf.name,
-                         *chunk.file_path);
+        ThrowUnsupported("'{}': column '{}' refers to data in another file ('{}')", path(),
+                         leaf.name, *chunk.file_path);
+      }
+      try {
+        CodecFromParquetId(static_cast<int32_t>(chunk.meta_data->codec));
+      } catch (const Error& error) {
+        throw Error(error.kind(), fmt::format("'{}': column '{}' in row group {}: {}", path(), leaf.name, g, error.what()));
       }
       if (chunk.meta_data->num_values < 0) {
-        ThrowInvalid("'{}': column '{}' in row group {} has a negative value count", path(), leaf.name, g);
+        ThrowInvalid("'{}': column '{}' in row group {} has a negative value count", path(),
+                     leaf.name, g);
       }
     }
   }
@@ -87,7 +101,8 @@ size_t ParquetFile::ColumnIndexOf(const std::string& name) const {
   if (auto index = schema_.schema.FindField(name)) return *index;
   for (const auto& unsupported : schema_.unsupported) {
     if (unsupported.name == name) {
-      ThrowUnsupported("'{}': column '{}' is a {}, which sluice cannot read yet", path(), name, unsupported.reason);
+      ThrowUnsupported("'{}': column '{}' is a {}, which sluice cannot read yet", path(), name,
+                       unsupported.reason);
     }
   }
   return schema_.schema.FieldIndex(name, fmt::format("'{}'", path()));
@@ -99,11 +114,14 @@ const ColumnChunk& ParquetFile::Chunk(int row_group, size_t column) const {
 }
 
 std::string ParquetFile::Context(int row_group, size_t column) const {
-  return fmt::format("'{}', row group {}, column '{}'", path(), row_group, schema_.columns[column].name);
+  return fmt::format("'{}', row group {}, column '{}'", path(), row_group,
+                     schema_.columns[column].name);
 }
 
-std::unique_ptr<ColumnChunkReader> ParquetFile::OpenColumn(int row_group, size_t column, MemoryPool* pool) const {
-  return std::make_unique<ColumnChunkReader>(file_, Chunk(row_group, column), schema_.columns[column], data_end_,
+std::unique_ptr<ColumnChunkReader> ParquetFile::OpenColumn(int row_group, size_t column,
+                                                           MemoryPool* pool) const {
+  return std::make_unique<ColumnChunkReader>(file_, Chunk(row_group, column),
+                                             schema_.columns[column], data_end_,
                                              Context(row_group, column), pool);
 }
 
@@ -124,17 +142,23 @@ std::optional<Scalar> DecodeStatisticsValue(const LeafColumn& leaf, std::string_
     case Type::kInt32: {
       auto value = load(int32_t{});
       if (!value) return std::nullopt;
-      if (type.id == TypeId::kDecimal) scalar.value = int128_t{*value};
-      else if (type.IsInteger() && !type.IsSignedInteger()) scalar.value = uint64_t{static_cast<uint32_t>(*value)};
-      else scalar.value = int64_t{*value};
+      if (type.id == TypeId::kDecimal)
+        scalar.value = int128_t{*value};
+      else if (type.IsInteger() && !type.IsSignedInteger())
+        scalar.value = uint64_t{static_cast<uint32_t>(*value)};
+      else
+        scalar.value = int64_t{*value};
       return scalar;
     }
     case Type::kInt64: {
       auto value = load(int64_t{});
       if (!value) return std::nullopt;
-      if (type.id == TypeId::kDecimal) scalar.value = int128_t{*value};
-      else if (type.id == TypeId::kUInt64) scalar.value = static_cast<uint64_t>(*value);
-      else scalar.value = *value;
+      if (type.id == TypeId::kDecimal)
+        scalar.value = int128_t{*value};
+      else if (type.id == TypeId::kUInt64)
+        scalar.value = static_cast<uint64_t>(*value);
+      else
+        scalar.value = *value;
       return scalar;
     }
     case Type::kFloat: {
@@ -194,10 +218,11 @@ ColumnStatistics ParquetFile::Statistics(int row_group, size_t column) const {
 namespace {
 template <typename Index, typename ReadFn>
 std::optional<Index> ReadIndex(const RandomAccessFile& file, std::optional<int64_t> offset,
-                               std::optional<int32_t> length, uint64_t limit, const std::string& what,
-                               ReadFn read) {
+                               std::optional<int32_t> length, uint64_t limit,
+                               const std::string& what, ReadFn read) {
   if (!offset || !length) return std::nullopt;
-  if (*offset < 0 || *length <= 0 || *length > kMaxIndexSize || static_cast<uint64_t>(*offset) > limit ||
+  if (*offset < 0 || *length <= 0 || *length > kMaxIndexSize ||
+      static_cast<uint64_t>(*offset) > limit ||
       static_cast<uint64_t>(*length) > limit - static_cast<uint64_t>(*offset)) {
     ThrowInvalid("{}: lies outside the file (offset {}, {} bytes)", what, *offset, *length);
   }
@@ -213,17 +238,20 @@ std::optional<Index> ReadIndex(const RandomAccessFile& file, std::optional<int64
 
 std::optional<ColumnIndex> ParquetFile::ReadColumnIndex(int row_group, size_t column) const {
   const ColumnChunk& chunk = Chunk(row_group, column);
-  return ReadIndex<ColumnIndex>(file_, chunk.column_index_offset, chunk.column_index_length, data_end_,
-                                Context(row_group, column) + ": column index", parquet::ReadColumnIndex);
+  return ReadIndex<ColumnIndex>(file_, chunk.column_index_offset, chunk.column_index_length,
+                                data_end_, Context(row_group, column) + ": column index",
+                                parquet::ReadColumnIndex);
 }
 
 std::optional<OffsetIndex> ParquetFile::ReadOffsetIndex(int row_group, size_t column) const {
   const ColumnChunk& chunk = Chunk(row_group, column);
-  return ReadIndex<OffsetIndex>(file_, chunk.offset_index_offset, chunk.offset_index_length, data_end_,
-                                Context(row_group, column) + ": offset index", parquet::ReadOffsetIndex);
+  return ReadIndex<OffsetIndex>(file_, chunk.offset_index_offset, chunk.offset_index_length,
+                                data_end_, Context(row_group, column) + ": offset index",
+                                parquet::ReadOffsetIndex);
 }
 
-bool ParquetFile::BloomFilterMightContain(int row_group, size_t column, std::string_view plain_value) const {
+bool ParquetFile::BloomFilterMightContain(int row_group, size_t column,
+                                          std::string_view plain_value) const {
   const ColumnMetaData& meta = *Chunk(row_group, column).meta_data;
   if (!meta.bloom_filter_offset) return true;
   int64_t offset = *meta.bloom_filter_offset;
@@ -232,7 +260,8 @@ bool ParquetFile::BloomFilterMightContain(int row_group, size_t column, std::str
     ThrowInvalid("{} at offset {} lies outside the file", context, offset);
   }
   // The header is small; read it with a window, then the bitset it announces.
-  size_t window = static_cast<size_t>(std::min<uint64_t>(256, data_end_ - static_cast<uint64_t>(offset)));
+  size_t window =
+      static_cast<size_t>(std::min<uint64_t>(256, data_end_ - static_cast<uint64_t>(offset)));
   std::vector<uint8_t> head(window);
   file_.ReadAt(static_cast<uint64_t>(offset), window, head.data());
   size_t header_size = 0;

@@ -11,8 +11,10 @@ namespace {
 // A page header is small; this window almost always holds it, and grows only when it does not.
 constexpr size_t kHeaderWindow = 16 * 1024;
 constexpr size_t kMaxHeaderWindow = 16 * 1024 * 1024;
-// No writer makes pages this large; a header that says so is lying.
+// No writer makes pages this large or with this many values; a header that says so is lying,
+// and believing it would size buffers from it.
 constexpr int64_t kMaxPageSize = int64_t{1} << 30;
+constexpr int64_t kMaxPageValues = int64_t{1} << 24;
 
 uint32_t LoadLe32(const uint8_t* p) {
   uint32_t v;
@@ -24,10 +26,14 @@ uint32_t LoadLe32(const uint8_t* p) {
 PageReader::PageReader(const RandomAccessFile& file, const ColumnMetaData& metadata,
                        int16_t max_definition_level, uint64_t limit, std::string context)
     : file_(file),
-      codec_(CodecFromParquetId(static_cast<int32_t>(metadata.codec))),
       max_definition_level_(max_definition_level),
       context_(std::move(context)),
       values_left_(metadata.num_values) {
+  try {
+    codec_ = CodecFromParquetId(static_cast<int32_t>(metadata.codec));
+  } catch (const Error& error) {
+    throw Error(error.kind(), fmt::format("{}: {}", context_, error.what()));
+  }
   int64_t start = metadata.data_page_offset;
   if (metadata.dictionary_page_offset && *metadata.dictionary_page_offset > 0 &&
       *metadata.dictionary_page_offset < start) {
@@ -36,8 +42,8 @@ PageReader::PageReader(const RandomAccessFile& file, const ColumnMetaData& metad
   int64_t size = metadata.total_compressed_size;
   if (start < 4 || size < 0 || static_cast<uint64_t>(start) > limit ||
       static_cast<uint64_t>(size) > limit - static_cast<uint64_t>(start)) {
-    ThrowInvalid("{}: column chunk at offset {} of {} bytes lies outside the data region (0..{})", context_,
-                 start, size, limit);
+    ThrowInvalid("{}: column chunk at offset {} of {} bytes lies outside the data region (0..{})",
+                 context_, start, size, limit);
   }
   position_ = static_cast<uint64_t>(start);
   end_ = position_ + static_cast<uint64_t>(size);
@@ -74,9 +80,11 @@ bool PageReader::Next(Page* page) {
     uint64_t body_at = position_ + header_size;
     if (compressed < 0 || uncompressed < 0 || uncompressed > kMaxPageSize ||
         static_cast<uint64_t>(compressed) > end_ - body_at) {
-      ThrowInvalid("{}: page at offset {} declares {} compressed / {} uncompressed bytes, but {} bytes are left "
-                   "in the column chunk",
-                   context_, header_at, compressed, uncompressed, end_ - body_at);
+      ThrowInvalid(
+          "{}: page at offset {} declares {} compressed / {} uncompressed bytes, but {} bytes are "
+          "left "
+          "in the column chunk",
+          context_, header_at, compressed, uncompressed, end_ - body_at);
     }
     position_ = body_at + static_cast<uint64_t>(compressed);
     if (header.type == PageType::kIndexPage) continue;
@@ -94,10 +102,10 @@ bool PageReader::Next(Page* page) {
     if (header.type == PageType::kDataPageV2) {
       const auto& v2 = *header.data_page_header_v2;
       int64_t levels = int64_t{v2.definition_levels_byte_length} + v2.repetition_levels_byte_length;
-      if (v2.definition_levels_byte_length < 0 || v2.repetition_levels_byte_length < 0 || levels > compressed ||
-          levels > uncompressed) {
-        ThrowInvalid("{}: page at offset {} declares {} bytes of levels in a page of {} bytes", context_,
-                     header_at, levels, compressed);
+      if (v2.definition_levels_byte_length < 0 || v2.repetition_levels_byte_length < 0 ||
+          levels > compressed || levels > uncompressed) {
+        ThrowInvalid("{}: page at offset {} declares {} bytes of levels in a page of {} bytes",
+                     context_, header_at, levels, compressed);
       }
       levels_size = static_cast<size_t>(levels);
       compressed_values = compressed_values && v2.is_compressed;
@@ -111,14 +119,15 @@ bool PageReader::Next(Page* page) {
         Decompress(codec_, compressed_.data() + levels_size, compressed_.size() - levels_size,
                    page_.data() + levels_size, page_.size() - levels_size);
       } catch (const Error& error) {
-        throw Error(error.kind(), fmt::format("{}: page at offset {}: {}", context_, header_at, error.what()));
+        throw Error(error.kind(),
+                    fmt::format("{}: page at offset {}: {}", context_, header_at, error.what()));
       }
       body = page_.data();
       body_size = page_.size();
     } else {
       if (compressed != uncompressed) {
-        ThrowInvalid("{}: uncompressed page at offset {} declares {} bytes but holds {}", context_, header_at,
-                     uncompressed, compressed);
+        ThrowInvalid("{}: uncompressed page at offset {} declares {} bytes but holds {}", context_,
+                     header_at, uncompressed, compressed);
       }
       body = compressed_.data();
       body_size = compressed_.size();
@@ -128,7 +137,10 @@ bool PageReader::Next(Page* page) {
     page->type = header.type;
     if (header.type == PageType::kDictionaryPage) {
       const auto& dictionary = *header.dictionary_page_header;
-      if (dictionary.num_values < 0) ThrowInvalid("{}: dictionary page with negative size", context_);
+      if (dictionary.num_values < 0 || dictionary.num_values > kMaxPageValues) {
+        ThrowInvalid("{}: dictionary page at offset {} declares {} values", context_, header_at,
+                     dictionary.num_values);
+      }
       page->num_values = dictionary.num_values;
       page->encoding = dictionary.encoding;
       page->values = body;
@@ -145,11 +157,12 @@ bool PageReader::Next(Page* page) {
           ThrowUnsupported("{}: definition levels encoded as {} are not supported", context_,
                            EnumName(v1.definition_level_encoding));
         }
-        if (body_size < 4) ThrowInvalid("{}: page at offset {} is too short for its levels", context_, header_at);
+        if (body_size < 4)
+          ThrowInvalid("{}: page at offset {} is too short for its levels", context_, header_at);
         uint32_t length = LoadLe32(body);
         if (length > body_size - 4) {
-          ThrowInvalid("{}: page at offset {} declares {} bytes of definition levels but has {}", context_,
-                       header_at, length, body_size - 4);
+          ThrowInvalid("{}: page at offset {} declares {} bytes of definition levels but has {}",
+                       context_, header_at, length, body_size - 4);
         }
         page->definition_levels = body + 4;
         page->definition_levels_size = length;
@@ -166,9 +179,9 @@ bool PageReader::Next(Page* page) {
       page->values = body + levels_size;
       page->values_size = body_size - levels_size;
     }
-    if (page->num_values < 0 || page->num_values > values_left_) {
-      ThrowInvalid("{}: page at offset {} declares {} values but the column chunk has {} left", context_, header_at,
-                   page->num_values, values_left_);
+    if (page->num_values < 0 || page->num_values > values_left_ || page->num_values > kMaxPageValues) {
+      ThrowInvalid("{}: page at offset {} declares {} values but the column chunk has {} left",
+                   context_, header_at, page->num_values, values_left_);
     }
     values_left_ -= page->num_values;
     return true;

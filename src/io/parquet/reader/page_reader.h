@@ -29,8 +29,8 @@ class PageReader {
  public:
   /// `limit` is the first byte past the column data (the footer's start); `context` names the
   /// file, row group and column for error messages.
-  PageReader(const RandomAccessFile& file, const ColumnMetaData& metadata, int16_t max_definition_level,
-             uint64_t limit, std::string context);
+  PageReader(const RandomAccessFile& file, const ColumnMetaData& metadata,
+             int16_t max_definition_level, uint64_t limit, std::string context);
 
   /// Reads the next page; returns false after the last one.
   bool Next(Page* page);
@@ -43,7 +43,7 @@ class PageReader {
   PageHeader ReadHeader(size_t* header_size);
 
   const RandomAccessFile& file_;
-  Codec codec_;
+  Codec codec_ = Codec::kUncompressed;
   int16_t max_definition_level_;
   std::string context_;
   uint64_t position_ = 0;

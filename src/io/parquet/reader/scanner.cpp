@@ -17,7 +17,8 @@ struct ParquetScanner::Cursor {
   size_t file = 0;
   int row_group = 0;
   int64_t rows_left = 0;
-  std::vector<std::unique_ptr<ColumnChunkReader>> readers;  ///< Parallel to file_fields_; null = absent.
+  std::vector<std::unique_ptr<ColumnChunkReader>>
+      readers;  ///< Parallel to file_fields_; null = absent.
   std::optional<Batch> pending;
 };
 
@@ -41,9 +42,11 @@ bool ParsesAsInt64(const std::string& text) {
 }  // namespace
 
 ParquetScanner::ParquetScanner(const std::vector<std::string>& paths, ScanOptions options)
-    : options_(std::move(options)), threads_(options_.threads ? options_.threads : &ThreadPool::Default()) {
+    : options_(std::move(options)),
+      threads_(options_.threads ? options_.threads : &ThreadPool::Default()) {
   if (paths.empty()) ThrowInvalid("no Parquet files to read");
-  if (options_.batch_size <= 0) ThrowInvalid("batch size must be positive, not {}", options_.batch_size);
+  if (options_.batch_size <= 0)
+    ThrowInvalid("batch size must be positive, not {}", options_.batch_size);
   files_.resize(paths.size());
   threads_->ParallelFor(static_cast<int64_t>(paths.size()),
                         [&](int64_t i) { files_[i] = ParquetFile::Open(paths[i]); });
@@ -64,7 +67,8 @@ void ParquetScanner::BuildSchema() {
     per_file.push_back(ParseHivePartitions(file->path()));
     all_have = all_have && !per_file.back().empty();
   }
-  bool hive = options_.hive == ScanOptions::Hive::kOn || (options_.hive == ScanOptions::Hive::kAuto && all_have);
+  bool hive = options_.hive == ScanOptions::Hive::kOn ||
+              (options_.hive == ScanOptions::Hive::kAuto && all_have);
   if (hive) {
     for (size_t f = 0; f < files_.size(); ++f) {
       const auto& keys = per_file[f];
@@ -72,13 +76,13 @@ void ParquetScanner::BuildSchema() {
         for (const auto& partition : keys) partitions_.push_back({partition.key, Int64(), {}});
       }
       if (keys.size() != partitions_.size()) {
-        ThrowInvalid("'{}' has {} hive partition folders but '{}' has {}", files_[f]->path(), keys.size(),
-                     files_[0]->path(), partitions_.size());
+        ThrowInvalid("'{}' has {} hive partition folders but '{}' has {}", files_[f]->path(),
+                     keys.size(), files_[0]->path(), partitions_.size());
       }
       for (size_t k = 0; k < keys.size(); ++k) {
         if (keys[k].key != partitions_[k].name) {
-          ThrowInvalid("'{}' is partitioned by '{}' where '{}' is partitioned by '{}'", files_[f]->path(),
-                       keys[k].key, files_[0]->path(), partitions_[k].name);
+          ThrowInvalid("'{}' is partitioned by '{}' where '{}' is partitioned by '{}'",
+                       files_[f]->path(), keys[k].key, files_[0]->path(), partitions_[k].name);
         }
         partitions_[k].values.push_back(keys[k].value);
       }
@@ -96,17 +100,19 @@ void ParquetScanner::BuildSchema() {
   for (size_t f = 1; f < files_.size(); ++f) {
     const Schema& schema = files_[f]->schema().schema;
     for (const Field& field : schema.fields()) {
-      auto it = std::find_if(all_fields.begin(), all_fields.end(), [&](const Field& known) { return known.name == field.name; });
+      auto it = std::find_if(all_fields.begin(), all_fields.end(),
+                             [&](const Field& known) { return known.name == field.name; });
       if (it == all_fields.end()) {
         if (!options_.union_by_name) {
-          ThrowInvalid("'{}' has a column '{}' that '{}' does not have; pass union_by_name to unify them",
-                       files_[f]->path(), field.name, files_[0]->path());
+          ThrowInvalid(
+              "'{}' has a column '{}' that '{}' does not have; pass union_by_name to unify them",
+              files_[f]->path(), field.name, files_[0]->path());
         }
         all_fields.push_back(field);
         all_fields.back().nullable = true;
       } else if (!(it->type == field.type)) {
-        ThrowInvalid("column '{}' is {} in '{}' but {} in '{}'", field.name, it->type.ToString(), files_[0]->path(),
-                     field.type.ToString(), files_[f]->path());
+        ThrowInvalid("column '{}' is {} in '{}' but {} in '{}'", field.name, it->type.ToString(),
+                     files_[0]->path(), field.type.ToString(), files_[f]->path());
       }
     }
     if (!options_.union_by_name && schema.size() != all_fields.size()) {
@@ -125,8 +131,9 @@ void ParquetScanner::BuildSchema() {
     for (const auto& file : files_) {
       if (!file->schema().unsupported.empty()) {
         const auto& first = file->schema().unsupported.front();
-        ThrowUnsupported("'{}': column '{}' is a {}, which sluice cannot read yet; select the other columns",
-                         file->path(), first.name, first.reason);
+        ThrowUnsupported(
+            "'{}': column '{}' is a {}, which sluice cannot read yet; select the other columns",
+            file->path(), first.name, first.reason);
       }
     }
     for (const Field& field : all_fields) names.push_back(field.name);
@@ -135,7 +142,8 @@ void ParquetScanner::BuildSchema() {
   Schema all_schema(all_fields);
   std::vector<Field> output;
   for (const std::string& name : names) {
-    auto partition = std::find_if(partitions_.begin(), partitions_.end(), [&](const Partition& p) { return p.name == name; });
+    auto partition = std::find_if(partitions_.begin(), partitions_.end(),
+                                  [&](const Partition& p) { return p.name == name; });
     if (partition != partitions_.end()) {
       partition_position_.push_back(output.size());
       output_partitions_.push_back(static_cast<size_t>(partition - partitions_.begin()));
@@ -177,8 +185,9 @@ bool ParquetScanner::OpenCursor() {
     cursor->row_group = row_group;
     cursor->rows_left = file.RowGroupRows(row_group);
     for (int column : column_map_[next_file_]) {
-      cursor->readers.push_back(column < 0 ? nullptr
-                                           : file.OpenColumn(row_group, static_cast<size_t>(column), options_.pool));
+      cursor->readers.push_back(
+          column < 0 ? nullptr
+                     : file.OpenColumn(row_group, static_cast<size_t>(column), options_.pool));
     }
     active_.push_back(std::move(cursor));
     return true;
@@ -186,7 +195,8 @@ bool ParquetScanner::OpenCursor() {
   return false;
 }
 
-Column ParquetScanner::PartitionColumn(const Partition& partition, size_t file, int64_t rows) const {
+Column ParquetScanner::PartitionColumn(const Partition& partition, size_t file,
+                                       int64_t rows) const {
   ColumnBuilder builder(partition.type, options_.pool);
   const auto& value = partition.values[file];
   for (int64_t r = 0; r < rows; ++r) {
@@ -215,7 +225,8 @@ void ParquetScanner::DecodeStep() {
   size_t columns = file_fields_.size();
   std::vector<std::vector<Column>> decoded(step.size(), std::vector<Column>(columns));
   std::vector<int64_t> rows(step.size());
-  for (size_t s = 0; s < step.size(); ++s) rows[s] = std::min(options_.batch_size, step[s]->rows_left);
+  for (size_t s = 0; s < step.size(); ++s)
+    rows[s] = std::min(options_.batch_size, step[s]->rows_left);
   threads_->ParallelFor(static_cast<int64_t>(step.size() * columns), [&](int64_t task) {
     size_t s = static_cast<size_t>(task) / columns, c = static_cast<size_t>(task) % columns;
     auto& reader = step[s]->readers[c];
@@ -227,9 +238,10 @@ void ParquetScanner::DecodeStep() {
     }
     decoded[s][c] = reader->Read(rows[s]);
     if (decoded[s][c].length != rows[s]) {
-      ThrowInvalid("'{}', row group {}, column '{}': holds {} rows where the row group declares {} more",
-                   files_[step[s]->file]->path(), step[s]->row_group, file_fields_[c].name, decoded[s][c].length,
-                   rows[s]);
+      ThrowInvalid(
+          "'{}', row group {}, column '{}': holds {} rows where the row group declares {} more",
+          files_[step[s]->file]->path(), step[s]->row_group, file_fields_[c].name,
+          decoded[s][c].length, rows[s]);
     }
   });
   for (size_t s = 0; s < step.size(); ++s) {
@@ -237,7 +249,8 @@ void ParquetScanner::DecodeStep() {
     batch.schema = schema_;
     batch.num_rows = rows[s];
     batch.columns.resize(schema_->size());
-    for (size_t c = 0; c < columns; ++c) batch.columns[file_field_position_[c]] = std::move(decoded[s][c]);
+    for (size_t c = 0; c < columns; ++c)
+      batch.columns[file_field_position_[c]] = std::move(decoded[s][c]);
     for (size_t p = 0; p < output_partitions_.size(); ++p) {
       batch.columns[partition_position_[p]] =
           PartitionColumn(partitions_[output_partitions_[p]], step[s]->file, rows[s]);

@@ -69,7 +69,7 @@ class ParquetScanner {
   std::vector<Partition> partitions_;
   /// For each file and each output file column, the column index in that file (or -1: null).
   std::vector<std::vector<int>> column_map_;
-  std::vector<Field> file_fields_;  ///< The projected file columns.
+  std::vector<Field> file_fields_;         ///< The projected file columns.
   std::vector<size_t> output_partitions_;  ///< Indexes of partitions_ in output order.
   /// Output position of each file column and each partition column.
   std::vector<size_t> file_field_position_, partition_position_;

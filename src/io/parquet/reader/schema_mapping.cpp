@@ -26,7 +26,9 @@ struct Mapped {
   bool unsigned_order = false;
 };
 
-Mapped Unsupported(std::string reason) { return {std::nullopt, std::move(reason), false}; }
+Mapped Unsupported(std::string reason) {
+  return {std::nullopt, std::move(reason), false};
+}
 
 Mapped MapDecimal(const SchemaElement& element, int32_t precision, int32_t scale) {
   if (precision < 1 || precision > 38 || scale < 0 || scale > precision) {
@@ -37,7 +39,8 @@ Mapped MapDecimal(const SchemaElement& element, int32_t precision, int32_t scale
   if (physical == Type::kFixedLenByteArray) {
     int32_t width = element.type_length.value_or(0);
     if (width < 1 || width > 16) {
-      return Unsupported(fmt::format("decimal stored in {} bytes (at most 16 are supported)", width));
+      return Unsupported(
+          fmt::format("decimal stored in {} bytes (at most 16 are supported)", width));
     }
   } else if (physical != Type::kByteArray && physical != Type::kInt32 && physical != Type::kInt64) {
     return Unsupported(fmt::format("decimal stored as {}", EnumName(physical)));
@@ -45,13 +48,16 @@ Mapped MapDecimal(const SchemaElement& element, int32_t precision, int32_t scale
   if (precision > max_precision) {
     // Writers must not do this, but the values still fit in 128 bits: read them.
   }
-  return {Decimal(precision, scale), "", physical == Type::kFixedLenByteArray || physical == Type::kByteArray};
+  return {Decimal(precision, scale), "",
+          physical == Type::kFixedLenByteArray || physical == Type::kByteArray};
 }
 
 Mapped MapInteger(Type physical, int bit_width, bool is_signed) {
-  if ((physical == Type::kInt32 && bit_width > 32) || (physical == Type::kInt64 && bit_width != 64) ||
+  if ((physical == Type::kInt32 && bit_width > 32) ||
+      (physical == Type::kInt64 && bit_width != 64) ||
       (physical != Type::kInt32 && physical != Type::kInt64)) {
-    return Unsupported(fmt::format("INT({}, {}) stored as {}", bit_width, is_signed, EnumName(physical)));
+    return Unsupported(
+        fmt::format("INT({}, {}) stored as {}", bit_width, is_signed, EnumName(physical)));
   }
   switch (bit_width) {
     case 8: return {is_signed ? Int8() : UInt8(), "", !is_signed};
@@ -88,20 +94,24 @@ Mapped MapLogical(const SchemaElement& element, const LogicalType& logical) {
       if (physical != Type::kInt32) break;
       return {Date32(), "", false};
     case Kind::kTime:
-      if (logical.unit == TimeUnit::kMillis ? physical != Type::kInt32 : physical != Type::kInt64) break;
-      return {Time64(UnitOf(logical.unit)), "", false};
+      if (logical.unit == TimeUnit::kMillis ? physical != Type::kInt32 : physical != Type::kInt64)
+        break;
+      return {Time64(UnitOf(logical.unit), logical.is_adjusted_to_utc ? "UTC" : ""), "", false};
     case Kind::kTimestamp:
       if (physical != Type::kInt64) break;
       return {Timestamp(UnitOf(logical.unit), logical.is_adjusted_to_utc ? "UTC" : ""), "", false};
     case Kind::kInteger: return MapInteger(physical, logical.bit_width, logical.is_signed);
     case Kind::kNull: return {std::nullopt, "", false};  // fall back to the physical type
     case Kind::kMap:
-    case Kind::kList: return Unsupported(fmt::format("nested {} column", logical.kind == Kind::kMap ? "MAP" : "LIST"));
+    case Kind::kList:
+      return Unsupported(
+          fmt::format("nested {} column", logical.kind == Kind::kMap ? "MAP" : "LIST"));
     case Kind::kUnrecognized:
-      return Unsupported(fmt::format("logical type with Thrift id {}", logical.unrecognized_field_id));
+      return Unsupported(
+          fmt::format("logical type with Thrift id {}", logical.unrecognized_field_id));
   }
-  return Unsupported(fmt::format("logical type {} on physical type {}", static_cast<int>(logical.kind),
-                                 EnumName(physical)));
+  return Unsupported(fmt::format("logical type {} on physical type {}",
+                                 static_cast<int>(logical.kind), EnumName(physical)));
 }
 
 Mapped MapConverted(const SchemaElement& element, ConvertedType converted) {
@@ -147,7 +157,8 @@ Mapped MapConverted(const SchemaElement& element, ConvertedType converted) {
     case ConvertedType::kMapKeyValue:
     case ConvertedType::kList: return Unsupported("nested column");
   }
-  return Unsupported(fmt::format("converted type {} on physical type {}", EnumName(converted), EnumName(physical)));
+  return Unsupported(fmt::format("converted type {} on physical type {}", EnumName(converted),
+                                 EnumName(physical)));
 }
 
 Mapped MapPhysical(const SchemaElement& element) {
@@ -181,13 +192,17 @@ Mapped MapLeaf(const SchemaElement& element) {
 // Walks one subtree starting at `index`, returning the index after it and counting its leaves.
 size_t SkipSubtree(const std::vector<SchemaElement>& elements, size_t index, int* leaves,
                    const std::string& path, int depth) {
-  if (depth > 100) ThrowInvalid("'{}': corrupt Parquet schema: nesting deeper than 100 levels", path);
+  if (depth > 100)
+    ThrowInvalid("'{}': corrupt Parquet schema: nesting deeper than 100 levels", path);
   if (index >= elements.size()) {
-    ThrowInvalid("'{}': corrupt Parquet schema: a group declares more children than the schema has elements", path);
+    ThrowInvalid(
+        "'{}': corrupt Parquet schema: a group declares more children than the schema has elements",
+        path);
   }
   const SchemaElement& element = elements[index];
   if (!element.num_children || *element.num_children == 0) {
-    if (!element.type) ThrowInvalid("'{}': corrupt Parquet schema: leaf '{}' has no type", path, element.name);
+    if (!element.type)
+      ThrowInvalid("'{}': corrupt Parquet schema: leaf '{}' has no type", path, element.name);
     ++*leaves;
     return index + 1;
   }
@@ -206,16 +221,17 @@ FileSchema MapSchema(const FileMetaData& metadata, const std::string& path) {
   const SchemaElement& root = elements[0];
   int32_t top_level = root.num_children.value_or(0);
   if (top_level < 0 || static_cast<size_t>(top_level) >= elements.size() + 1) {
-    ThrowInvalid("'{}': corrupt Parquet schema: root declares {} columns but the schema has {} elements",
-                 path, top_level, elements.size());
+    ThrowInvalid(
+        "'{}': corrupt Parquet schema: root declares {} columns but the schema has {} elements",
+        path, top_level, elements.size());
   }
   FileSchema out;
   std::vector<Field> fields;
   size_t index = 1;
   for (int32_t column = 0; column < top_level; ++column) {
     if (index >= elements.size()) {
-      ThrowInvalid("'{}': corrupt Parquet schema: root declares {} columns but only {} are present", path,
-                   top_level, column);
+      ThrowInvalid("'{}': corrupt Parquet schema: root declares {} columns but only {} are present",
+                   path, top_level, column);
     }
     const SchemaElement& element = elements[index];
     out.top_level_order.push_back(element.name);
@@ -226,17 +242,26 @@ FileSchema MapSchema(const FileMetaData& metadata, const std::string& path) {
       index = SkipSubtree(elements, index, &out.num_leaves, path, 1);
       (void)before;
       std::string kind = "STRUCT";
-      if (element.logical_type && element.logical_type->kind == LogicalType::Kind::kList) kind = "LIST";
-      if (element.logical_type && element.logical_type->kind == LogicalType::Kind::kMap) kind = "MAP";
+      if (element.logical_type && element.logical_type->kind == LogicalType::Kind::kList)
+        kind = "LIST";
+      if (element.logical_type && element.logical_type->kind == LogicalType::Kind::kMap)
+        kind = "MAP";
       if (element.converted_type == ConvertedType::kList) kind = "LIST";
-      if (element.converted_type == ConvertedType::kMap || element.converted_type == ConvertedType::kMapKeyValue) {
+      if (element.converted_type == ConvertedType::kMap ||
+          element.converted_type == ConvertedType::kMapKeyValue) {
         kind = "MAP";
       }
       if (!is_group) kind = "repeated";
       out.unsupported.push_back({element.name, fmt::format("nested {} column", kind)});
       continue;
     }
-    if (!element.type) ThrowInvalid("'{}': corrupt Parquet schema: column '{}' has no type", path, element.name);
+    if (!element.type) {
+      ThrowInvalid("'{}': corrupt Parquet schema: column '{}' has no type", path, element.name);
+    }
+    if (static_cast<int32_t>(*element.type) < 0 || static_cast<int32_t>(*element.type) > 7) {
+      ThrowInvalid("'{}': corrupt Parquet schema: column '{}' has unknown physical type {}", path,
+                   element.name, static_cast<int32_t>(*element.type));
+    }
     Mapped mapped = MapLeaf(element);
     LeafColumn leaf;
     leaf.name = element.name;
@@ -245,8 +270,9 @@ FileSchema MapSchema(const FileMetaData& metadata, const std::string& path) {
     leaf.type_length = element.type_length.value_or(0);
     leaf.max_definition_level = repetition == FieldRepetitionType::kOptional ? 1 : 0;
     if (leaf.physical == Type::kFixedLenByteArray && leaf.type_length <= 0) {
-      ThrowInvalid("'{}': corrupt Parquet schema: column '{}' is FIXED_LEN_BYTE_ARRAY without a width", path,
-                   element.name);
+      ThrowInvalid(
+          "'{}': corrupt Parquet schema: column '{}' is FIXED_LEN_BYTE_ARRAY without a width", path,
+          element.name);
     }
     ++index;
     if (!mapped.type) {
@@ -269,7 +295,8 @@ FileSchema MapSchema(const FileMetaData& metadata, const std::string& path) {
 SchemaElement LeafElementFor(const Field& field) {
   SchemaElement element;
   element.name = field.name;
-  element.repetition_type = field.nullable ? FieldRepetitionType::kOptional : FieldRepetitionType::kRequired;
+  element.repetition_type =
+      field.nullable ? FieldRepetitionType::kOptional : FieldRepetitionType::kRequired;
   const DataType& type = field.type;
   auto set = [&](Type physical, std::optional<LogicalType> logical = std::nullopt,
                  std::optional<ConvertedType> converted = std::nullopt) {
@@ -278,20 +305,32 @@ SchemaElement LeafElementFor(const Field& field) {
     element.converted_type = converted;
   };
   auto unit = [](sluice::TimeUnit u) {
-    return u == sluice::TimeUnit::kMilli ? TimeUnit::kMillis
+    return u == sluice::TimeUnit::kMilli  ? TimeUnit::kMillis
            : u == sluice::TimeUnit::kNano ? TimeUnit::kNanos
                                           : TimeUnit::kMicros;
   };
   switch (type.id) {
     case TypeId::kBool: set(Type::kBoolean); break;
-    case TypeId::kInt8: set(Type::kInt32, LogicalType::Integer(8, true), ConvertedType::kInt8); break;
-    case TypeId::kInt16: set(Type::kInt32, LogicalType::Integer(16, true), ConvertedType::kInt16); break;
+    case TypeId::kInt8:
+      set(Type::kInt32, LogicalType::Integer(8, true), ConvertedType::kInt8);
+      break;
+    case TypeId::kInt16:
+      set(Type::kInt32, LogicalType::Integer(16, true), ConvertedType::kInt16);
+      break;
     case TypeId::kInt32: set(Type::kInt32); break;
     case TypeId::kInt64: set(Type::kInt64); break;
-    case TypeId::kUInt8: set(Type::kInt32, LogicalType::Integer(8, false), ConvertedType::kUint8); break;
-    case TypeId::kUInt16: set(Type::kInt32, LogicalType::Integer(16, false), ConvertedType::kUint16); break;
-    case TypeId::kUInt32: set(Type::kInt32, LogicalType::Integer(32, false), ConvertedType::kUint32); break;
-    case TypeId::kUInt64: set(Type::kInt64, LogicalType::Integer(64, false), ConvertedType::kUint64); break;
+    case TypeId::kUInt8:
+      set(Type::kInt32, LogicalType::Integer(8, false), ConvertedType::kUint8);
+      break;
+    case TypeId::kUInt16:
+      set(Type::kInt32, LogicalType::Integer(16, false), ConvertedType::kUint16);
+      break;
+    case TypeId::kUInt32:
+      set(Type::kInt32, LogicalType::Integer(32, false), ConvertedType::kUint32);
+      break;
+    case TypeId::kUInt64:
+      set(Type::kInt64, LogicalType::Integer(64, false), ConvertedType::kUint64);
+      break;
     case TypeId::kFloat32: set(Type::kFloat); break;
     case TypeId::kFloat64: set(Type::kDouble); break;
     case TypeId::kDecimal: {
@@ -301,7 +340,8 @@ SchemaElement LeafElementFor(const Field& field) {
       set(physical, LogicalType::Decimal(type.scale, type.precision), ConvertedType::kDecimal);
       element.precision = type.precision;
       element.scale = type.scale;
-      if (physical == Type::kFixedLenByteArray) element.type_length = DecimalByteWidth(type.precision);
+      if (physical == Type::kFixedLenByteArray)
+        element.type_length = DecimalByteWidth(type.precision);
       break;
     }
     case TypeId::kUtf8: {
@@ -323,21 +363,25 @@ SchemaElement LeafElementFor(const Field& field) {
       set(Type::kFixedLenByteArray, LogicalType::Simple(LogicalType::Kind::kUuid));
       element.type_length = 16;
       break;
-    case TypeId::kDate32: set(Type::kInt32, LogicalType::Simple(LogicalType::Kind::kDate), ConvertedType::kDate); break;
+    case TypeId::kDate32:
+      set(Type::kInt32, LogicalType::Simple(LogicalType::Kind::kDate), ConvertedType::kDate);
+      break;
     case TypeId::kTime64:
       if (type.unit == sluice::TimeUnit::kMilli) {
-        set(Type::kInt32, LogicalType::Time(false, TimeUnit::kMillis), ConvertedType::kTimeMillis);
+        set(Type::kInt32, LogicalType::Time(!type.timezone.empty(), TimeUnit::kMillis), ConvertedType::kTimeMillis);
       } else if (type.unit == sluice::TimeUnit::kSecond) {
-        ThrowUnsupported("column '{}': time64[s] cannot be written to Parquet; cast it to ms", field.name);
+        ThrowUnsupported("column '{}': time64[s] cannot be written to Parquet; cast it to ms",
+                         field.name);
       } else {
         std::optional<ConvertedType> converted;
         if (type.unit == sluice::TimeUnit::kMicro) converted = ConvertedType::kTimeMicros;
-        set(Type::kInt64, LogicalType::Time(false, unit(type.unit)), converted);
+        set(Type::kInt64, LogicalType::Time(!type.timezone.empty(), unit(type.unit)), converted);
       }
       break;
     case TypeId::kTimestamp: {
       if (type.unit == sluice::TimeUnit::kSecond) {
-        ThrowUnsupported("column '{}': timestamp[s] cannot be written to Parquet; cast it to ms", field.name);
+        ThrowUnsupported("column '{}': timestamp[s] cannot be written to Parquet; cast it to ms",
+                         field.name);
       }
       bool utc = !type.timezone.empty();
       std::optional<ConvertedType> converted;

@@ -33,7 +33,7 @@ struct UnsupportedColumn {
 };
 
 struct FileSchema {
-  Schema schema;                   ///< The readable top-level columns, in file order.
+  Schema schema;                    ///< The readable top-level columns, in file order.
   std::vector<LeafColumn> columns;  ///< Parallel to schema.fields().
   std::vector<UnsupportedColumn> unsupported;
   int num_leaves = 0;  ///< Leaves in the whole tree (= columns per row group).

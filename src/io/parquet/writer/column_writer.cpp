@@ -36,11 +36,13 @@ void CountPage(std::vector<PageEncodingStats>* stats, PageType type, Encoding en
   stats->push_back({type, encoding, 1});
 }
 
-Codec ParquetCodec(Codec codec) { return codec; }
+Codec ParquetCodec(Codec codec) {
+  return codec;
+}
 }  // namespace
 
-ColumnChunkWriter::ColumnChunkWriter(const Field& field, SchemaElement element, const WriterOptions& options,
-                                     bool bloom_filter)
+ColumnChunkWriter::ColumnChunkWriter(const Field& field, SchemaElement element,
+                                     const WriterOptions& options, bool bloom_filter)
     : field_(field),
       element_(std::move(element)),
       options_(options),
@@ -52,7 +54,8 @@ ColumnChunkWriter::ColumnChunkWriter(const Field& field, SchemaElement element, 
 int64_t ColumnChunkWriter::PageBytesEstimate() const {
   if (*element_.type == Type::kBoolean) return static_cast<int64_t>(page_bools_.size()) / 8;
   if (!page_indices_.empty()) {
-    int bit_width = std::bit_width(static_cast<uint64_t>(std::max<int64_t>(dictionary_.size() - 1, 1)));
+    int bit_width =
+        std::bit_width(static_cast<uint64_t>(std::max<int64_t>(dictionary_.size() - 1, 1)));
     return static_cast<int64_t>(page_indices_.size()) * bit_width / 8;
   }
   return static_cast<int64_t>(page_plain_.size());
@@ -64,10 +67,12 @@ void ColumnChunkWriter::AddValues(int64_t first, int64_t count) {
   const uint8_t* fixed = values_.fixed.data() + first * width;
   auto plain = [&](int64_t i) {
     return width == 0 ? values_.views[first + i]
-                      : std::string_view(reinterpret_cast<const char*>(fixed) + i * width, static_cast<size_t>(width));
+                      : std::string_view(reinterpret_cast<const char*>(fixed) + i * width,
+                                         static_cast<size_t>(width));
   };
   if (want_bloom_filter_) {
-    for (int64_t i = 0; i < count; ++i) bloom_hashes_.push_back(SplitBlockBloomFilter::Hash(plain(i)));
+    for (int64_t i = 0; i < count; ++i)
+      bloom_hashes_.push_back(SplitBlockBloomFilter::Hash(plain(i)));
   }
   if (physical == Type::kBoolean) {
     page_bools_.insert(page_bools_.end(), fixed, fixed + count);
@@ -106,8 +111,8 @@ void ColumnChunkWriter::Write(const Column& column, int64_t offset, int64_t leng
   if (field_.type.IsVariableWidth()) {
     for (int64_t i = 0; i < length; ++i) {
       if (column.IsValid(offset + i) && column.StringAt(offset + i).size() > 0x7fffffffu) {
-        ThrowUnsupported("column '{}': a value of {} bytes is larger than Parquet allows (2 GiB)", field_.name,
-                         column.StringAt(offset + i).size());
+        ThrowUnsupported("column '{}': a value of {} bytes is larger than Parquet allows (2 GiB)",
+                         field_.name, column.StringAt(offset + i).size());
       }
     }
   }
@@ -126,7 +131,8 @@ void ColumnChunkWriter::Write(const Column& column, int64_t offset, int64_t leng
     page_rows_ += take;
     page_nulls_ += take - valid;
     row += take;
-    if (page_rows_ >= options_.page_row_limit || PageBytesEstimate() >= options_.page_size) FlushPage();
+    if (page_rows_ >= options_.page_row_limit || PageBytesEstimate() >= options_.page_size)
+      FlushPage();
     if (use_dictionary_ && dictionary_.byte_size() > options_.dictionary_size_limit) {
       // Too many distinct values for a dictionary to pay: finish this page with it, then PLAIN.
       FlushPage();
@@ -136,7 +142,8 @@ void ColumnChunkWriter::Write(const Column& column, int64_t offset, int64_t leng
   }
 }
 
-void ColumnChunkWriter::WritePage(PageHeader header, const std::string& levels, const std::string& values) {
+void ColumnChunkWriter::WritePage(PageHeader header, const std::string& levels,
+                                  const std::string& values) {
   bool v2 = header.type == PageType::kDataPageV2;
   std::string body;
   Codec codec = ParquetCodec(options_.compression);
@@ -153,7 +160,8 @@ void ColumnChunkWriter::WritePage(PageHeader header, const std::string& levels, 
              options_.compression_level);
   }
   if (uncompressed > 0x7fffffff || body.size() > 0x7fffffffu) {
-    ThrowUnsupported("column '{}': a page of {} bytes is larger than Parquet allows", field_.name, uncompressed);
+    ThrowUnsupported("column '{}': a page of {} bytes is larger than Parquet allows", field_.name,
+                     uncompressed);
   }
   header.uncompressed_page_size = static_cast<int32_t>(uncompressed);
   header.compressed_page_size = static_cast<int32_t>(body.size());
@@ -161,9 +169,9 @@ void ColumnChunkWriter::WritePage(PageHeader header, const std::string& levels, 
   WritePageHeader(header, &header_bytes);
   uncompressed_bytes_ += static_cast<int64_t>(header_bytes.size()) + uncompressed;
   if (header.type != PageType::kDictionaryPage) {
-    offset_index_.page_locations.push_back(
-        {static_cast<int64_t>(data_pages_.size()), static_cast<int32_t>(header_bytes.size() + body.size()),
-         chunk_rows_});
+    offset_index_.page_locations.push_back({static_cast<int64_t>(data_pages_.size()),
+                                            static_cast<int32_t>(header_bytes.size() + body.size()),
+                                            chunk_rows_});
   }
   data_pages_ += header_bytes;
   data_pages_ += body;
@@ -172,7 +180,8 @@ void ColumnChunkWriter::WritePage(PageHeader header, const std::string& levels, 
 void ColumnChunkWriter::UpdatePageBounds() {
   Type physical = *element_.type;
   if (physical == Type::kBoolean) {
-    page_min_max_.UpdateFixed(page_bools_.data(), static_cast<int64_t>(page_bools_.size()), 1, sort_kind_);
+    page_min_max_.UpdateFixed(page_bools_.data(), static_cast<int64_t>(page_bools_.size()), 1,
+                              sort_kind_);
   } else if (!page_indices_.empty()) {
     // Each distinct dictionary entry of the page once.
     seen_.assign(static_cast<size_t>(dictionary_.size()), 0);
@@ -183,8 +192,8 @@ void ColumnChunkWriter::UpdatePageBounds() {
     }
   } else if (physical != Type::kByteArray) {
     int width = physical == Type::kInt32 || physical == Type::kFloat ? 4
-                : physical == Type::kFixedLenByteArray             ? *element_.type_length
-                                                                   : 8;
+                : physical == Type::kFixedLenByteArray               ? *element_.type_length
+                                                                     : 8;
     page_min_max_.UpdateFixed(reinterpret_cast<const uint8_t*>(page_plain_.data()),
                               static_cast<int64_t>(page_plain_.size()) / width, width, sort_kind_);
   }
@@ -207,8 +216,10 @@ void ColumnChunkWriter::FlushPage() {
     } else {
       RleBitPackedEncoder encoder(1);
       encoder.PutBatch(page_levels_.data(), static_cast<int64_t>(page_levels_.size()));
-      if (v2) encoder.Flush(&levels);
-      else encoder.FlushWithLengthPrefix(&levels);
+      if (v2)
+        encoder.Flush(&levels);
+      else
+        encoder.FlushWithLengthPrefix(&levels);
     }
   }
 
@@ -224,7 +235,8 @@ void ColumnChunkWriter::FlushPage() {
     values = std::move(page_plain_);
   } else {
     encoding = Encoding::kRleDictionary;
-    int bit_width = std::bit_width(static_cast<uint64_t>(std::max<int64_t>(dictionary_.size() - 1, 0)));
+    int bit_width =
+        std::bit_width(static_cast<uint64_t>(std::max<int64_t>(dictionary_.size() - 1, 0)));
     values.push_back(static_cast<char>(bit_width));
     RleBitPackedEncoder encoder(bit_width);
     encoder.PutBatch(page_indices_.data(), static_cast<int64_t>(page_indices_.size()));
@@ -299,7 +311,8 @@ EncodedChunk ColumnChunkWriter::Finish() {
     data_pages_.clear();
     PageHeader header;
     header.type = PageType::kDictionaryPage;
-    header.dictionary_page_header = DictionaryPageHeader{static_cast<int32_t>(dictionary_.size()), Encoding::kPlain, {}};
+    header.dictionary_page_header =
+        DictionaryPageHeader{static_cast<int32_t>(dictionary_.size()), Encoding::kPlain, {}};
     WritePage(std::move(header), "", plain);
     dictionary_size = static_cast<int64_t>(data_pages_.size());
     meta.dictionary_page_offset = 0;
@@ -331,7 +344,8 @@ EncodedChunk ColumnChunkWriter::Finish() {
   }
   chunk.offset_index = std::move(offset_index_);
   if (want_bloom_filter_) {
-    auto filter = SplitBlockBloomFilter::ForValues(static_cast<int64_t>(bloom_hashes_.size()), options_.bloom_filter_fpp);
+    auto filter = SplitBlockBloomFilter::ForValues(static_cast<int64_t>(bloom_hashes_.size()),
+                                                   options_.bloom_filter_fpp);
     for (uint64_t hash : bloom_hashes_) filter.Insert(hash);
     chunk.bloom_filter = std::move(filter);
   }

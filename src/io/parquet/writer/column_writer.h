@@ -29,7 +29,8 @@ struct EncodedChunk {
 
 class ColumnChunkWriter {
  public:
-  ColumnChunkWriter(const Field& field, SchemaElement element, const WriterOptions& options, bool bloom_filter);
+  ColumnChunkWriter(const Field& field, SchemaElement element, const WriterOptions& options,
+                    bool bloom_filter);
 
   /// Appends rows [offset, offset + length) of `column`.
   void Write(const Column& column, int64_t offset, int64_t length);
@@ -56,8 +57,8 @@ class ColumnChunkWriter {
   DictionaryBuilder dictionary_;
   bool use_dictionary_;
   bool dictionary_pages_written_ = false;  ///< Some page refers to the dictionary.
-  bool dictionary_failed_ = false;  ///< An earlier chunk of this column fell back to PLAIN.
-  std::vector<uint8_t> seen_;       ///< Dictionary entries already used in the page's bounds.
+  bool dictionary_failed_ = false;         ///< An earlier chunk of this column fell back to PLAIN.
+  std::vector<uint8_t> seen_;  ///< Dictionary entries already used in the page's bounds.
   MinMax chunk_min_max_;
   int64_t chunk_nulls_ = 0;
   int64_t chunk_values_ = 0;

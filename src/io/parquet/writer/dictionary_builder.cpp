@@ -37,7 +37,8 @@ uint32_t DictionaryBuilder::Insert(std::string_view value) {
   for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
     uint32_t entry = slots_[slot];
     if (entry == 0) return Add(value, hash, slot);
-    if (hashes_[entry - 1] == hash && (hash_is_identity || this->value(entry - 1) == value)) return entry - 1;
+    if (hashes_[entry - 1] == hash && (hash_is_identity || this->value(entry - 1) == value))
+      return entry - 1;
   }
 }
 
@@ -47,7 +48,9 @@ uint32_t DictionaryBuilder::InsertFixed(uint64_t key, int width) {
   size_t mask = slots_.size() - 1;
   for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
     uint32_t entry = slots_[slot];
-    if (entry == 0) return Add(std::string_view(reinterpret_cast<const char*>(&key), static_cast<size_t>(width)), hash, slot);
+    if (entry == 0)
+      return Add(std::string_view(reinterpret_cast<const char*>(&key), static_cast<size_t>(width)),
+                 hash, slot);
     if (hashes_[entry - 1] == hash) return entry - 1;
   }
 }

@@ -24,7 +24,9 @@ class DictionaryBuilder {
   int64_t byte_size() const { return static_cast<int64_t>(bytes_.size()); }
   std::string_view value(int64_t index) const {
     size_t begin = offsets_[static_cast<size_t>(index)];
-    size_t end = static_cast<size_t>(index) + 1 < offsets_.size() ? offsets_[static_cast<size_t>(index) + 1] : bytes_.size();
+    size_t end = static_cast<size_t>(index) + 1 < offsets_.size()
+                     ? offsets_[static_cast<size_t>(index) + 1]
+                     : bytes_.size();
     return std::string_view(bytes_).substr(begin, end - begin);
   }
   void Clear();
@@ -38,7 +40,7 @@ class DictionaryBuilder {
   bool fixed_width_;
   std::string bytes_;
   std::vector<size_t> offsets_;
-  std::vector<uint32_t> slots_;  ///< index + 1; 0 = empty.
+  std::vector<uint32_t> slots_;   ///< index + 1; 0 = empty.
   std::vector<uint64_t> hashes_;  ///< Hash of each distinct value, for rehashing.
 };
 

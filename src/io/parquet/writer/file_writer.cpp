@@ -16,11 +16,13 @@ ParquetWriter::ParquetWriter(const std::string& path, const Schema& schema, Writ
       options_(std::move(options)),
       threads_(threads ? threads : &ThreadPool::Default()),
       file_(AtomicFileWriter::Open(path)) {
-  if (options_.row_group_size <= 0) ThrowInvalid("row group size must be positive, not {}", options_.row_group_size);
+  if (options_.row_group_size <= 0)
+    ThrowInvalid("row group size must be positive, not {}", options_.row_group_size);
   if (options_.data_page_version != 1 && options_.data_page_version != 2) {
     ThrowInvalid("data page version must be 1 or 2, not {}", options_.data_page_version);
   }
-  for (const std::string& name : options_.bloom_filter_columns) schema_.FieldIndex(name, "the bloom filter columns");
+  for (const std::string& name : options_.bloom_filter_columns)
+    schema_.FieldIndex(name, "the bloom filter columns");
   SchemaElement root;
   root.name = "schema";
   root.num_children = static_cast<int32_t>(schema_.size());
@@ -28,8 +30,9 @@ ParquetWriter::ParquetWriter(const std::string& path, const Schema& schema, Writ
   for (const Field& field : schema_.fields()) {
     SchemaElement element = LeafElementFor(field);
     metadata_.schema.push_back(element);
-    bool bloom = std::find(options_.bloom_filter_columns.begin(), options_.bloom_filter_columns.end(), field.name) !=
-                 options_.bloom_filter_columns.end();
+    bool bloom =
+        std::find(options_.bloom_filter_columns.begin(), options_.bloom_filter_columns.end(),
+                  field.name) != options_.bloom_filter_columns.end();
     columns_.push_back(std::make_unique<ColumnChunkWriter>(field, element, options_, bloom));
     metadata_.column_orders.push_back(ColumnOrder{ColumnOrder::Kind::kTypeDefinedOrder});
   }
@@ -42,7 +45,8 @@ ParquetWriter::~ParquetWriter() = default;  // An unclosed AtomicFileWriter remo
 
 void ParquetWriter::Write(const Batch& batch) {
   if (batch.columns.size() != columns_.size()) {
-    ThrowInternal("batch of {} columns written to a Parquet file of {} columns", batch.columns.size(), columns_.size());
+    ThrowInternal("batch of {} columns written to a Parquet file of {} columns",
+                  batch.columns.size(), columns_.size());
   }
   int64_t offset = 0;
   while (offset < batch.num_rows) {
@@ -59,7 +63,8 @@ void ParquetWriter::Write(const Batch& batch) {
 void ParquetWriter::FlushRowGroup() {
   if (row_group_rows_ == 0) return;
   std::vector<EncodedChunk> chunks(columns_.size());
-  threads_->ParallelFor(static_cast<int64_t>(columns_.size()), [&](int64_t c) { chunks[c] = columns_[c]->Finish(); });
+  threads_->ParallelFor(static_cast<int64_t>(columns_.size()),
+                        [&](int64_t c) { chunks[c] = columns_[c]->Finish(); });
   RowGroup group;
   group.num_rows = row_group_rows_;
   group.file_offset = static_cast<int64_t>(file_.bytes_written());
@@ -97,7 +102,8 @@ void ParquetWriter::Close() {
       if (!filter) continue;
       auto& meta = *metadata_.row_groups[g].columns[c].meta_data;
       std::string bytes;
-      WriteBloomFilterHeader(BloomFilterHeader{static_cast<int32_t>(filter->bitset().size()), {}, {}, {}}, &bytes);
+      WriteBloomFilterHeader(
+          BloomFilterHeader{static_cast<int32_t>(filter->bitset().size()), {}, {}, {}}, &bytes);
       bytes.append(reinterpret_cast<const char*>(filter->bitset().data()), filter->bitset().size());
       meta.bloom_filter_offset = static_cast<int64_t>(file_.bytes_written());
       meta.bloom_filter_length = static_cast<int32_t>(bytes.size());

@@ -13,12 +13,15 @@ SortKind SortKindFor(const DataType& type, const SchemaElement& element) {
   switch (*element.type) {
     case Type::kBoolean: return SortKind::kBool;
     case Type::kInt32:
-      return type.IsInteger() && !type.IsSignedInteger() ? SortKind::kUnsigned32 : SortKind::kSigned32;
-    case Type::kInt64: return type.id == TypeId::kUInt64 ? SortKind::kUnsigned64 : SortKind::kSigned64;
+      return type.IsInteger() && !type.IsSignedInteger() ? SortKind::kUnsigned32
+                                                         : SortKind::kSigned32;
+    case Type::kInt64:
+      return type.id == TypeId::kUInt64 ? SortKind::kUnsigned64 : SortKind::kSigned64;
     case Type::kFloat: return SortKind::kFloat;
     case Type::kDouble: return SortKind::kDouble;
     case Type::kFixedLenByteArray:
-    case Type::kByteArray: return type.id == TypeId::kDecimal ? SortKind::kSignedBytes : SortKind::kBytes;
+    case Type::kByteArray:
+      return type.id == TypeId::kDecimal ? SortKind::kSignedBytes : SortKind::kBytes;
     case Type::kInt96: break;
   }
   return SortKind::kBytes;
@@ -64,8 +67,8 @@ void ToPhysical(const Column& column, int64_t offset, int64_t length, const Sche
     return;
   }
   int width = physical == Type::kInt32 || physical == Type::kFloat ? 4
-              : physical == Type::kFixedLenByteArray             ? *element.type_length
-                                                                 : 8;
+              : physical == Type::kFixedLenByteArray               ? *element.type_length
+                                                                   : 8;
   out->width = width;
   out->fixed.resize(rows.size() * static_cast<size_t>(width));
   uint8_t* dst = out->fixed.data();
@@ -97,7 +100,8 @@ void ToPhysical(const Column& column, int64_t offset, int64_t length, const Sche
     return;
   }
   for (size_t i = 0; i < rows.size(); ++i) {
-    std::memcpy(dst + i * static_cast<size_t>(width), src + rows[i] * width, static_cast<size_t>(width));
+    std::memcpy(dst + i * static_cast<size_t>(width), src + rows[i] * width,
+                static_cast<size_t>(width));
   }
 }
 
@@ -118,8 +122,10 @@ int CompareBytes(std::string_view a, std::string_view b) {
 
 // Big-endian two's complement of possibly different lengths (decimals): compare as numbers.
 int CompareSignedBytes(std::string_view a, std::string_view b) {
-  int128_t x = DecimalFromBigEndian(reinterpret_cast<const uint8_t*>(a.data()), static_cast<int>(a.size()));
-  int128_t y = DecimalFromBigEndian(reinterpret_cast<const uint8_t*>(b.data()), static_cast<int>(b.size()));
+  int128_t x =
+      DecimalFromBigEndian(reinterpret_cast<const uint8_t*>(a.data()), static_cast<int>(a.size()));
+  int128_t y =
+      DecimalFromBigEndian(reinterpret_cast<const uint8_t*>(b.data()), static_cast<int>(b.size()));
   return x < y ? -1 : y < x ? 1 : 0;
 }
 
@@ -203,7 +209,9 @@ void MinMax::UpdateFixed(const uint8_t* values, int64_t count, int width, SortKi
     case SortKind::kSignedBytes: break;
   }
   for (int64_t i = 0; i < count; ++i) {
-    Update(std::string_view(reinterpret_cast<const char*>(values) + i * width, static_cast<size_t>(width)), kind);
+    Update(std::string_view(reinterpret_cast<const char*>(values) + i * width,
+                            static_cast<size_t>(width)),
+           kind);
   }
 }
 

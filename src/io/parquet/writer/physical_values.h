@@ -14,13 +14,23 @@
 namespace sluice::io::parquet {
 
 /// How min/max statistics of a leaf compare (parquet.thrift's type-defined orders).
-enum class SortKind : uint8_t { kBool, kSigned32, kUnsigned32, kSigned64, kUnsigned64, kFloat, kDouble, kBytes, kSignedBytes };
+enum class SortKind : uint8_t {
+  kBool,
+  kSigned32,
+  kUnsigned32,
+  kSigned64,
+  kUnsigned64,
+  kFloat,
+  kDouble,
+  kBytes,
+  kSignedBytes
+};
 
 /// Dense physical values of one column slice: fixed-width bytes or views of variable-length ones.
 struct PhysicalValues {
-  int width = 0;                         ///< Bytes per value; 0 for BYTE_ARRAY.
-  std::vector<uint8_t> fixed;            ///< count * width bytes.
-  std::vector<std::string_view> views;   ///< BYTE_ARRAY values (into the column or `fixed`).
+  int width = 0;                        ///< Bytes per value; 0 for BYTE_ARRAY.
+  std::vector<uint8_t> fixed;           ///< count * width bytes.
+  std::vector<std::string_view> views;  ///< BYTE_ARRAY values (into the column or `fixed`).
   int64_t count = 0;
 };
 

@@ -12,13 +12,14 @@ namespace sluice::io::parquet {
 
 struct WriterOptions {
   Codec compression = Codec::kZstd;
-  int compression_level = 0;  ///< 0 = the codec's default.
+  int compression_level = 0;         ///< 0 = the codec's default.
   int64_t row_group_size = 1 << 20;  ///< Rows per row group.
   int64_t page_size = 1 << 20;       ///< Target uncompressed bytes per data page.
   int64_t page_row_limit = 20000;    ///< Rows per data page, so the page index can skip finely.
   int data_page_version = 1;         ///< 1 or 2.
   bool dictionary = true;
-  /// Above this many bytes of distinct values a column falls back to PLAIN for the rest of its chunk.
+  /// Above this many bytes of distinct values a column falls back to PLAIN for the rest of its
+  /// chunk.
   int64_t dictionary_size_limit = 1 << 20;
   bool statistics = true;
   bool page_index = true;
