@@ -21,6 +21,7 @@ struct ConvertOptions {
   int page_version = 1;
   bool no_dictionary = false;
   bool no_page_index = false;
+  bool union_by_name = false;
   std::vector<std::string> bloom_filter_columns;
 };
 
@@ -49,7 +50,9 @@ void RunConvert(const ConvertOptions& options, const GlobalOptions& global) {
   writer_options.page_index = !options.no_page_index;
   writer_options.bloom_filter_columns = options.bloom_filter_columns;
 
-  io::parquet::ParquetScanner scanner(io::parquet::ResolveParquetPaths(options.input), {});
+  io::parquet::ScanOptions scan;
+  scan.union_by_name = options.union_by_name;
+  io::parquet::ParquetScanner scanner(io::parquet::ResolveParquetPaths(options.input), scan);
   io::parquet::ParquetWriter writer(options.output, *scanner.schema(), writer_options);
   ProgressBar progress("convert", scanner.total_rows(), global.ShowProgress());
   Batch batch;
@@ -87,6 +90,9 @@ void AddConvert(CLI::App& app, const GlobalOptions& global, Action* action) {
       ->add_option("--page-version", options->page_version, "Data page version: 1 (default) or 2")
       ->check(CLI::IsMember({1, 2}));
   command->add_flag("--no-dictionary", options->no_dictionary, "Write every column PLAIN");
+  command->add_flag(
+      "--union-by-name", options->union_by_name,
+      "Unify input files whose columns differ, by name (missing columns read as null)");
   command->add_flag("--no-page-index", options->no_page_index,
                     "Omit the column and offset indexes");
   command

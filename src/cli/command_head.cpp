@@ -15,6 +15,7 @@ struct HeadOptions {
   int64_t rows = 10;
   std::string format = "table";
   std::vector<std::string> columns;
+  bool union_by_name = false;
 };
 
 void RunHead(const HeadOptions& options) {
@@ -24,6 +25,7 @@ void RunHead(const HeadOptions& options) {
   io::parquet::ScanOptions scan;
   scan.columns = options.columns;
   scan.batch_size = std::clamp<int64_t>(options.rows, 1, 64 * 1024);
+  scan.union_by_name = options.union_by_name;
   io::parquet::ParquetScanner scanner(io::parquet::ResolveParquetPaths(options.path), scan);
   std::vector<Batch> batches;
   int64_t rows = 0;
@@ -53,6 +55,8 @@ void AddHead(CLI::App& app, const GlobalOptions&, Action* action) {
   command->add_option("--format", options->format, "table (default), csv or json (JSON Lines)");
   command->add_option("--columns,-c", options->columns, "Columns to show, comma separated")
       ->delimiter(',');
+  command->add_flag("--union-by-name", options->union_by_name,
+                    "Unify input files whose columns differ, by name");
   command->callback([options, action] { *action = [options] { RunHead(*options); }; });
 }
 

@@ -105,7 +105,8 @@ void ParquetScanner::BuildSchema() {
       if (it == all_fields.end()) {
         if (!options_.union_by_name) {
           ThrowInvalid(
-              "'{}' has a column '{}' that '{}' does not have; pass union_by_name to unify them",
+              "'{}' has a column '{}' that '{}' does not have; unify files by column name with "
+              "--union-by-name",
               files_[f]->path(), field.name, files_[0]->path());
         }
         all_fields.push_back(field);
@@ -118,8 +119,10 @@ void ParquetScanner::BuildSchema() {
     if (!options_.union_by_name && schema.size() != all_fields.size()) {
       for (const Field& field : all_fields) {
         if (!schema.FindField(field.name)) {
-          ThrowInvalid("'{}' lacks the column '{}' that '{}' has; pass union_by_name to unify them",
-                       files_[f]->path(), field.name, files_[0]->path());
+          ThrowInvalid(
+              "'{}' lacks the column '{}' that '{}' has; unify files by column name with "
+              "--union-by-name",
+              files_[f]->path(), field.name, files_[0]->path());
         }
       }
     }
