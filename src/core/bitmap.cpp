@@ -21,7 +21,7 @@ void Copy(const uint8_t* src, int64_t src_offset, uint8_t* dst, int64_t dst_offs
           int64_t length) {
   if ((src_offset & 7) == 0 && (dst_offset & 7) == 0) {
     int64_t whole = length / 8;
-    std::memcpy(dst + dst_offset / 8, src + src_offset / 8, static_cast<size_t>(whole));
+    if (whole > 0) std::memcpy(dst + dst_offset / 8, src + src_offset / 8, static_cast<size_t>(whole));
     for (int64_t i = whole * 8; i < length; ++i)
       SetTo(dst, dst_offset + i, Get(src, src_offset + i));
     return;

@@ -188,6 +188,8 @@ ColumnChunkReader::ColumnChunkReader(const RandomAccessFile& file, const ColumnC
       physical_width_(PhysicalWidth(leaf)),
       output_width_(leaf.type.FixedWidth()),
       page_state_(std::make_unique<PageState>()) {
+  // The schema mapping pairs types with physical types; a corrupt footer must not get past it.
+  SLUICE_CHECK(!leaf.type.IsVariableWidth() || leaf.physical == Type::kByteArray);
   if (chunk.meta_data->type != leaf.physical) {
     ThrowInvalid("{}: the column chunk says {} but the schema says {}", pages_.context(),
                  EnumName(chunk.meta_data->type), EnumName(leaf.physical));
@@ -463,8 +465,9 @@ void ColumnChunkReader::Emit(Column& out, int64_t at, int64_t count) {
       return dictionary_encoded_ ? dictionary_.StringAt(indices_[j]) : views_[j];
     };
     int64_t bytes = 0;
-    for (int64_t j = dense_index_; j < dense_index_ + valid; ++j)
+    for (int64_t j = dense_index_; j < dense_index_ + valid; ++j) {
       bytes += static_cast<int64_t>(value_at(j).size());
+    }
     int64_t end = out.data->size();
     out.data->Resize(end + bytes);
     char* data = reinterpret_cast<char*>(out.data->data());
@@ -473,7 +476,7 @@ void ColumnChunkReader::Emit(Column& out, int64_t at, int64_t count) {
     for (int64_t i = 0; i < count; ++i) {
       if (is_valid(i)) {
         std::string_view value = value_at(j++);
-        std::memcpy(data + end, value.data(), value.size());
+        if (!value.empty()) std::memcpy(data + end, value.data(), value.size());  // data may be null
         end += static_cast<int64_t>(value.size());
       }
       offsets[at + i + 1] = end;

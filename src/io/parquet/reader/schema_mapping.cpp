@@ -125,7 +125,9 @@ Mapped MapConverted(const SchemaElement& element, ConvertedType converted) {
                    : converted == ConvertedType::kEnum ? StringKind::kEnum
                                                        : StringKind::kPlain),
               "", true};
-    case ConvertedType::kBson: return {Binary(), "", true};
+    case ConvertedType::kBson:
+      if (physical != Type::kByteArray) break;
+      return {Binary(), "", true};
     case ConvertedType::kDecimal:
       return MapDecimal(element, element.precision.value_or(0), element.scale.value_or(0));
     case ConvertedType::kDate:

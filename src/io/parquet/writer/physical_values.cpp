@@ -95,6 +95,7 @@ void ToPhysical(const Column& column, int64_t offset, int64_t length, const Sche
   // Same representation (int32/uint32/date32 -> INT32, 64-bit types -> INT64, floats, uuid and
   // fixed_size_binary -> FIXED_LEN_BYTE_ARRAY).
   SLUICE_CHECK(type.FixedWidth() == width);
+  if (rows.empty()) return;
   if (static_cast<int64_t>(rows.size()) == length) {
     std::memcpy(dst, src + offset * width, rows.size() * static_cast<size_t>(width));
     return;
