@@ -380,3 +380,34 @@ TEST(ParquetScannerTest, SkipsRowGroupsThePruningCallbackRejects) {
 
 }  // namespace
 }  // namespace sluice::io::parquet
+
+namespace sluice::io::parquet {
+namespace {
+
+TEST(ColumnChunkReaderTest, SkipsWholePagesAndPartsOfPagesExactly) {
+  test::TempDir dir;
+  Batch batch = EveryType(5000);
+  WriterOptions options;
+  options.page_row_limit = 300;  // many pages, so skips pass over whole ones
+  WriteFile(dir.Join("x.parquet"), batch, options);
+  auto file = ParquetFile::Open(dir.Join("x.parquet"));
+  for (const char* name : {"i32", "s", "b", "d38", "f64"}) {
+    size_t column = file->ColumnIndexOf(name);
+    const Column& expected = batch.columns[batch.schema->FieldIndex(name)];
+    auto reader = file->OpenColumn(0, column);
+    int64_t at = 0;
+    // Alternate skips (inside a page, across many pages) and reads.
+    for (auto [skip, read] :
+         {std::pair<int64_t, int64_t>{10, 5}, {1000, 300}, {1, 1}, {299, 700}, {1500, 100}}) {
+      EXPECT_EQ(reader->Skip(skip), skip);
+      at += skip;
+      Column got = reader->Read(read);
+      EXPECT_TRUE(got.Equals(expected.Slice(at, read))) << name << " at row " << at;
+      at += read;
+    }
+    EXPECT_EQ(reader->Skip(1 << 20), 5000 - at);
+  }
+}
+
+}  // namespace
+}  // namespace sluice::io::parquet

@@ -251,11 +251,13 @@ void ColumnChunkReader::ConvertFixed(int64_t from, int64_t count, uint8_t* dst) 
 
 void ColumnChunkReader::CheckValuesFit(int64_t count, size_t size, const char* what) const {
   // PLAIN needs at least this much per value: its width, 4 length bytes, or one bit for bools.
-  uint64_t needed = leaf_.physical == Type::kBoolean   ? (static_cast<uint64_t>(count) + 7) / 8
-                    : leaf_.physical == Type::kByteArray ? static_cast<uint64_t>(count) * 4
-                                                         : static_cast<uint64_t>(count) * static_cast<uint64_t>(physical_width_);
+  uint64_t needed = leaf_.physical == Type::kBoolean ? (static_cast<uint64_t>(count) + 7) / 8
+                    : leaf_.physical == Type::kByteArray
+                        ? static_cast<uint64_t>(count) * 4
+                        : static_cast<uint64_t>(count) * static_cast<uint64_t>(physical_width_);
   if (count < 0 || needed > size) {
-    ThrowInvalid("{}: {} declares {} values but holds only {} bytes", pages_.context(), what, count, size);
+    ThrowInvalid("{}: {} declares {} values but holds only {} bytes", pages_.context(), what, count,
+                 size);
   }
 }
 
@@ -476,7 +478,8 @@ void ColumnChunkReader::Emit(Column& out, int64_t at, int64_t count) {
     for (int64_t i = 0; i < count; ++i) {
       if (is_valid(i)) {
         std::string_view value = value_at(j++);
-        if (!value.empty()) std::memcpy(data + end, value.data(), value.size());  // data may be null
+        if (!value.empty())
+          std::memcpy(data + end, value.data(), value.size());  // data may be null
         end += static_cast<int64_t>(value.size());
       }
       offsets[at + i + 1] = end;
@@ -523,6 +526,39 @@ void ColumnChunkReader::Emit(Column& out, int64_t at, int64_t count) {
   }
   dense_index_ += valid;
   page_row_ += count;
+}
+
+int64_t ColumnChunkReader::Skip(int64_t rows) {
+  int64_t skipped = 0;
+  try {
+    while (skipped < rows) {
+      if (page_row_ < page_rows_) {
+        // Inside a decoded page: step over its levels and values.
+        int64_t count = std::min(rows - skipped, page_rows_ - page_row_);
+        int64_t valid = count;
+        if (leaf_.max_definition_level > 0) {
+          valid = 0;
+          for (int64_t i = 0; i < count; ++i) valid += definition_levels_[page_row_ + i];
+        }
+        dense_index_ += valid;
+        page_row_ += count;
+        skipped += count;
+        continue;
+      }
+      // Flat columns have one value per row, so a page's value count is its row count.
+      int64_t whole = pages_.TrySkipDataPage(rows - skipped);
+      if (whole > 0) {
+        skipped += whole;
+        continue;
+      }
+      if (!LoadPage()) break;
+    }
+  } catch (const Error& error) {
+    const std::string& context = pages_.context();
+    if (std::string_view(error.what()).find(context) != std::string_view::npos) throw;
+    throw Error(error.kind(), fmt::format("{}: {}", context, error.what()));
+  }
+  return skipped;
 }
 
 Column ColumnChunkReader::Read(int64_t rows) {

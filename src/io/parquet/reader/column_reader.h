@@ -24,6 +24,11 @@ class ColumnChunkReader {
   /// row group, column and page offset.
   Column Read(int64_t rows);
 
+  /// Skips the next `rows` rows; whole pages are passed over without being read or
+  /// decompressed, which is how a pushed-down predicate skips pages. Returns the rows skipped
+  /// (fewer only when the chunk ends).
+  int64_t Skip(int64_t rows);
+
  private:
   struct PageState;
 

@@ -87,7 +87,8 @@ void ParquetFile::Validate() const {
       try {
         CodecFromParquetId(static_cast<int32_t>(chunk.meta_data->codec));
       } catch (const Error& error) {
-        throw Error(error.kind(), fmt::format("'{}': column '{}' in row group {}: {}", path(), leaf.name, g, error.what()));
+        throw Error(error.kind(), fmt::format("'{}': column '{}' in row group {}: {}", path(),
+                                              leaf.name, g, error.what()));
       }
       if (chunk.meta_data->num_values < 0) {
         ThrowInvalid("'{}': column '{}' in row group {} has a negative value count", path(),

@@ -69,6 +69,25 @@ PageHeader PageReader::ReadHeader(size_t* header_size) {
   }
 }
 
+int64_t PageReader::TrySkipDataPage(int64_t max_values) {
+  if (values_left_ <= 0 || position_ >= end_) return 0;
+  uint64_t header_at = position_;
+  size_t header_size = 0;
+  PageHeader header = ReadHeader(&header_size);
+  int64_t values = header.type == PageType::kDataPage     ? header.data_page_header->num_values
+                   : header.type == PageType::kDataPageV2 ? header.data_page_header_v2->num_values
+                                                          : -1;
+  uint64_t body_at = header_at + header_size;
+  if (values < 0 || values > max_values || values > values_left_ ||
+      header.compressed_page_size < 0 ||
+      static_cast<uint64_t>(header.compressed_page_size) > end_ - body_at) {
+    return 0;  // Next reads it (and reports whatever is wrong with it).
+  }
+  position_ = body_at + static_cast<uint64_t>(header.compressed_page_size);
+  values_left_ -= values;
+  return values;
+}
+
 bool PageReader::Next(Page* page) {
   while (true) {
     if (values_left_ <= 0 || position_ >= end_) return false;
@@ -179,7 +198,8 @@ bool PageReader::Next(Page* page) {
       page->values = body + levels_size;
       page->values_size = body_size - levels_size;
     }
-    if (page->num_values < 0 || page->num_values > values_left_ || page->num_values > kMaxPageValues) {
+    if (page->num_values < 0 || page->num_values > values_left_ ||
+        page->num_values > kMaxPageValues) {
       ThrowInvalid("{}: page at offset {} declares {} values but the column chunk has {} left",
                    context_, header_at, page->num_values, values_left_);
     }

@@ -35,6 +35,10 @@ class PageReader {
   /// Reads the next page; returns false after the last one.
   bool Next(Page* page);
 
+  /// Skips the next page without reading or decompressing its body when it is a data page of
+  /// at most `max_values` values; returns how many it skipped (0: the caller must read it).
+  int64_t TrySkipDataPage(int64_t max_values);
+
   /// Byte offset of the next page header in the file (for messages and the offset index).
   uint64_t position() const { return position_; }
   const std::string& context() const { return context_; }

@@ -370,7 +370,8 @@ SchemaElement LeafElementFor(const Field& field) {
       break;
     case TypeId::kTime64:
       if (type.unit == sluice::TimeUnit::kMilli) {
-        set(Type::kInt32, LogicalType::Time(!type.timezone.empty(), TimeUnit::kMillis), ConvertedType::kTimeMillis);
+        set(Type::kInt32, LogicalType::Time(!type.timezone.empty(), TimeUnit::kMillis),
+            ConvertedType::kTimeMillis);
       } else if (type.unit == sluice::TimeUnit::kSecond) {
         ThrowUnsupported("column '{}': time64[s] cannot be written to Parquet; cast it to ms",
                          field.name);
