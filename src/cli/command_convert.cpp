@@ -52,6 +52,7 @@ void RunConvert(const ConvertOptions& options, const GlobalOptions& global) {
 
   io::parquet::ScanOptions scan;
   scan.union_by_name = options.union_by_name;
+  scan.prefetch_batches = 2;  // Decode ahead while the writer encodes.
   io::parquet::ParquetScanner scanner(io::parquet::ResolveParquetPaths(options.input), scan);
   io::parquet::ParquetWriter writer(options.output, *scanner.schema(), writer_options);
   ProgressBar progress("convert", scanner.total_rows(), global.ShowProgress());

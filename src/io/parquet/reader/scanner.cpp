@@ -57,7 +57,41 @@ ParquetScanner::ParquetScanner(const std::vector<std::string>& paths, ScanOption
   BuildSchema();
 }
 
-ParquetScanner::~ParquetScanner() = default;
+ParquetScanner::~ParquetScanner() {
+  if (!prefetcher_.joinable()) return;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  prefetcher_.join();
+}
+
+void ParquetScanner::PrefetchLoop() {
+  try {
+    while (true) {
+      {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] {
+          return stopping_ || static_cast<int>(ready_.size()) < options_.prefetch_batches;
+        });
+        if (stopping_) break;
+      }
+      Batch batch;
+      bool more = DecodeNext(&batch);
+      std::lock_guard lock(mutex_);
+      if (!more) break;
+      ready_.push_back(std::move(batch));
+      changed_.notify_all();
+    }
+  } catch (...) {
+    std::lock_guard lock(mutex_);
+    error_ = std::current_exception();
+  }
+  std::lock_guard lock(mutex_);
+  finished_ = true;
+  changed_.notify_all();
+}
 
 void ParquetScanner::BuildSchema() {
   // Hive partitions: the same keys, in the same order, in every file's path.
@@ -264,6 +298,21 @@ void ParquetScanner::DecodeStep() {
 }
 
 bool ParquetScanner::Next(Batch* out) {
+  if (options_.prefetch_batches <= 0) return DecodeNext(out);
+  if (!prefetcher_.joinable() && !finished_) prefetcher_ = std::thread([this] { PrefetchLoop(); });
+  std::unique_lock lock(mutex_);
+  changed_.wait(lock, [&] { return !ready_.empty() || finished_; });
+  if (!ready_.empty()) {
+    *out = std::move(ready_.front());
+    ready_.pop_front();
+    changed_.notify_all();
+    return true;
+  }
+  if (error_) std::rethrow_exception(error_);
+  return false;
+}
+
+bool ParquetScanner::DecodeNext(Batch* out) {
   while (true) {
     if (active_.empty() && !OpenCursor()) return false;
     Cursor& front = *active_.front();

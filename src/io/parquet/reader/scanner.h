@@ -4,10 +4,14 @@
 // row group waiting, so memory follows the batch size and not the files' row-group sizes.
 #pragma once
 
+#include <condition_variable>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/batch.h"
@@ -28,6 +32,9 @@ struct ScanOptions {
   std::function<bool(const ParquetFile&, int row_group)> keep_row_group;
   MemoryPool* pool = MemoryPool::Default();
   ThreadPool* threads = nullptr;  ///< The default pool when null.
+  /// Batches decoded ahead on a background thread while the caller works on the current one
+  /// (0: decode on demand). Memory grows by this many batches.
+  int prefetch_batches = 0;
 };
 
 /// Expands a path argument into the files it names: a glob, a folder (all *.parquet under it),
@@ -51,6 +58,8 @@ class ParquetScanner {
   bool Next(Batch* out);
 
  private:
+  bool DecodeNext(Batch* out);
+  void PrefetchLoop();
   struct Cursor;
   struct Partition {
     std::string name;
@@ -81,6 +90,15 @@ class ParquetScanner {
   int next_row_group_ = 0;
   std::deque<std::unique_ptr<Cursor>> active_;
   uint64_t next_seq_ = 0;
+
+  // Prefetching: a thread runs DecodeNext into ready_, at most prefetch_batches ahead.
+  std::thread prefetcher_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Batch> ready_;
+  bool finished_ = false;  ///< The prefetcher produced its last batch (or failed).
+  bool stopping_ = false;  ///< The scanner is being destroyed.
+  std::exception_ptr error_;
 };
 
 }  // namespace sluice::io::parquet
