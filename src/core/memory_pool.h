@@ -44,3 +44,31 @@ class MemoryPool {
 };
 
 }  // namespace sluice
+
+namespace sluice {
+
+/// Accounts memory held outside Buffers (a std::vector of page bytes, a writer's encoded row
+/// group) against a pool: Set() moves the reservation to the new size, throwing the pool's
+/// out-of-memory error when growth would exceed the budget; the destructor releases it.
+class MemoryReservation {
+ public:
+  explicit MemoryReservation(MemoryPool* pool = MemoryPool::Default()) : pool_(pool) {}
+  MemoryReservation(const MemoryReservation&) = delete;
+  MemoryReservation& operator=(const MemoryReservation&) = delete;
+  ~MemoryReservation() { pool_->Release(bytes_); }
+
+  void Set(int64_t bytes) {
+    if (bytes > bytes_)
+      pool_->Reserve(bytes - bytes_);
+    else
+      pool_->Release(bytes_ - bytes);
+    bytes_ = bytes;
+  }
+  int64_t bytes() const { return bytes_; }
+
+ private:
+  MemoryPool* pool_;
+  int64_t bytes_ = 0;
+};
+
+}  // namespace sluice

@@ -95,6 +95,17 @@ const typed = path.join(work, 'typed.parquet');
   check('a failed convert leaves no temporary files', fs.readdirSync(work).every((name) => !name.includes('sluice-tmp')), fs.readdirSync(work).join(' '));
 }
 
+// The memory budget: page buffers, columns and the writer's row group are charged to it.
+{
+  const input = path.join(work, 'gen-a', 'events');
+  const out = path.join(work, 'budget.parquet');
+  const tight = run('--memory-limit', '8MB', 'convert', input, out);
+  check('convert under a too-small --memory-limit fails with a clear error and no file',
+        tight.status === 1 && tight.stderr.includes('memory limit') && !fs.existsSync(out), tight.stderr);
+  const roomy = run('--memory-limit', '512MiB', 'convert', input, out, '--quiet');
+  check('convert under a sufficient --memory-limit succeeds', roomy.status === 0 && fs.existsSync(out), roomy.stderr);
+}
+
 // Memory follows the query, not the writer's layout: one big row group is read page by page.
 {
   const dir = path.join(work, 'one-row-group');

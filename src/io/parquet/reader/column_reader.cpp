@@ -182,7 +182,7 @@ struct ColumnChunkReader::PageState {
 ColumnChunkReader::ColumnChunkReader(const RandomAccessFile& file, const ColumnChunk& chunk,
                                      const LeafColumn& leaf, uint64_t limit, std::string context,
                                      MemoryPool* pool)
-    : pages_(file, *chunk.meta_data, leaf.max_definition_level, limit, std::move(context)),
+    : pages_(file, *chunk.meta_data, leaf.max_definition_level, limit, std::move(context), pool),
       leaf_(leaf),
       pool_(pool),
       physical_width_(PhysicalWidth(leaf)),

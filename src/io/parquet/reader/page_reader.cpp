@@ -24,11 +24,13 @@ uint32_t LoadLe32(const uint8_t* p) {
 }  // namespace
 
 PageReader::PageReader(const RandomAccessFile& file, const ColumnMetaData& metadata,
-                       int16_t max_definition_level, uint64_t limit, std::string context)
+                       int16_t max_definition_level, uint64_t limit, std::string context,
+                       MemoryPool* pool)
     : file_(file),
       max_definition_level_(max_definition_level),
       context_(std::move(context)),
-      values_left_(metadata.num_values) {
+      values_left_(metadata.num_values),
+      reservation_(pool) {
   try {
     codec_ = CodecFromParquetId(static_cast<int32_t>(metadata.codec));
   } catch (const Error& error) {
@@ -112,6 +114,7 @@ bool PageReader::Next(Page* page) {
       ThrowUnsupported("{}: page at offset {} has unknown type {}", context_, header_at,
                        static_cast<int>(header.type));
     }
+    reservation_.Set(std::max<int64_t>(reservation_.bytes(), compressed + uncompressed));
     compressed_.resize(static_cast<size_t>(compressed));
     file_.ReadAt(body_at, compressed_.size(), compressed_.data());
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/memory_pool.h"
 #include "io/compress/codec.h"
 #include "io/fs/file.h"
 #include "io/parquet/format/metadata.h"
@@ -30,7 +31,8 @@ class PageReader {
   /// `limit` is the first byte past the column data (the footer's start); `context` names the
   /// file, row group and column for error messages.
   PageReader(const RandomAccessFile& file, const ColumnMetaData& metadata,
-             int16_t max_definition_level, uint64_t limit, std::string context);
+             int16_t max_definition_level, uint64_t limit, std::string context,
+             MemoryPool* pool = MemoryPool::Default());
 
   /// Reads the next page; returns false after the last one.
   bool Next(Page* page);
@@ -56,6 +58,7 @@ class PageReader {
   std::vector<uint8_t> header_window_;
   std::vector<uint8_t> compressed_;
   std::vector<uint8_t> page_;
+  MemoryReservation reservation_;  ///< Accounts the page buffers above.
 };
 
 }  // namespace sluice::io::parquet

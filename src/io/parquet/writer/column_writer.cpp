@@ -175,6 +175,7 @@ void ColumnChunkWriter::WritePage(PageHeader header, const std::string& levels,
   }
   data_pages_ += header_bytes;
   data_pages_ += body;
+  reservation_.Set(static_cast<int64_t>(data_pages_.capacity()) + dictionary_.byte_size());
 }
 
 void ColumnChunkWriter::UpdatePageBounds() {
@@ -364,6 +365,7 @@ EncodedChunk ColumnChunkWriter::Finish() {
   column_index_valid_ = true;
   offset_index_ = OffsetIndex{};
   bloom_hashes_.clear();
+  reservation_.Set(0);  // The caller owns the chunk's bytes now, briefly: it writes them out.
   return chunk;
 }
 

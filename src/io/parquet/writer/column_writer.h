@@ -81,6 +81,9 @@ class ColumnChunkWriter {
   int64_t page_nulls_ = 0;
   MinMax page_min_max_;
 
+  /// Accounts the encoded pages and the dictionary of the chunk in progress.
+  MemoryReservation reservation_;
+
   // Scratch reused across batches.
   std::vector<uint8_t> levels_;
   PhysicalValues values_;
