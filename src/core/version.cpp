@@ -1,0 +1,8 @@
+// The library version, from the build (CMake's project version).
+#include <sluice/sluice.h>
+
+namespace sluice {
+
+std::string_view Version() { return SLUICE_VERSION; }
+
+}  // namespace sluice
