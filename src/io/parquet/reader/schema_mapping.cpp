@@ -240,9 +240,7 @@ FileSchema MapSchema(const FileMetaData& metadata, const std::string& path) {
     bool is_group = element.num_children && *element.num_children > 0;
     auto repetition = element.repetition_type.value_or(FieldRepetitionType::kOptional);
     if (is_group || repetition == FieldRepetitionType::kRepeated) {
-      int before = out.num_leaves;
       index = SkipSubtree(elements, index, &out.num_leaves, path, 1);
-      (void)before;
       std::string kind = "STRUCT";
       if (element.logical_type && element.logical_type->kind == LogicalType::Kind::kList)
         kind = "LIST";

@@ -36,9 +36,6 @@ void CountPage(std::vector<PageEncodingStats>* stats, PageType type, Encoding en
   stats->push_back({type, encoding, 1});
 }
 
-Codec ParquetCodec(Codec codec) {
-  return codec;
-}
 }  // namespace
 
 ColumnChunkWriter::ColumnChunkWriter(const Field& field, SchemaElement element,
@@ -146,7 +143,7 @@ void ColumnChunkWriter::WritePage(PageHeader header, const std::string& levels,
                                   const std::string& values) {
   bool v2 = header.type == PageType::kDataPageV2;
   std::string body;
-  Codec codec = ParquetCodec(options_.compression);
+  Codec codec = options_.compression;
   int64_t uncompressed = static_cast<int64_t>(levels.size() + values.size());
   if (v2) {
     // v2 keeps the levels uncompressed in front of the compressed values.
