@@ -99,7 +99,8 @@ void AddConvert(CLI::App& app, const GlobalOptions& global, Action* action) {
   command
       ->add_option("--bloom-filter", options->bloom_filter_columns,
                    "Columns to write bloom filters for")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);  // `--bloom-filter a IN OUT`: IN is not a column.
   command->callback([options, &global, action] {
     *action = [options, &global] { RunConvert(*options, global); };
   });

@@ -54,7 +54,8 @@ void AddHead(CLI::App& app, const GlobalOptions&, Action* action) {
       ->check(CLI::NonNegativeNumber);
   command->add_option("--format", options->format, "table (default), csv or json (JSON Lines)");
   command->add_option("--columns,-c", options->columns, "Columns to show, comma separated")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->allow_extra_args(false);  // `-c a,b FILE`: the file is not a column.
   command->add_flag("--union-by-name", options->union_by_name,
                     "Unify input files whose columns differ, by name");
   command->callback([options, action] { *action = [options] { RunHead(*options); }; });
