@@ -528,6 +528,13 @@ void ColumnChunkReader::Emit(Column& out, int64_t at, int64_t count) {
   page_row_ += count;
 }
 
+void ColumnChunkReader::RethrowWithContext(const Error& error) const {
+  // Decoders know nothing of files: name the file, row group and column unless already named.
+  const std::string& context = pages_.context();
+  if (std::string_view(error.what()).find(context) != std::string_view::npos) throw error;
+  throw Error(error.kind(), fmt::format("{}: {}", context, error.what()));
+}
+
 int64_t ColumnChunkReader::Skip(int64_t rows) {
   int64_t skipped = 0;
   try {
@@ -554,9 +561,7 @@ int64_t ColumnChunkReader::Skip(int64_t rows) {
       if (!LoadPage()) break;
     }
   } catch (const Error& error) {
-    const std::string& context = pages_.context();
-    if (std::string_view(error.what()).find(context) != std::string_view::npos) throw;
-    throw Error(error.kind(), fmt::format("{}: {}", context, error.what()));
+    RethrowWithContext(error);
   }
   return skipped;
 }
@@ -584,9 +589,7 @@ Column ColumnChunkReader::Read(int64_t rows) {
       produced += count;
     }
   } catch (const Error& error) {
-    const std::string& context = pages_.context();
-    if (std::string_view(error.what()).find(context) != std::string_view::npos) throw;
-    throw Error(error.kind(), fmt::format("{}: {}", context, error.what()));
+    RethrowWithContext(error);
   }
   out.length = produced;
   if (produced < rows) {

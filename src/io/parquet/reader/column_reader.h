@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/column.h"
+#include "core/error.h"
 #include "io/parquet/reader/page_reader.h"
 #include "io/parquet/reader/schema_mapping.h"
 
@@ -33,6 +34,7 @@ class ColumnChunkReader {
   struct PageState;
 
   bool LoadPage();
+  [[noreturn]] void RethrowWithContext(const Error& error) const;
   /// Throws unless `size` bytes can hold `count` PLAIN values, before anything is sized by count.
   void CheckValuesFit(int64_t count, size_t size, const char* what) const;
   void LoadDictionary(const Page& page);
