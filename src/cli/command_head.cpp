@@ -1,11 +1,13 @@
-// `sluice head FILE [-n N]`: the first rows of a Parquet file (or glob or folder) as a box table,
-// CSV or JSON Lines. Reads only as many row groups as the rows asked for need.
+// `sluice head FILE [-n N]`: the first rows of a Parquet or CSV file (or glob or folder) as a box
+// table, CSV or JSON Lines. Reads only as many row groups (or CSV lines) as the rows asked for
+// need.
 #include <fmt/format.h>
 
 #include "cli/commands.h"
+#include "cli/csv_flags.h"
+#include "cli/input_source.h"
 #include "cli/table_printer.h"
 #include "cli/usage_error.h"
-#include "io/parquet/reader/scanner.h"
 
 namespace sluice::cli {
 
@@ -16,26 +18,29 @@ struct HeadOptions {
   std::string format = "table";
   std::vector<std::string> columns;
   bool union_by_name = false;
+  CsvReadFlags csv;
 };
 
 void RunHead(const HeadOptions& options) {
   if (options.format != "table" && options.format != "csv" && options.format != "json") {
     ThrowUsage("unknown --format '{}'; use table, csv or json", options.format);
   }
-  io::parquet::ScanOptions scan;
-  scan.columns = options.columns;
-  scan.batch_size = std::clamp<int64_t>(options.rows, 1, 64 * 1024);
-  scan.union_by_name = options.union_by_name;
-  io::parquet::ParquetScanner scanner(io::parquet::ResolveParquetPaths(options.path), scan);
+  InputOptions input;
+  input.columns = options.columns;
+  input.batch_size = std::clamp<int64_t>(options.rows, 1, 64 * 1024);
+  input.union_by_name = options.union_by_name;
+  input.csv = options.csv.ToReadOptions();
+  input.csv_options_given = options.csv.AnyGiven();
+  std::unique_ptr<BatchSource> source = OpenInput(options.path, input);
   std::vector<Batch> batches;
   int64_t rows = 0;
   Batch batch;
-  while (rows < options.rows && scanner.Next(&batch)) {
+  while (rows < options.rows && source->Next(&batch)) {
     if (rows + batch.num_rows > options.rows) batch = batch.Slice(0, options.rows - rows);
     rows += batch.num_rows;
     batches.push_back(std::move(batch));
   }
-  const Schema& schema = *scanner.schema();
+  const Schema& schema = *source->schema();
   if (options.format == "csv") {
     fmt::print("{}", RenderCsv(schema, batches));
   } else if (options.format == "json") {
@@ -48,8 +53,8 @@ void RunHead(const HeadOptions& options) {
 
 void AddHead(CLI::App& app, const GlobalOptions&, Action* action) {
   auto options = std::make_shared<HeadOptions>();
-  CLI::App* command = app.add_subcommand("head", "Show the first rows of a Parquet file");
-  command->add_option("file", options->path, "Parquet file, glob or folder")->required();
+  CLI::App* command = app.add_subcommand("head", "Show the first rows of a Parquet or CSV file");
+  command->add_option("file", options->path, "Parquet or CSV file, glob or folder")->required();
   command->add_option("-n,--rows", options->rows, "Rows to show (default 10)")
       ->check(CLI::NonNegativeNumber);
   command->add_option("--format", options->format, "table (default), csv or json (JSON Lines)");
@@ -58,6 +63,7 @@ void AddHead(CLI::App& app, const GlobalOptions&, Action* action) {
       ->allow_extra_args(false);  // `-c a,b FILE`: the file is not a column.
   command->add_flag("--union-by-name", options->union_by_name,
                     "Unify input files whose columns differ, by name");
+  AddCsvReadFlags(command, &options->csv);
   command->callback([options, action] { *action = [options] { RunHead(*options); }; });
 }
 

@@ -32,11 +32,17 @@ ProgressBar::~ProgressBar() {
 }
 
 void ProgressBar::Update(int64_t done) {
-  if (!enabled_ || total_ <= 0) return;
+  if (!enabled_ || total_ == 0) return;
   auto now = std::chrono::steady_clock::now();
   if (drawn_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
   last_draw_ = now;
   drawn_ = true;
+  if (total_ < 0) {  // Unknown total (a CSV input): count rows without a bar.
+    fmt::print(stderr, "\r\033[K{} {} rows {:.1f}s", label_, Compact(done),
+               std::chrono::duration<double>(now - start_).count());
+    std::fflush(stderr);
+    return;
+  }
   double fraction = std::min(1.0, static_cast<double>(done) / static_cast<double>(total_));
   constexpr int kWidth = 30;
   int filled = static_cast<int>(fraction * kWidth);

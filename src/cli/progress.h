@@ -9,7 +9,8 @@ namespace sluice::cli {
 
 class ProgressBar {
  public:
-  /// `total` units of work (rows, bytes); `label` precedes the bar.
+  /// `total` units of work (rows, bytes), negative when unknown (then only the count is drawn);
+  /// `label` precedes the bar.
   ProgressBar(std::string label, int64_t total, bool enabled);
   ~ProgressBar();
 

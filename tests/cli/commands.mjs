@@ -75,6 +75,27 @@ const typed = path.join(work, 'typed.parquet');
   check('an unknown --format exits 2', badFormat.status === 2, badFormat.stderr);
 }
 
+// CSV: schema shows the inferred types, head reads with options, convert writes CSV.
+{
+  const csv = path.join(work, 'small.csv');
+  fs.writeFileSync(csv, 'id,name,price,day\n1,"a, b",1.5,2024-01-01\n2,x,,2024-01-02\n');
+  const schema = run('schema', csv);
+  check('schema of a CSV prints the inferred types',
+        schema.status === 0 && schema.stdout.includes('┌') && /id\s*│ int64/.test(schema.stdout) &&
+          /price\s*│ float64/.test(schema.stdout) && /day\s*│ date32/.test(schema.stdout), schema.stdout + schema.stderr);
+  const typed = run('schema', csv, '--types', 'price=decimal(10,2),id=int32');
+  check('schema of a CSV shows --types overrides', typed.status === 0 && typed.stdout.includes('decimal(10,2)') && /id\s*│ int32/.test(typed.stdout), typed.stdout + typed.stderr);
+  const head = run('head', csv, '--format', 'csv');
+  check('head of a CSV prints its rows', head.status === 0 && head.stdout === 'id,name,price,day\n1,"a, b",1.5,2024-01-01\n2,x,,2024-01-02\n', JSON.stringify(head.stdout) + head.stderr);
+  const semi = path.join(work, 'small.tsv');
+  const converted = run('convert', csv, semi, '--quiet');
+  check('convert CSV to TSV', converted.status === 0 && fs.readFileSync(semi, 'utf8') === 'id\tname\tprice\tday\n1\ta, b\t1.5\t2024-01-01\n2\tx\t\t2024-01-02\n', converted.stderr);
+  const badType = run('head', csv, '--types', 'price=money');
+  check('an unknown --types type exits 2', badType.status === 2 && badType.stderr.includes("unknown type 'money'"), badType.stderr);
+  const badRagged = run('head', csv, '--ragged', 'maybe');
+  check('an unknown --ragged value exits 2', badRagged.status === 2, badRagged.stderr);
+}
+
 // Reproducibility: the same data and options give the same bytes whatever the thread count.
 {
   const a = path.join(work, 'gen-a'), b = path.join(work, 'gen-b');
@@ -87,8 +108,12 @@ const typed = path.join(work, 'typed.parquet');
   run('--threads', '1', 'convert', path.join(a, 'events'), one, '--quiet');
   run('--threads', '4', 'convert', path.join(a, 'events'), four, '--quiet');
   check('convert writes the same bytes with 1 and 4 threads', fs.existsSync(one) && same(one, four));
-  const csvOut = run('convert', one, path.join(work, 'out.csv'));
-  check('convert to an unknown output format exits 2', csvOut.status === 2 && !fs.existsSync(path.join(work, 'out.csv')), csvOut.stderr);
+  const xlsxOut = run('convert', one, path.join(work, 'out.xlsx'));
+  check('convert to an unknown output format exits 2', xlsxOut.status === 2 && !fs.existsSync(path.join(work, 'out.xlsx')), xlsxOut.stderr);
+  const csvOne = path.join(work, 'one.csv'), csvFour = path.join(work, 'four.csv');
+  run('--threads', '1', 'convert', one, csvOne, '--quiet');
+  run('--threads', '4', 'convert', one, csvFour, '--quiet');
+  check('convert to CSV writes the same bytes with 1 and 4 threads', fs.existsSync(csvOne) && same(csvOne, csvFour));
   const before = fs.readFileSync(one);
   const failing = run('convert', typed, one);
   check('a failed convert leaves the earlier output intact', failing.status === 2 && Buffer.compare(before, fs.readFileSync(one)) === 0, failing.stderr);

@@ -1,0 +1,39 @@
+// The options of the CSV reader, as `read_csv(...)` in SQL and the command line pass them. Every
+// option that is unset (nullopt) is sniffed from the first rows of the first file, the way DuckDB's
+// `read_csv` does, so that the common case needs no options at all.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/memory_pool.h"
+#include "core/thread_pool.h"
+#include "core/types.h"
+
+namespace sluice::io::csv {
+
+struct CsvReadOptions {
+  std::optional<char> delimiter;  ///< nullopt: sniff among , ; \t |
+  char quote = '"';               ///< '\0' turns quoting off.
+  std::optional<char> escape;     ///< nullopt: quotes are escaped by doubling ("")
+  std::optional<char> comment;    ///< Lines starting with it are skipped.
+  /// nullopt: sniff (a first row that does not fit the types of the rows below it is a header).
+  std::optional<bool> header;
+  /// Unquoted fields equal to one of these are null ("" quoted is an empty string, as DuckDB does).
+  std::vector<std::string> null_strings = {""};
+  int64_t skip_rows = 0;  ///< Lines skipped before the header.
+  /// What to do with rows with too few/many fields: fail (naming the line), pad short rows with
+  /// nulls (long rows still fail), or skip them and count the skips (rows_skipped()).
+  enum class Ragged : uint8_t { kError, kPad, kSkip } ragged = Ragged::kError;
+  int64_t sample_rows = 20480;                                 ///< Rows used for type inference.
+  std::vector<std::pair<std::string, DataType>> column_types;  ///< Per-column overrides.
+  std::vector<std::string> columns;  ///< Projection, in output order; empty = all.
+  int64_t batch_size = 64 * 1024;
+  MemoryPool* pool = MemoryPool::Default();
+  ThreadPool* threads = nullptr;  ///< The default pool when null.
+};
+
+}  // namespace sluice::io::csv
