@@ -1,6 +1,6 @@
 # The two set-up commands of the README, and their parts. Each target runs scripts/setup first,
 # which installs missing Debian packages and npm peers and is quick when all are present.
-.PHONY: setup build demo test test-asan bench clean
+.PHONY: setup build demo test test-asan bench bench-scaling bench-convert clean
 
 JOBS ?= $(shell nproc)
 RELEASE := build/release
@@ -26,7 +26,17 @@ test-asan: setup
 	@cmake --build $(ASAN) -j $(JOBS)
 	@cd $(ASAN) && ctest --output-on-failure -j $(JOBS) --timeout 900 -L 'unit|fuzz'
 
+# The benchmark suite (bench/run): sluice, DuckDB, Polars and pandas on workloads Q1..Q6 at ROWS
+# events (default 10 million); bench/peers/update_readme then puts the results into README.md.
 bench: build
+	@./bench/run $(ROWS)
+
+# Q1's peak memory at 1, 10 and 50 million events (SIZES=a,b,c to change them).
+bench-scaling: build
+	@./bench/run --scaling $(if $(SIZES),--sizes $(SIZES))
+
+# sluice convert against DuckDB and Polars on one file (the first benchmark; Q6 of the suite).
+bench-convert: build
 	@./bench/peers/run_convert $(ROWS)
 
 clean:

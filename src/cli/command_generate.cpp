@@ -1,12 +1,16 @@
-// `sluice generate OUT_DIR --rows N`: writes the example dataset (events in several Parquet
-// files, users in one) through sluice's own writer, for the demo, tests and benchmarks.
+// `sluice generate OUT_DIR --rows N [--csv]`: writes the example dataset (events in several
+// Parquet files, users in one) through sluice's own writers, for the demo, tests and benchmarks;
+// --csv adds events.csv and users.csv holding the same rows (for readers without Parquet, such as
+// pandas in the benchmark).
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/datagen.h"
 #include "cli/progress.h"
+#include "io/csv/writer.h"
 #include "io/fs/atomic_file.h"
 #include "io/parquet/writer/file_writer.h"
 
@@ -20,6 +24,7 @@ struct GenerateOptions {
   uint64_t seed = 42;
   std::string compression = "snappy";
   int64_t row_group_size = 1 << 20;
+  bool csv = false;
 };
 
 constexpr int64_t kBatchRows = 64 * 1024;
@@ -33,30 +38,43 @@ void RunGenerate(const GenerateOptions& options, const GlobalOptions& global) {
   int64_t done = 0;
   int files =
       std::max<int>(1, std::min<int64_t>(options.files, std::max<int64_t>(options.rows, 1)));
+  // The CSV copies are written from the same batches as the Parquet files, so they hold the same
+  // rows in the same order.
+  std::optional<io::csv::CsvWriter> events_csv;
+  if (options.csv) events_csv.emplace(options.directory + "/events.csv", *EventsSchema());
   for (int file = 0; file < files; ++file) {
     int64_t first = options.rows * file / files;
     int64_t last = options.rows * (file + 1) / files;
     std::string path = fmt::format("{}/events/part-{:03d}.parquet", options.directory, file);
     io::parquet::ParquetWriter writer(path, *EventsSchema(), writer_options);
     for (int64_t row = first; row < last; row += kBatchRows) {
-      writer.Write(
-          GenerateEvents(options.seed, row, std::min(kBatchRows, last - row), options.rows));
+      Batch batch =
+          GenerateEvents(options.seed, row, std::min(kBatchRows, last - row), options.rows);
+      writer.Write(batch);
+      if (events_csv) events_csv->Write(batch);
       done += std::min(kBatchRows, last - row);
       progress.Update(done);
     }
     writer.Close();
   }
+  if (events_csv) events_csv->Close();
   int64_t users = std::max<int64_t>(1, options.rows / 50);
   io::parquet::ParquetWriter writer(options.directory + "/users.parquet", *UsersSchema(),
                                     writer_options);
+  std::optional<io::csv::CsvWriter> users_csv;
+  if (options.csv) users_csv.emplace(options.directory + "/users.csv", *UsersSchema());
   for (int64_t row = 0; row < users; row += kBatchRows) {
-    writer.Write(GenerateUsers(options.seed, row, std::min(kBatchRows, users - row)));
+    Batch batch = GenerateUsers(options.seed, row, std::min(kBatchRows, users - row));
+    writer.Write(batch);
+    if (users_csv) users_csv->Write(batch);
   }
   writer.Close();
+  if (users_csv) users_csv->Close();
   progress.Finish();
   if (!global.quiet) {
-    fmt::print(stderr, "wrote {} events in {} files and {} users to '{}'\n", options.rows, files,
-               users, options.directory);
+    fmt::print(stderr, "wrote {} events in {} files and {} users to '{}'{}\n", options.rows, files,
+               users, options.directory,
+               options.csv ? " (and their CSV copies events.csv, users.csv)" : "");
   }
 }
 }  // namespace
@@ -67,7 +85,7 @@ void AddGenerate(CLI::App& app, const GlobalOptions& global, Action* action) {
       app.add_subcommand("generate", "Write the example events/users dataset (deterministic)");
   command
       ->add_option("directory", options->directory,
-                   "Output folder (events/*.parquet, users.parquet)")
+                   "Output folder (events/*.parquet, users.parquet; events.csv, users.csv)")
       ->required();
   command->add_option("--rows", options->rows, "Event rows (users = rows / 50)")
       ->check(CLI::NonNegativeNumber);
@@ -78,6 +96,8 @@ void AddGenerate(CLI::App& app, const GlobalOptions& global, Action* action) {
                       "Codec (default snappy, like typical upstream files)");
   command->add_option("--row-group-size", options->row_group_size, "Rows per row group")
       ->check(CLI::PositiveNumber);
+  command->add_flag("--csv", options->csv,
+                    "Also write events.csv and users.csv with the same rows");
   command->callback([options, &global, action] {
     *action = [options, &global] { RunGenerate(*options, global); };
   });

@@ -6,7 +6,7 @@
 #include "cli/commands.h"
 #include "cli/csv_flags.h"
 #include "cli/input_source.h"
-#include "cli/table_printer.h"
+#include "core/table_printer.h"
 #include "cli/usage_error.h"
 #include "core/column_builder.h"
 #include "io/csv/reader.h"

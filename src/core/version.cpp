@@ -1,5 +1,5 @@
 // The library version, from the build (CMake's project version).
-#include <sluice/sluice.h>
+#include <sluice/version.h>
 
 namespace sluice {
 

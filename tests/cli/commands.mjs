@@ -120,6 +120,28 @@ const typed = path.join(work, 'typed.parquet');
   check('a failed convert leaves no temporary files', fs.readdirSync(work).every((name) => !name.includes('sluice-tmp')), fs.readdirSync(work).join(' '));
 }
 
+// generate --csv: CSV copies of both tables holding exactly the Parquet files' rows, without
+// changing the Parquet bytes (the benchmark feeds them to pandas).
+{
+  const a = path.join(work, 'gen-a'), c = path.join(work, 'gen-csv');
+  const made = run('generate', c, '--rows', '150000', '--files', '2', '--row-group-size', '40000', '--csv', '--quiet');
+  check('generate --csv succeeds', made.status === 0 && fs.existsSync(path.join(c, 'events.csv')) && fs.existsSync(path.join(c, 'users.csv')), made.stderr);
+  check('generate --csv leaves the Parquet bytes unchanged',
+        same(path.join(a, 'events/part-001.parquet'), path.join(c, 'events/part-001.parquet')) && same(path.join(a, 'users.parquet'), path.join(c, 'users.parquet')));
+  const con = await (await DuckDBInstance.create(':memory:')).connect();
+  const count = async (sql) => Number((await con.runAndReadAll(sql)).getRows()[0][0]);
+  // The same rows as multisets (every events row has its own timestamp), compared as text.
+  const differing = async (parquet, csvFile) => count(`
+    WITH p AS (SELECT COLUMNS(*)::VARCHAR FROM read_parquet('${parquet}')),
+         c AS (SELECT COLUMNS(*)::VARCHAR FROM read_csv('${csvFile}'))
+    SELECT count(*) FROM ((FROM p EXCEPT ALL FROM c) UNION ALL (FROM c EXCEPT ALL FROM p))`);
+  const eventsDiff = await differing(path.join(c, 'events/*.parquet'), path.join(c, 'events.csv'));
+  const usersDiff = await differing(path.join(c, 'users.parquet'), path.join(c, 'users.csv'));
+  const csvRows = await count(`SELECT count(*) FROM read_csv('${path.join(c, 'events.csv')}')`);
+  check('events.csv and users.csv hold the Parquet rows', csvRows === 150000 && eventsDiff === 0 && usersDiff === 0,
+        `${csvRows} CSV rows, ${eventsDiff} events rows and ${usersDiff} users rows differ`);
+}
+
 // The memory budget: page buffers, columns and the writer's row group are charged to it.
 {
   const input = path.join(work, 'gen-a', 'events');

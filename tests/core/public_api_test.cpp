@@ -1,5 +1,6 @@
-// The public header stands alone: it compiles without anything from src/ and reports the version.
-#include <sluice/sluice.h>
+// The version and error headers stand alone: they compile without anything from src/.
+#include <sluice/error.h>
+#include <sluice/version.h>
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,8 @@
-// Runs one benchmark child process under /usr/bin/time -f '%e %M' and returns its wall time
-// (seconds) and peak resident set size (KiB), as the kernel accounts them for that process tree's
-// main process. Children run one at a time; their stdout/stderr are kept for error messages only.
+// Runs one benchmark child process under /usr/bin/time -f '%e %M %U %S' and returns its wall time
+// (seconds), peak resident set size (KiB, the largest of the process and its waited-for
+// children, as the kernel's getrusage accounts it) and CPU time (user + system seconds). Children
+// run one at a time; their stderr is kept for error messages and the last line of their stdout
+// (the answer's summary the benchmark scripts print) for the log.
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,23 +17,23 @@ export function assertTimeInstalled() {
   }
 }
 
-// Parses the "%e %M" line /usr/bin/time writes to its -o file.
+// Parses the "%e %M %U %S" line /usr/bin/time writes to its -o file.
 function parseTimeOutput(text) {
   const line = text.trim().split('\n').pop() ?? '';
-  const [wall, rss] = line.trim().split(/\s+/).map(Number);
-  if (!Number.isFinite(wall) || !Number.isFinite(rss)) throw new Error(`cannot parse /usr/bin/time output: ${JSON.stringify(text)}`);
-  return { wall_s: wall, rss_kb: rss };
+  const [wall, rss, user, sys] = line.trim().split(/\s+/).map(Number);
+  if (![wall, rss, user, sys].every(Number.isFinite)) throw new Error(`cannot parse /usr/bin/time output: ${JSON.stringify(text)}`);
+  return { wall_s: wall, rss_kb: rss, cpu_s: Math.round((user + sys) * 100) / 100 };
 }
 
-// Runs argv[0] with argv[1..] and resolves to { wall_s, rss_kb, code, stderr }.
+// Runs argv[0] with argv[1..] and resolves to { wall_s, rss_kb, cpu_s, code, stdout, stderr }.
 // Rejects if the child fails or runs longer than timeoutMs.
 export function measure(argv, { timeoutMs = 30 * 60 * 1000, cwd } = {}) {
   const timeFile = path.join(os.tmpdir(), `sluice-bench-time-${process.pid}-${Date.now()}.txt`);
-  const args = ['-f', '%e %M', '-o', timeFile, '--', ...argv];
+  const args = ['-f', '%e %M %U %S', '-o', timeFile, '--', ...argv];
   return new Promise((resolve, reject) => {
     const child = spawn(TIME_BIN, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    const err = [];
-    child.stdout.resume();
+    const out = [], err = [];
+    child.stdout.on('data', (d) => out.push(d));
     child.stderr.on('data', (d) => err.push(d));
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
@@ -46,7 +48,8 @@ export function measure(argv, { timeoutMs = 30 * 60 * 1000, cwd } = {}) {
         reject(new Error(`${argv.join(' ')}: ${why}\n${stderr.slice(-2000)}`));
         return;
       }
-      resolve({ ...timing, code, stderr });
+      const stdout = Buffer.concat(out).toString().trim().split('\n').pop() ?? '';
+      resolve({ ...timing, code, stdout, stderr });
     });
   });
 }

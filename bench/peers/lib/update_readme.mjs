@@ -1,20 +1,24 @@
-// Replaces the README's convert-benchmark section — everything between
-//   <!-- bench:convert:start -->  and  <!-- bench:convert:end -->
-// — with the table, summary and chart of a results file written by run_convert, so the README's
-// performance claims are generated, never typed. Entry point: bench/peers/update_readme.
+// Replaces the README's generated benchmark sections — everything between
+//   <!-- bench:KIND:start -->  and  <!-- bench:KIND:end -->
+// for KIND = suite (bench/run: workloads Q1..Q6), scaling (bench/run --scaling: Q1's memory
+// against the data size) and convert (bench/peers/run_convert) — with the tables, summaries and
+// charts of results files, so the README's performance claims are generated, never typed.
+// Entry point: bench/peers/update_readme.
 //
-// usage: bench/peers/update_readme [--readme FILE] [RESULT.json]
-//   FILE defaults to README.md at the repository root. RESULT defaults to the newest passing
-//   bench/results/*-convert-*.json: the latest date, and on that date the largest row count.
+// usage: bench/peers/update_readme [--readme FILE] [RESULT.json ...]
+//   FILE defaults to README.md at the repository root. Without RESULT, every section the README
+//   has is updated from the newest passing result of its kind: the latest date, and on that date
+//   the largest row count (for suite and scaling: only results in which sluice ran every
+//   workload). With RESULT files, only their sections are updated, from them.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderTable, headline, machineLine } from './report.mjs';
+import { renderSummaryTable, suiteHeadline, renderScalingTable, renderScalingGrowth, machineLine as suiteMachineLine, runsLine } from './suite_report.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const START = '<!-- bench:convert:start -->';
-const END = '<!-- bench:convert:end -->';
+const markers = (kind) => [`<!-- bench:${kind}:start -->`, `<!-- bench:${kind}:end -->`];
 
 function fail(message, code = 1) {
   console.error(`update_readme: ${message}`);
@@ -22,50 +26,95 @@ function fail(message, code = 1) {
 }
 
 function parseArgs(argv) {
-  const opts = { readme: path.join(REPO, 'README.md'), result: null };
+  const opts = { readme: path.join(REPO, 'README.md'), results: [] };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--readme') opts.readme = argv[++i] ?? fail('--readme needs a file', 2);
-    else if (argv[i] === '-h' || argv[i] === '--help') fail('usage: bench/peers/update_readme [--readme FILE] [RESULT.json]', 2);
+    else if (argv[i] === '-h' || argv[i] === '--help') fail('usage: bench/peers/update_readme [--readme FILE] [RESULT.json ...]', 2);
     else if (argv[i].startsWith('-')) fail(`unknown option ${argv[i]}`, 2);
-    else opts.result = argv[i];
+    else opts.results.push(argv[i]);
   }
   return opts;
 }
 
 const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
 
-// The newest passing convert result: latest date first, then most rows, then latest start.
-function latestResult() {
+const kindOf = (result) => result.kind ?? (result.workload === 'convert' ? 'convert' : null);
+// sluice ran every workload (not only Q6, as it does while its query program is not built).
+const sluiceEverywhere = (r) => (r.workloads ?? r.points ?? []).every((w) => w.engines.some((e) => e.name === 'sluice' && e.ok));
+
+// The newest passing result of a kind: latest date first, then most rows, then latest start.
+function latestResult(kind) {
   const dir = path.join(REPO, 'bench/results');
-  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => /-convert-\d+\.json$/.test(f)) : [];
-  const results = files.map((f) => ({ file: path.join(dir, f), r: readJson(path.join(dir, f)) })).filter((x) => x.r.check?.ok);
-  results.sort((a, b) => b.r.date.localeCompare(a.r.date) || b.r.rows - a.r.rows || b.r.started_at.localeCompare(a.r.started_at));
-  if (!results.length) fail('no passing bench/results/*-convert-*.json: run bench/peers/run_convert first');
-  return results[0].file;
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json') && !f.includes('-failed')) : [];
+  const results = files.map((f) => ({ file: path.join(dir, f), r: readJson(path.join(dir, f)) }))
+    .filter((x) => kindOf(x.r) === kind && (kind === 'convert' ? x.r.check?.ok : x.r.ok && sluiceEverywhere(x.r)));
+  const size = (r) => r.rows ?? Math.max(...(r.sizes ?? [0]));
+  results.sort((a, b) => b.r.date.localeCompare(a.r.date) || size(b.r) - size(a.r) || b.r.started_at.localeCompare(a.r.started_at));
+  return results[0]?.file ?? null;
 }
 
-// The generated section body, with paths relative to the README's folder.
-function section(result, resultFile, readme) {
+const passed = (result) => (kindOf(result) === 'convert' ? result.check?.ok : result.ok);
+
+// The generated section bodies, with paths relative to the README's folder.
+function sectionBody(kind, result, resultFile, readme) {
   const rel = (p) => path.relative(path.dirname(path.resolve(readme)), path.resolve(REPO, p)).split(path.sep).join('/');
-  const mdFile = resultFile.replace(/\.json$/, '.md');
+  const mdFile = path.relative(REPO, path.resolve(resultFile.replace(/\.json$/, '.md')));
+  const settings = runsLine(result.settings);
+  if (kind === 'convert') {
+    return [
+      `**\`sluice convert\`, ${result.rows.toLocaleString('en-US')} rows of mixed types, snappy Parquet → zstd Parquet** ` +
+        `(${result.date}; ${machineLine(result)}; ${settings}; all outputs checked equal)`,
+      '',
+      renderTable(result),
+      '',
+      headline(result),
+      '',
+      ...(result.chart ? [`![convert benchmark: time and peak memory per engine](${rel(result.chart)})`, ''] : []),
+      `Full report: [${path.basename(mdFile)}](${rel(mdFile)}) — rerun with \`make bench-convert\`.`,
+    ];
+  }
+  if (kind === 'suite') {
+    return [
+      `**Workloads Q1–Q6 on ${result.rows.toLocaleString('en-US')} events** (${result.date}; ${suiteMachineLine(result)}; ` +
+        `${settings}; each cell: median wall time · peak RSS; every engine's answers checked equal)`,
+      '',
+      renderSummaryTable(result),
+      '',
+      suiteHeadline(result),
+      '',
+      ...(result.charts?.time ? [`![wall time per workload and engine](${rel(result.charts.time)})`, ''] : []),
+      ...(result.charts?.memory ? [`![peak memory per workload and engine](${rel(result.charts.memory)})`, ''] : []),
+      `Full report, with every workload's definition and the commands: [${path.basename(mdFile)}](${rel(mdFile)}) — ` +
+        `rerun with \`make bench ROWS=${result.rows}\`.`,
+    ];
+  }
   return [
-    START,
+    `**Q1 (the seed query) against the data size** (${result.date}; ${suiteMachineLine(result)}; ${settings})`,
+    '',
+    renderScalingTable(result),
+    '',
+    renderScalingGrowth(result),
+    '',
+    ...(result.chart ? [`![Q1 peak memory and time against the number of events](${rel(result.chart)})`, ''] : []),
+    `Full report: [${path.basename(mdFile)}](${rel(mdFile)}) — rerun with \`make bench-scaling\`.`,
+  ];
+}
+
+function section(kind, result, resultFile, readme) {
+  const [start, end] = markers(kind);
+  return [
+    start,
     `<!-- generated by bench/peers/update_readme from ${path.relative(REPO, path.resolve(resultFile))}: do not edit by hand -->`,
     '',
-    `**\`sluice convert\`, ${result.rows.toLocaleString('en-US')} rows of mixed types, snappy Parquet → zstd Parquet** ` +
-      `(${result.date}; ${machineLine(result)}; median of ${result.settings.runs} runs after ${result.settings.warmups} warm-up; all outputs checked equal)`,
-    '',
-    renderTable(result),
-    '',
-    headline(result),
-    '',
-    ...(result.chart ? [`![convert benchmark: time and peak memory per engine](${rel(result.chart)})`, ''] : []),
-    `Full report: [${path.basename(mdFile)}](${rel(path.relative(REPO, path.resolve(mdFile)))}) — rerun with \`make bench\`.`,
-    END,
+    ...sectionBody(kind, result, resultFile, readme),
+    end,
   ].join('\n');
 }
 
-function replaceSection(text, body, file) {
+const hasSection = (text, kind) => markers(kind).every((m) => text.includes(m));
+
+function replaceSection(text, kind, body, file) {
+  const [START, END] = markers(kind);
   const start = text.indexOf(START), end = text.indexOf(END);
   if (start < 0 || end < 0) fail(`${file} has no ${START} ... ${END} section`, 2);
   if (end < start) fail(`${file}: ${END} comes before ${START}`, 2);
@@ -82,17 +131,34 @@ function writeAtomically(file, text) {
 
 function main() {
   const opts = parseArgs(process.argv.slice(2));
-  const resultFile = opts.result ?? latestResult();
-  const result = readJson(resultFile);
-  if (result.workload !== 'convert') fail(`${resultFile} is not a convert result`, 2);
-  if (!result.check?.ok) fail(`${resultFile} failed its agreement check: not putting it in the README`);
   if (!fs.existsSync(opts.readme)) fail(`${opts.readme} not found`, 2);
   const before = fs.readFileSync(opts.readme, 'utf8');
-  const after = replaceSection(before, section(result, resultFile, opts.readme), opts.readme);
-  if (after === before) console.log(`${opts.readme}: already up to date`);
+  // [kind, result file] pairs: the files given, or the latest of each kind the README has.
+  let updates;
+  if (opts.results.length) {
+    updates = opts.results.map((file) => {
+      const kind = kindOf(readJson(file));
+      if (!kind) fail(`${file} is not a benchmark result`, 2);
+      return [kind, file];
+    });
+  } else {
+    updates = ['suite', 'scaling', 'convert'].filter((k) => hasSection(before, k)).map((k) => [k, latestResult(k)]);
+    for (const [kind] of updates.filter(([, f]) => !f)) {
+      console.log(`${path.basename(opts.readme)}: no passing ${kind} result${kind === 'convert' ? '' : ' in which sluice ran every workload'} yet: section ${kind} left as it is`);
+    }
+    updates = updates.filter(([, f]) => f);
+  }
+  let text = before;
+  for (const [kind, file] of updates) {
+    const result = readJson(file);
+    if (!passed(result)) fail(`${file} failed its agreement check: not putting it in the README`);
+    text = replaceSection(text, kind, section(kind, result, file, opts.readme), opts.readme);
+    console.log(`${path.basename(opts.readme)}: ${kind} section from ${path.relative(REPO, path.resolve(file))}`);
+  }
+  if (text === before) console.log(`${opts.readme}: already up to date`);
   else {
-    writeAtomically(opts.readme, after);
-    console.log(`${opts.readme}: convert benchmark section updated from ${path.relative(REPO, path.resolve(resultFile))}`);
+    writeAtomically(opts.readme, text);
+    console.log(`${opts.readme}: updated`);
   }
 }
 

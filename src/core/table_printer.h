@@ -8,7 +8,7 @@
 
 #include "core/batch.h"
 
-namespace sluice::cli {
+namespace sluice {
 
 struct TableOptions {
   int64_t max_rows = 40;       ///< Rows shown before the middle is elided.
@@ -25,4 +25,4 @@ std::string RenderCsv(const Schema& schema, const std::vector<Batch>& batches);
 /// Renders the rows as JSON Lines: one object per row, null as null, numbers unquoted.
 std::string RenderJsonLines(const Schema& schema, const std::vector<Batch>& batches);
 
-}  // namespace sluice::cli
+}  // namespace sluice

@@ -1,5 +1,5 @@
 // Box-table, CSV and JSON Lines rendering of small results.
-#include "cli/table_printer.h"
+#include "core/table_printer.h"
 
 #include <fmt/format.h>
 
@@ -7,7 +7,7 @@
 
 #include "core/value_format.h"
 
-namespace sluice::cli {
+namespace sluice {
 
 namespace {
 
@@ -224,4 +224,4 @@ std::string RenderJsonLines(const Schema& schema, const std::vector<Batch>& batc
   return out;
 }
 
-}  // namespace sluice::cli
+}  // namespace sluice

@@ -1,0 +1,108 @@
+// Top-level execution and the LazyFrame methods that run plans.
+#include "exec/executor.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <optional>
+#include <thread>
+
+#include "core/error.h"
+#include "exec/ordered_sinks.h"
+#include "exec/physical_planner.h"
+#include "plan/optimizer.h"
+
+namespace sluice::exec {
+
+namespace {
+
+/// The threads, memory and progress of one run. Reports progress from a side thread while the
+/// run is alive.
+class RunScope {
+ public:
+  explicit RunScope(const RunOptions& options) : options_(options) {
+    if (options.threads > 0) own_threads_.emplace(options.threads);
+    context_.threads = own_threads_ ? &*own_threads_ : &ThreadPool::Default();
+    context_.pool = options.pool ? options.pool : MemoryPool::Default();
+    context_.progress = &progress_;
+    if (options.progress) reporter_ = std::thread([this] { Report(); });
+  }
+  ~RunScope() {
+    if (reporter_.joinable()) {
+      {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+      }
+      stop_.notify_all();
+      reporter_.join();
+      options_.progress(progress_.rows_done.load(), progress_.rows_total.load());
+    }
+  }
+  const ExecContext& context() const { return context_; }
+
+ private:
+  void Report() {
+    std::unique_lock lock(mutex_);
+    while (!stop_.wait_for(lock, std::chrono::milliseconds(100), [&] { return stopping_; }))
+      options_.progress(progress_.rows_done.load(), progress_.rows_total.load());
+  }
+
+  const RunOptions& options_;
+  std::optional<ThreadPool> own_threads_;
+  ProgressCounters progress_;
+  ExecContext context_;
+  std::thread reporter_;
+  std::mutex mutex_;
+  std::condition_variable stop_;
+  bool stopping_ = false;
+};
+
+}  // namespace
+
+DataFrame Collect(const PlanPtr& plan, const RunOptions& options) {
+  PlanPtr optimized = Optimize(plan);
+  RunScope scope(options);
+  Stream stream = BuildStream(optimized, scope.context());
+  CollectSink sink(optimized->schema);
+  RunPipeline(std::move(stream), sink, scope.context());
+  return DataFrame{optimized->schema, sink.TakeBatches()};
+}
+
+int64_t RunSink(const PlanPtr& plan, const RunOptions& options) {
+  PlanPtr optimized = Optimize(plan);
+  SLUICE_CHECK(optimized->kind == PlanKind::kSink);
+  RunScope scope(options);
+  Stream stream = BuildStream(optimized->inputs[0], scope.context());
+  FileSink sink(*optimized->target, *optimized->schema, scope.context());
+  RunPipeline(std::move(stream), sink, scope.context());
+  return sink.rows_written();
+}
+
+}  // namespace sluice::exec
+
+namespace sluice {
+
+// Declared in plan/lazy_frame.h; defined here so that plan/ does not depend on exec/.
+DataFrame LazyFrame::collect(const RunOptions& options) const {
+  return exec::Collect(plan_, options);
+}
+
+void LazyFrame::sink_parquet(const std::string& path, io::parquet::WriterOptions options,
+                             const RunOptions& run) const {
+  auto target = std::make_shared<SinkTarget>();
+  target->format = SinkTarget::Format::kParquet;
+  target->path = path;
+  target->parquet = std::move(options);
+  exec::RunSink(MakeSink(plan_, target), run);
+}
+
+void LazyFrame::sink_csv(const std::string& path, io::csv::CsvWriteOptions options,
+                         const RunOptions& run) const {
+  auto target = std::make_shared<SinkTarget>();
+  target->format = SinkTarget::Format::kCsv;
+  target->path = path;
+  target->csv = std::move(options);
+  exec::RunSink(MakeSink(plan_, target), run);
+}
+
+}  // namespace sluice

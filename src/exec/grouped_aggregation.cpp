@@ -1,0 +1,534 @@
+// Per-morsel partial aggregation, the seq-ordered per-partition merge, and the output in order
+// of first appearance (see the header).
+#include "exec/grouped_aggregation.h"
+
+#include <fmt/format.h>
+
+#include <queue>
+
+#include "core/error.h"
+#include "core/take.h"
+#include "expr/evaluate.h"
+
+namespace sluice::exec {
+
+namespace {
+
+/// Radix partitions of a keyed aggregation: enough for threads to merge without waiting and
+/// for a partition of a large aggregation (its table and states) to stay in a core's L2 cache
+/// while a round merges into it (and, later, to spill alone).
+constexpr int kRadixBits = 7;
+
+/// Partials are merged in rounds of consecutive morsels of at least kRoundRows rows (or
+/// kRoundPartials partials), partition by partition: a partition's table and states then load
+/// into cache once per round rather than once per morsel. Bigger rounds touch memory less and
+/// hold more partials; 2M rows is about 60 MB of partials for a high-cardinality aggregation.
+constexpr int64_t kRoundRows = int64_t{1} << 21;
+constexpr size_t kRoundPartials = 256;
+
+/// From this many groups in a morsel on, its groups are renumbered partition-major.
+constexpr uint32_t kRenumberGroups = 4096;
+
+/// A morsel is aggregated on its own unless, of its first kSampleRows rows, more than
+/// kRawNumerator / kRawDenominator are distinct keys (then its rows go to the partitions as they
+/// are). Uniform keys of cardinality about 15K and more pass that bar, where passing rows became
+/// cheaper than aggregating 64K-row morsels first (measured with count and sum over 10M rows).
+constexpr int64_t kSampleRows = 4096;
+constexpr int64_t kMinSampleRows = 256;
+constexpr uint64_t kRawNumerator = 88;
+constexpr uint64_t kRawDenominator = 100;
+
+/// Runs f, adding the aggregate to the message of an error it throws ("... in `sum(x)`").
+template <typename F>
+void InAggregate(const AggregateSpec& spec, F&& f) {
+  try {
+    f();
+  } catch (const Error& error) {
+    if (error.kind() == ErrorKind::kOutOfMemory) throw;
+    throw Error(error.kind(), fmt::format("{} in `{}`", error.what(), spec.display));
+  }
+}
+
+/// Rows order[0..rows) of `column`. Fixed-width columns without nulls (the usual arguments of
+/// sum, mean, min, max) take a plain loop; anything else goes through Take.
+Column GatherArgument(const Column& column, const std::vector<uint32_t>& order, MemoryPool* pool) {
+  const int64_t rows = static_cast<int64_t>(order.size());
+  const int width = column.type.FixedWidth();
+  auto gather = [&]<typename T>() {
+    Column out;
+    out.type = column.type;
+    out.length = rows;
+    out.values = Buffer::Make(rows * int64_t{sizeof(T)}, pool);
+    const T* in = column.Values<T>();
+    T* values = out.values->as<T>();
+    for (int64_t i = 0; i < rows; ++i) values[i] = in[order[i]];
+    return out;
+  };
+  if (column.null_count == 0 && column.type.id != TypeId::kBool) {
+    switch (column.type.IsVariableWidth() ? 0 : width) {
+      case 1: return gather.template operator()<uint8_t>();
+      case 2: return gather.template operator()<uint16_t>();
+      case 4: return gather.template operator()<uint32_t>();
+      case 8: return gather.template operator()<uint64_t>();
+      case 16: return gather.template operator()<unsigned __int128>();
+      default: break;
+    }
+  }
+  std::vector<int64_t> indices(order.begin(), order.end());
+  return Take(column, indices.data(), rows, pool);
+}
+
+/// Orders a group by where it first appeared: (seq, row).
+uint64_t FirstSeen(uint64_t seq, uint32_t row) {
+  return (seq << 32) | row;
+}
+
+}  // namespace
+
+struct GroupedAggregation::Partial {
+  explicit Partial(MemoryPool* pool) : reservation(pool) {}
+  uint64_t seq = 0;
+  int64_t rows = 0;  ///< Of the morsel.
+  /// Aggregated: the morsel's groups in order of first occurrence, with a state per aggregate.
+  /// Raw (a morsel whose keys hardly repeat): one entry per row, partition-major, with the
+  /// aggregates' arguments gathered in that order; the partitions aggregate the rows themselves.
+  bool raw = false;
+  GroupKeys groups;
+  std::vector<uint32_t> first_rows;  ///< Per entry: its (first) row in the morsel.
+  /// Aggregated: the groups of partition p are partition_groups[partition_offsets[p], [p + 1]),
+  /// in order. Raw: partition p's entries are [partition_offsets[p], [p + 1]).
+  std::vector<uint32_t> partition_groups;
+  std::vector<uint32_t> partition_offsets;
+  std::vector<std::unique_ptr<GroupedAggregateState>> states;  ///< Aggregated.
+  std::vector<Column> arguments;  ///< Raw: the distinct arguments, rows partition-major.
+  MemoryReservation reservation;
+};
+
+struct GroupedAggregation::Partition {
+  Partition(const KeyLayout& layout, MemoryPool* pool) : table(layout), reservation(pool) {}
+  std::mutex mutex;
+  uint64_t next_seq = 0;  ///< The seq of the next partial to merge.
+  std::map<uint64_t, std::shared_ptr<const Partial>> pending;
+  GroupingTable table;
+  std::vector<uint64_t> first_seen;  ///< Per group, FirstSeen of its first row.
+  std::vector<std::unique_ptr<GroupedAggregateState>> states;
+  std::vector<uint32_t> targets;  ///< Scratch of MergeInto.
+  MemoryReservation reservation;
+  std::vector<Column> columns;  ///< After Finish: keys, then aggregates.
+};
+
+struct GroupedAggregation::Scratch {
+  explicit Scratch(const KeyLayout& layout) : table(layout) {}
+  GroupingTable table;
+  EncodedKeys encoded;
+  std::vector<uint32_t> group_ids;
+};
+
+GroupedAggregation::GroupedAggregation(GroupedAggregationSpec spec, const ExecContext& context)
+    : spec_(std::move(spec)),
+      context_(context),
+      layout_([&] {
+        std::vector<DataType> types;
+        for (const BoundExprPtr& key : spec_.keys) types.push_back(key->type);
+        return types;
+      }()),
+      radix_bits_(layout_.mode() == KeyMode::kNone ? 0 : kRadixBits) {
+  if (context_.pool == nullptr) context_.pool = MemoryPool::Default();
+  if (context_.threads == nullptr) context_.threads = &ThreadPool::Default();
+  if (context_.batch_size <= 0) context_.batch_size = 64 * 1024;
+  for (const AggregateSpec& aggregate : spec_.aggregates) {
+    int slot = -1;
+    if (aggregate.argument != nullptr) {
+      for (size_t b = 0; b < argument_of_.size() && slot < 0; ++b) {
+        const AggregateSpec& earlier = spec_.aggregates[b];
+        if (argument_of_[b] >= 0 && !aggregate.argument_key.empty() &&
+            earlier.argument_key == aggregate.argument_key &&
+            earlier.argument->type == aggregate.argument->type)
+          slot = argument_of_[b];
+      }
+      if (slot < 0) {
+        slot = static_cast<int>(arguments_.size());
+        arguments_.push_back(aggregate.argument);
+      }
+    }
+    argument_of_.push_back(slot);
+  }
+  for (int p = 0; p < (1 << radix_bits_); ++p) {
+    partitions_.push_back(std::make_unique<Partition>(layout_, context_.pool));
+    partitions_.back()->states = MakeStates();
+  }
+}
+
+GroupedAggregation::~GroupedAggregation() = default;
+
+std::vector<std::unique_ptr<GroupedAggregateState>> GroupedAggregation::MakeStates() const {
+  std::vector<std::unique_ptr<GroupedAggregateState>> states;
+  for (const AggregateSpec& aggregate : spec_.aggregates) {
+    InAggregate(aggregate, [&] {
+      states.push_back(aggregate.function->make_state(aggregate.input_type, aggregate.param,
+                                                      aggregate.distinct));
+    });
+  }
+  return states;
+}
+
+GroupedAggregation::Scratch* GroupedAggregation::AcquireScratch() {
+  std::lock_guard lock(scratch_mutex_);
+  if (free_scratch_.empty()) return new Scratch(layout_);
+  Scratch* scratch = free_scratch_.back().release();
+  free_scratch_.pop_back();
+  return scratch;
+}
+
+void GroupedAggregation::ReleaseScratch(Scratch* scratch) {
+  std::lock_guard lock(scratch_mutex_);
+  free_scratch_.emplace_back(scratch);
+}
+
+void GroupedAggregation::ThrowWithContext(const Error& error) const {
+  if (error.kind() == ErrorKind::kOutOfMemory)
+    ThrowOutOfMemory("the aggregation ({}) ran out of memory: {}", spec_.display, error.what());
+  throw Error(error.kind(), error.what());
+}
+
+void GroupedAggregation::Consume(const Batch& batch) {
+  if (batch.seq >= (uint64_t{1} << 32) || batch.num_rows >= (int64_t{1} << 32))
+    ThrowUnsupported("batch {} with {} rows is beyond what the aggregation numbers", batch.seq,
+                     batch.num_rows);
+  try {
+    Scratch* scratch = AcquireScratch();
+    std::shared_ptr<Partial> partial;
+    try {
+      partial = BuildPartial(batch, scratch);
+    } catch (...) {
+      ReleaseScratch(scratch);
+      throw;
+    }
+    ReleaseScratch(scratch);
+    AddPartial(std::move(partial));
+  } catch (const Error& error) {
+    ThrowWithContext(error);
+  }
+}
+
+std::shared_ptr<GroupedAggregation::Partial> GroupedAggregation::BuildPartial(const Batch& batch,
+                                                                              Scratch* scratch) {
+  auto partial = std::make_shared<Partial>(context_.pool);
+  partial->seq = batch.seq;
+  partial->rows = batch.num_rows;
+  const int64_t rows = batch.num_rows;
+
+  std::vector<Column> keys;
+  keys.reserve(spec_.keys.size());
+  for (const BoundExprPtr& key : spec_.keys)
+    keys.push_back(Evaluate(*key, batch, true, context_.pool));
+  layout_.Encode(keys, rows, &scratch->encoded);
+  scratch->group_ids.resize(static_cast<size_t>(rows));
+  uint32_t* group_ids = scratch->group_ids.data();
+
+  // Group a sample first: when nearly every row of it is a new group, aggregating the morsel on
+  // its own would only copy it, so its rows go to the partitions as they are. The choice depends
+  // on the morsel's contents alone, which keeps results independent of the thread count.
+  std::vector<Column> arguments;
+  arguments.reserve(arguments_.size());
+  for (const BoundExprPtr& argument : arguments_)
+    arguments.push_back(Evaluate(*argument, batch, true, context_.pool));
+
+  const int64_t sample = std::min(rows, kSampleRows);
+  scratch->table.FindOrInsert(scratch->encoded, 0, sample, group_ids, &partial->first_rows);
+  if (radix_bits_ > 0 && sample >= kMinSampleRows &&
+      scratch->table.size() * kRawDenominator > static_cast<uint64_t>(sample) * kRawNumerator) {
+    scratch->table.TakeGroups();
+    partial->first_rows.clear();
+    BuildRawPartial(batch, arguments, partial.get(), scratch);
+    return partial;
+  }
+  scratch->table.FindOrInsert(scratch->encoded, sample, rows, group_ids, &partial->first_rows);
+  partial->groups = scratch->table.TakeGroups();
+  PartitionGroups(partial.get(), scratch);
+
+  const int64_t groups = partial->groups.size();
+  int64_t bytes = partial->groups.MemoryUsage() + groups * 8;
+  partial->states = MakeStates();
+  for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
+    const AggregateSpec& aggregate = spec_.aggregates[a];
+    GroupedAggregateState& state = *partial->states[a];
+    InAggregate(aggregate, [&] {
+      state.Resize(groups);
+      // A global aggregate passes no group ids: every row is in group 0.
+      state.UpdateRange(argument_of_[a] >= 0 ? &arguments[argument_of_[a]] : nullptr, 0, rows,
+                        layout_.mode() == KeyMode::kNone ? nullptr : group_ids);
+      state.Seal();
+    });
+    bytes += state.MemoryUsage();
+  }
+  partial->reservation.Set(bytes);
+  return partial;
+}
+
+void GroupedAggregation::BuildRawPartial(const Batch& batch, const std::vector<Column>& arguments,
+                                         Partial* partial, Scratch* scratch) const {
+  const int64_t rows = batch.num_rows;
+  const uint32_t partitions = 1u << radix_bits_;
+  const uint64_t* hashes = scratch->encoded.hashes.data();
+  std::vector<uint32_t>& offsets = partial->partition_offsets;
+  offsets.assign(partitions + 1, 0);
+  for (int64_t i = 0; i < rows; ++i) ++offsets[PartitionOf(hashes[i], radix_bits_) + 1];
+  for (uint32_t p = 0; p < partitions; ++p) offsets[p + 1] += offsets[p];
+  // A stable counting sort of the rows by partition: each partition sees its rows in order.
+  std::vector<uint32_t> order(static_cast<size_t>(rows));
+  std::vector<uint32_t> next(offsets.begin(), offsets.end() - 1);
+  for (int64_t i = 0; i < rows; ++i) {
+    order[next[PartitionOf(hashes[i], radix_bits_)]++] = static_cast<uint32_t>(i);
+  }
+  partial->raw = true;
+  partial->groups = GatherRows(layout_.mode(), scratch->encoded, order.data(), rows);
+  for (const Column& argument : arguments)
+    partial->arguments.push_back(GatherArgument(argument, order, context_.pool));
+  partial->first_rows = std::move(order);
+  int64_t bytes = partial->groups.MemoryUsage() + rows * 4;
+  partial->reservation.Set(bytes);  // The arguments' buffers are the pool's own.
+}
+
+void GroupedAggregation::PartitionGroups(Partial* partial, Scratch* scratch) const {
+  const uint32_t groups = partial->groups.size();
+  const uint32_t partitions = 1u << radix_bits_;
+  std::vector<uint32_t>& offsets = partial->partition_offsets;
+  std::vector<uint32_t>& listed = partial->partition_groups;
+  offsets.assign(partitions + 1, 0);
+  listed.resize(groups);
+  if (radix_bits_ == 0) {
+    offsets[1] = groups;
+    for (uint32_t g = 0; g < groups; ++g) listed[g] = g;
+    return;
+  }
+  const uint64_t* hashes = partial->groups.hashes.data();
+  for (uint32_t g = 0; g < groups; ++g) ++offsets[PartitionOf(hashes[g], radix_bits_) + 1];
+  for (uint32_t p = 0; p < partitions; ++p) offsets[p + 1] += offsets[p];
+  // A stable counting sort: each partition lists its groups in first-occurrence order.
+  std::vector<uint32_t> next(offsets.begin(), offsets.end() - 1);
+  for (uint32_t g = 0; g < groups; ++g) listed[next[PartitionOf(hashes[g], radix_bits_)]++] = g;
+  if (groups < kRenumberGroups) return;
+  // Many groups: renumber them partition-major, so that merging a partition reads the partial's
+  // keys and states sequentially rather than scattered over megabytes. This costs one pass over
+  // the rows' group ids, which is why few groups are only listed.
+  std::vector<uint32_t> new_ids(groups);
+  for (uint32_t i = 0; i < groups; ++i) new_ids[listed[i]] = i;
+  partial->groups.Permute(new_ids);
+  std::vector<uint32_t> first_rows(groups);
+  for (uint32_t g = 0; g < groups; ++g) first_rows[new_ids[g]] = partial->first_rows[g];
+  partial->first_rows = std::move(first_rows);
+  for (uint32_t i = 0; i < groups; ++i) listed[i] = i;
+  uint32_t* group_ids = scratch->group_ids.data();
+  const uint32_t* mapping = new_ids.data();
+  for (size_t i = 0; i < scratch->group_ids.size(); ++i) group_ids[i] = mapping[group_ids[i]];
+}
+
+void GroupedAggregation::AddPartial(std::shared_ptr<Partial> partial) {
+  std::vector<std::shared_ptr<Partial>> round;
+  {
+    std::lock_guard lock(ready_mutex_);
+    ready_.emplace(partial->seq, std::move(partial));
+    // Hand out a round once the consecutive partials from next_round_seq_ are enough.
+    auto it = ready_.find(next_round_seq_);
+    size_t consecutive = 0;
+    int64_t rows = 0;
+    for (auto at = it; at != ready_.end() && at->first == next_round_seq_ + consecutive; ++at) {
+      ++consecutive;
+      rows += at->second->rows;
+    }
+    if (rows < kRoundRows && consecutive < kRoundPartials) return;
+    for (size_t k = 0; k < consecutive; ++k) {
+      round.push_back(std::move(it->second));
+      it = ready_.erase(it);
+    }
+    next_round_seq_ += consecutive;
+  }
+  MergeRound(round);
+}
+
+void GroupedAggregation::MergeRound(const std::vector<std::shared_ptr<Partial>>& round) {
+  // Partitions merge independently, so idle threads of the pool help with this round.
+  context_.threads->ParallelFor(static_cast<int64_t>(partitions_.size()), [&](int64_t p) {
+    const uint32_t index = static_cast<uint32_t>(p);
+    Partition& partition = *partitions_[index];
+    std::lock_guard lock(partition.mutex);
+    for (const std::shared_ptr<Partial>& partial : round) {
+      if (partial->seq < partition.next_seq)
+        ThrowInternal("the aggregation received batch seq {} twice", partial->seq);
+      partition.pending.emplace(partial->seq, partial);
+    }
+    while (!partition.pending.empty() && partition.pending.begin()->first == partition.next_seq) {
+      MergeInto(&partition, index, *partition.pending.begin()->second);
+      partition.pending.erase(partition.pending.begin());
+      ++partition.next_seq;
+    }
+  });
+}
+
+void GroupedAggregation::MergeInto(Partition* partition, uint32_t index, const Partial& partial) {
+  const uint32_t begin = partial.partition_offsets[index];
+  const uint32_t count = partial.partition_offsets[index + 1] - begin;
+  if (count == 0) return;
+  // Raw partials list no groups: partition p's entries are [begin, begin + count).
+  const uint32_t* entries = partial.raw ? nullptr : partial.partition_groups.data() + begin;
+  partition->targets.resize(count);
+  uint32_t* targets = partition->targets.data();
+  const uint32_t before = partition->table.size();
+  partition->table.FindOrInsertGroups(partial.groups, entries, begin, count, targets);
+  const uint32_t after = partition->table.size();
+  if (after != before) {
+    // New groups are numbered in order of their first entry.
+    partition->first_seen.resize(after);
+    uint32_t next_new = before;
+    for (uint32_t i = 0; i < count && next_new < after; ++i) {
+      if (targets[i] == next_new) {
+        uint32_t entry = entries != nullptr ? entries[i] : begin + i;
+        partition->first_seen[next_new++] = FirstSeen(partial.seq, partial.first_rows[entry]);
+      }
+    }
+  }
+  int64_t bytes = partition->table.MemoryUsage() + int64_t{after} * 8;
+  for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
+    GroupedAggregateState& state = *partition->states[a];
+    InAggregate(spec_.aggregates[a], [&] {
+      state.Resize(after);
+      if (partial.raw) {
+        state.UpdateRange(argument_of_[a] >= 0 ? &partial.arguments[argument_of_[a]] : nullptr,
+                          begin, begin + count, targets);
+      } else {
+        state.MergeGroups(*partial.states[a], entries, targets, count);
+      }
+    });
+    bytes += state.MemoryUsage();
+  }
+  partition->reservation.Set(bytes);
+}
+
+void GroupedAggregation::Finish() {
+  try {
+    context_.threads->ParallelFor(static_cast<int64_t>(partitions_.size()), [&](int64_t index) {
+      FinishPartition(static_cast<uint32_t>(index));
+    });
+    ready_.clear();
+    BuildOutput();
+  } catch (const Error& error) {
+    ThrowWithContext(error);
+  }
+}
+
+void GroupedAggregation::FinishPartition(uint32_t index) {
+  Partition& partition = *partitions_[index];
+  std::lock_guard lock(partition.mutex);
+  for (const auto& [seq, partial] : ready_) partition.pending.emplace(seq, partial);
+  // Partials after a gap in the seqs (a source that skipped one) are merged in seq order here.
+  for (const auto& [seq, partial] : partition.pending) MergeInto(&partition, index, *partial);
+  partition.pending.clear();
+  if (layout_.mode() == KeyMode::kNone && index == 0 && partition.table.size() == 0) {
+    // A global aggregate has one row even for an empty input: the empty group.
+    GroupKeys empty;
+    empty.hashes.push_back(0);
+    uint32_t target;
+    partition.table.FindOrInsertGroups(empty, nullptr, 0, 1, &target);
+    partition.first_seen.push_back(0);
+  }
+  const uint32_t groups = partition.table.size();
+  partition.columns = layout_.Decode(partition.table.groups(), context_.pool);
+  for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
+    InAggregate(spec_.aggregates[a], [&] {
+      partition.states[a]->Resize(groups);
+      partition.columns.push_back(partition.states[a]->Finalize(context_.pool));
+    });
+    partition.states[a].reset();
+  }
+  for (const Column& column : partition.columns) SLUICE_CHECK(column.length == groups);
+  partition.table = GroupingTable(layout_);
+  partition.reservation.Set(0);
+}
+
+void GroupedAggregation::BuildOutput() {
+  const size_t partitions = partitions_.size();
+  std::vector<int64_t> base(partitions + 1, 0);
+  size_t non_empty = 0;
+  size_t last_non_empty = 0;
+  for (size_t p = 0; p < partitions; ++p) {
+    int64_t groups = static_cast<int64_t>(partitions_[p]->first_seen.size());
+    base[p + 1] = base[p] + groups;
+    if (groups > 0) {
+      ++non_empty;
+      last_non_empty = p;
+    }
+  }
+  const int64_t total = base[partitions];
+  const size_t internal_columns = spec_.keys.size() + spec_.aggregates.size();
+
+  // The groups in order of first appearance, as indexes into the partitions' concatenation:
+  // a k-way merge of the partitions, each in that order already.
+  std::vector<int64_t> order;
+  if (non_empty > 1) {
+    order.reserve(static_cast<size_t>(total));
+    using Head = std::pair<uint64_t, uint32_t>;  // (first seen, partition)
+    std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heads;
+    std::vector<uint32_t> next(partitions, 0);
+    for (size_t p = 0; p < partitions; ++p) {
+      if (!partitions_[p]->first_seen.empty())
+        heads.emplace(partitions_[p]->first_seen[0], static_cast<uint32_t>(p));
+    }
+    while (!heads.empty()) {
+      uint32_t p = heads.top().second;
+      heads.pop();
+      const std::vector<uint64_t>& first_seen = partitions_[p]->first_seen;
+      order.push_back(base[p] + next[p]);
+      if (++next[p] < first_seen.size()) heads.emplace(first_seen[next[p]], p);
+    }
+  }
+
+  // Every internal column over all partitions (just the one partition's when only one has groups).
+  std::vector<Column> columns(internal_columns);
+  context_.threads->ParallelFor(static_cast<int64_t>(internal_columns), [&](int64_t c) {
+    if (non_empty <= 1) {
+      columns[c] = std::move(partitions_[last_non_empty]->columns[c]);
+      return;
+    }
+    Column all = MakeEmptyColumn(partitions_[0]->columns[c].type, context_.pool);
+    for (size_t p = 0; p < partitions; ++p) {
+      if (partitions_[p]->columns[c].length > 0)
+        all.AppendFrom(partitions_[p]->columns[c], context_.pool);
+      partitions_[p]->columns[c] = Column();
+    }
+    columns[c] = std::move(all);
+  });
+
+  const Schema& schema = *spec_.output_schema;
+  SLUICE_CHECK(schema.size() == spec_.output_columns.size());
+  for (size_t i = 0; i < schema.size(); ++i) {
+    const Column& column = columns[spec_.output_columns[i]];
+    if (!(column.type == schema.field(i).type))
+      ThrowInternal("the aggregation computes column \"{}\" as {} but the plan expects {}",
+                    schema.field(i).name, column.type.ToString(), schema.field(i).type.ToString());
+  }
+
+  const int64_t batch_size = context_.batch_size;
+  const int64_t batches = (total + batch_size - 1) / batch_size;
+  output_.assign(static_cast<size_t>(batches), Batch());
+  context_.threads->ParallelFor(batches, [&](int64_t b) {
+    const int64_t start = b * batch_size;
+    const int64_t rows = std::min(batch_size, total - start);
+    Batch& batch = output_[b];
+    batch.schema = spec_.output_schema;
+    batch.num_rows = rows;
+    batch.seq = static_cast<uint64_t>(b);
+    for (int c : spec_.output_columns) {
+      const Column& column = columns[c];
+      if (!order.empty()) {
+        batch.columns.push_back(Take(column, order.data() + start, rows, context_.pool));
+      } else if (batches == 1) {
+        batch.columns.push_back(column);
+      } else {
+        batch.columns.push_back(column.Slice(start, rows, context_.pool));
+      }
+    }
+  });
+}
+
+}  // namespace sluice::exec

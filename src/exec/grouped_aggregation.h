@@ -1,0 +1,112 @@
+// The engine behind the hash aggregation and distinct sinks: parallel, deterministic, radix
+// partitioned.
+//
+// Consume (concurrent, batches in any order): evaluates the key and argument expressions,
+// groups the morsel's rows in a thread's scratch table and updates one state per aggregate with
+// tight loops over the group-id array, then lists the groups by radix partition (in
+// first-occurrence order within each). The result is a Partial. A morsel whose keys hardly
+// repeat (judged from a sample of its rows) is not aggregated on its own: its rows are sorted
+// by partition (stably) and each partition aggregates them directly when merging.
+//
+// Each Partition (its own lock, table, states) merges the partials in increasing seq. Partials
+// are handed to the partitions in rounds of consecutive morsels (about 2M rows), merged
+// partition by partition on the pool (so a partition's table and states load into cache once
+// per round); a partition that receives a round before an earlier one keeps it pending until its
+// turn. So memory holds the merged groups plus a round or two of partials. Merging in seq order
+// makes float sums and first/last independent of the thread count (whether a morsel is
+// aggregated alone depends on its contents only); each new group records where it first
+// appeared, (seq, row).
+//
+// Finish drains what is pending, finalizes the partitions in parallel, and orders the groups by
+// first appearance with a k-way merge of the partitions (each already in that order).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/batch.h"
+#include "core/error.h"
+#include "core/memory_pool.h"
+#include "exec/hash_table.h"
+#include "exec/pipeline.h"
+#include "expr/aggregate_function.h"
+#include "expr/bound_expr.h"
+
+namespace sluice::exec {
+
+/// One aggregate of the aggregation, bound.
+struct AggregateSpec {
+  const AggregateFunction* function = nullptr;
+  BoundExprPtr argument;  ///< Null for count_star.
+  /// Equal for aggregates of the same argument (`revenue` in sum(revenue) and max(revenue)),
+  /// which is then evaluated once per morsel.
+  std::string argument_key;
+  DataType input_type;
+  double param = 0;
+  bool distinct = false;
+  std::string display;  ///< `sum(revenue)`, for errors.
+};
+
+struct GroupedAggregationSpec {
+  std::vector<BoundExprPtr> keys;
+  std::vector<AggregateSpec> aggregates;
+  /// The result: output column i is internal column output_columns[i] (keys, then aggregates).
+  SchemaPtr output_schema;
+  std::vector<int> output_columns;
+  /// Names the operation in errors: "group by `user_id`", "distinct".
+  std::string display;
+};
+
+class GroupedAggregation {
+ public:
+  GroupedAggregation(GroupedAggregationSpec spec, const ExecContext& context);
+  ~GroupedAggregation();
+
+  void Consume(const Batch& batch);
+  void Finish();
+  /// The result batches (about context.batch_size rows each), after Finish.
+  std::vector<Batch> TakeBatches() { return std::move(output_); }
+
+ private:
+  struct Partial;
+  struct Partition;
+  struct Scratch;
+
+  std::shared_ptr<Partial> BuildPartial(const Batch& batch, Scratch* scratch);
+  /// Fills a raw partial: the morsel's rows by partition, for morsels whose keys hardly repeat.
+  void BuildRawPartial(const Batch& batch, const std::vector<Column>& arguments, Partial* partial,
+                       Scratch* scratch) const;
+  /// Lists the partial's groups by radix partition.
+  void PartitionGroups(Partial* partial, Scratch* scratch) const;
+  /// Queues a built partial; merges a round of consecutive ones when one is complete.
+  void AddPartial(std::shared_ptr<Partial> partial);
+  void MergeRound(const std::vector<std::shared_ptr<Partial>>& round);
+  void MergeInto(Partition* partition, uint32_t index, const Partial& partial);
+  void FinishPartition(uint32_t index);
+  void BuildOutput();
+  std::vector<std::unique_ptr<GroupedAggregateState>> MakeStates() const;
+  Scratch* AcquireScratch();
+  void ReleaseScratch(Scratch* scratch);
+  /// Rethrows an out-of-memory error naming this aggregation.
+  [[noreturn]] void ThrowWithContext(const Error& error) const;
+
+  GroupedAggregationSpec spec_;
+  ExecContext context_;
+  KeyLayout layout_;
+  int radix_bits_;
+  std::vector<std::unique_ptr<Partition>> partitions_;
+  std::vector<BoundExprPtr> arguments_;  ///< The distinct arguments of the aggregates.
+  std::vector<int> argument_of_;         ///< Per aggregate: its index in arguments_, or -1.
+  std::mutex ready_mutex_;
+  std::map<uint64_t, std::shared_ptr<Partial>> ready_;  ///< Built, not yet given to partitions.
+  uint64_t next_round_seq_ = 0;  ///< The first seq not yet given to the partitions.
+  std::mutex scratch_mutex_;
+  std::vector<std::unique_ptr<Scratch>> free_scratch_;
+  std::vector<Batch> output_;
+};
+
+}  // namespace sluice::exec

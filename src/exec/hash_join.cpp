@@ -1,0 +1,234 @@
+// MakeHashJoin: binds the keys of both sides, decides which side builds and where every output
+// column comes from, builds, and hands back the probe stream (or, for full joins, the collected
+// probe output followed by the unmatched build rows).
+#include "exec/hash_join.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "exec/cross_join.h"
+#include "exec/join_build.h"
+#include "exec/join_probe.h"
+#include "exec/ordered_sinks.h"
+
+namespace sluice::exec {
+namespace {
+
+std::string DescribeJoin(const LogicalPlan& join) {
+  std::string keys;
+  for (size_t i = 0; i < join.left_on.size(); ++i) {
+    if (i > 0) keys += ", ";
+    keys += fmt::format("{} = {}", join.left_on[i].ToString(), join.right_on[i].ToString());
+  }
+  if (keys.empty()) return fmt::format("{} join", JoinTypeName(join.join_type));
+  return fmt::format("{} join on {}", JoinTypeName(join.join_type), keys);
+}
+
+struct KeyPlan {
+  BoundJoinKeys left;
+  BoundJoinKeys right;
+  JoinKeySpec spec;
+};
+
+KeyPlan PlanKeys(const LogicalPlan& join, const Schema& left, const Schema& right) {
+  KeyPlan plan;
+  std::vector<DataType> left_types;
+  std::vector<DataType> right_types;
+  std::vector<std::string> displays;
+  for (size_t i = 0; i < join.left_on.size(); ++i) {
+    plan.left.exprs.push_back(Bind(join.left_on[i], left));
+    plan.right.exprs.push_back(Bind(join.right_on[i], right));
+    left_types.push_back(plan.left.exprs.back()->type);
+    right_types.push_back(plan.right.exprs.back()->type);
+    displays.push_back(
+        fmt::format("`{}` = `{}`", join.left_on[i].ToString(), join.right_on[i].ToString()));
+  }
+  std::vector<DataType> left_targets;
+  std::vector<DataType> right_targets;
+  plan.spec = PlanJoinKeys(left_types, right_types, displays, &left_targets, &right_targets);
+  for (size_t i = 0; i < displays.size(); ++i) {
+    // try_cast: a value the common type cannot hold equals no value of the other side.
+    if (left_targets[i] != left_types[i]) {
+      plan.left.exprs[i] = BindCast(plan.left.exprs[i], left_targets[i], true, displays[i]);
+    }
+    if (right_targets[i] != right_types[i]) {
+      plan.right.exprs[i] = BindCast(plan.right.exprs[i], right_targets[i], true, displays[i]);
+    }
+  }
+  return plan;
+}
+
+/// Which right columns the output drops (coalesced keys), and for each left column the right
+/// key column coalesced into it (-1 for none). Mirrors the plan's JoinSchema.
+struct Coalescing {
+  std::vector<bool> dropped_right;
+  std::vector<int> right_of_left;
+};
+
+Coalescing PlanCoalescing(const LogicalPlan& join, const Schema& left, const Schema& right) {
+  Coalescing result{std::vector<bool>(right.size(), false), std::vector<int>(left.size(), -1)};
+  if (!join.coalesce_keys) return result;
+  for (size_t i = 0; i < join.left_on.size(); ++i) {
+    if (join.left_on[i].kind() != ExprKind::kColumn ||
+        join.right_on[i].kind() != ExprKind::kColumn) {
+      continue;
+    }
+    const size_t l = left.FieldIndex(join.left_on[i].node().name);
+    const size_t r = right.FieldIndex(join.right_on[i].node().name);
+    result.dropped_right[r] = true;
+    if (result.right_of_left[l] < 0) result.right_of_left[l] = static_cast<int>(r);
+  }
+  return result;
+}
+
+/// Adds the casts that bring gathered columns to the output types.
+void AddCasts(std::vector<JoinOutputColumn>* columns, const Schema& output, const Schema& probe,
+              const Schema& build) {
+  if (columns->size() != output.size()) {
+    ThrowInternal("join produces {} columns but its plan's schema has {}: {}", columns->size(),
+                  output.size(), output.ToString());
+  }
+  for (size_t c = 0; c < columns->size(); ++c) {
+    JoinOutputColumn& column = (*columns)[c];
+    if (column.from == JoinOutputColumn::From::kNull) continue;
+    const Schema& source = column.from == JoinOutputColumn::From::kProbe ? probe : build;
+    const DataType& from = source.field(static_cast<size_t>(column.index)).type;
+    const Field& to = output.field(c);
+    if (from != to.type) column.cast = MakeColumnCast(from, to.type, to.name);
+  }
+}
+
+using From = JoinOutputColumn::From;
+
+/// Output columns when the left side probes (inner, left, full).
+std::vector<JoinOutputColumn> LeftProbeColumns(const Schema& left, const Schema& right,
+                                               const Coalescing& coalescing) {
+  std::vector<JoinOutputColumn> columns;
+  for (size_t c = 0; c < left.size(); ++c) columns.push_back({From::kProbe, int(c), nullptr});
+  for (size_t c = 0; c < right.size(); ++c) {
+    if (!coalescing.dropped_right[c]) columns.push_back({From::kBuild, int(c), nullptr});
+  }
+  return columns;
+}
+
+/// Output columns of a right join, where the right side probes: a coalesced left key is the
+/// right key (equal when matched, the only non-null one when not).
+std::vector<JoinOutputColumn> RightProbeColumns(const Schema& left, const Schema& right,
+                                                const Coalescing& coalescing) {
+  std::vector<JoinOutputColumn> columns;
+  for (size_t c = 0; c < left.size(); ++c) {
+    const int key = coalescing.right_of_left[c];
+    columns.push_back(key >= 0 ? JoinOutputColumn{From::kProbe, key, nullptr}
+                               : JoinOutputColumn{From::kBuild, int(c), nullptr});
+  }
+  for (size_t c = 0; c < right.size(); ++c) {
+    if (!coalescing.dropped_right[c]) columns.push_back({From::kProbe, int(c), nullptr});
+  }
+  return columns;
+}
+
+/// Output columns of the unmatched right rows of a full join: left columns are null except
+/// coalesced keys, which take the right key.
+std::vector<JoinOutputColumn> UnmatchedBuildColumns(const Schema& left, const Schema& right,
+                                                    const Coalescing& coalescing) {
+  std::vector<JoinOutputColumn> columns;
+  for (size_t c = 0; c < left.size(); ++c) {
+    const int key = coalescing.right_of_left[c];
+    columns.push_back(key >= 0 ? JoinOutputColumn{From::kBuild, key, nullptr}
+                               : JoinOutputColumn{From::kNull, -1, nullptr});
+  }
+  for (size_t c = 0; c < right.size(); ++c) {
+    if (!coalescing.dropped_right[c]) columns.push_back({From::kBuild, int(c), nullptr});
+  }
+  return columns;
+}
+
+Stream FinishFullJoin(const LogicalPlan& join, Stream probe, const JoinBuildSide& build,
+                      std::vector<JoinOutputColumn> unmatched_columns, const ExecContext& context) {
+  CollectSink collector(join.schema);
+  RunPipeline(std::move(probe), collector, context);
+  std::vector<Batch> batches = collector.TakeBatches();
+  std::vector<uint32_t> unmatched;
+  for (int64_t row = 0; row < build.rows.num_rows; ++row) {
+    if (build.matched[row].load(std::memory_order_relaxed) == 0) {
+      unmatched.push_back(static_cast<uint32_t>(row));
+    }
+  }
+  const int64_t batch_size = std::max<int64_t>(1, context.batch_size);
+  for (int64_t begin = 0; begin < static_cast<int64_t>(unmatched.size()); begin += batch_size) {
+    const int64_t count = std::min<int64_t>(batch_size, unmatched.size() - begin);
+    std::span<const uint32_t> rows(unmatched.data() + begin, static_cast<size_t>(count));
+    batches.push_back(AssembleJoinOutput(join.schema, unmatched_columns, nullptr, {}, false,
+                                         build.rows, rows, count, context.pool));
+  }
+  return Stream{MakeBatchSource(join.schema, std::move(batches)), {}};
+}
+
+}  // namespace
+
+Stream MakeHashJoin(const LogicalPlan& join, Stream left, Stream right,
+                    const ExecContext& given_context) {
+  ExecContext context = given_context;
+  if (context.threads == nullptr) context.threads = &ThreadPool::Default();
+  if (context.pool == nullptr) context.pool = MemoryPool::Default();
+  const JoinType type = join.join_type;
+  const std::string name = DescribeJoin(join);
+  const SchemaPtr left_schema = left.schema();
+  const SchemaPtr right_schema = right.schema();
+
+  if (type == JoinType::kCross) {
+    auto build =
+        BuildJoinSide(std::move(right), BoundJoinKeys{}, JoinKeySpec{}, false, name, context);
+    return Stream{MakeCrossJoinSource(join.schema, StreamAsSource(std::move(left)),
+                                      std::move(build), context.batch_size, context.pool),
+                  {}};
+  }
+  if (join.left_on.empty() || join.left_on.size() != join.right_on.size()) {
+    ThrowInvalid("{} needs as many left keys as right keys, and at least one", name);
+  }
+
+  KeyPlan keys = PlanKeys(join, *left_schema, *right_schema);
+  const Coalescing coalescing = PlanCoalescing(join, *left_schema, *right_schema);
+  const bool swap = type == JoinType::kRight;
+
+  JoinProbeSpec spec;
+  spec.output_schema = join.schema;
+  spec.key_spec = keys.spec;
+  spec.pool = context.pool;
+  spec.track_matches = type == JoinType::kFull;
+  spec.keys = swap ? keys.right : keys.left;
+  std::vector<JoinOutputColumn> unmatched_columns;
+  switch (type) {
+    case JoinType::kSemi: spec.mode = ProbeMode::kSemi; break;
+    case JoinType::kAnti: spec.mode = ProbeMode::kAnti; break;
+    case JoinType::kInner:
+    case JoinType::kLeft:
+    case JoinType::kFull:
+      spec.mode = type == JoinType::kInner ? ProbeMode::kInner : ProbeMode::kOuter;
+      spec.columns = LeftProbeColumns(*left_schema, *right_schema, coalescing);
+      AddCasts(&spec.columns, *join.schema, *left_schema, *right_schema);
+      if (type == JoinType::kFull) {
+        unmatched_columns = UnmatchedBuildColumns(*left_schema, *right_schema, coalescing);
+        AddCasts(&unmatched_columns, *join.schema, *left_schema, *right_schema);
+      }
+      break;
+    case JoinType::kRight:
+      spec.mode = ProbeMode::kOuter;
+      spec.columns = RightProbeColumns(*left_schema, *right_schema, coalescing);
+      AddCasts(&spec.columns, *join.schema, *right_schema, *left_schema);
+      break;
+    case JoinType::kCross: break;
+  }
+
+  std::shared_ptr<JoinBuildSide> build =
+      BuildJoinSide(swap ? std::move(left) : std::move(right), swap ? keys.left : keys.right,
+                    keys.spec, spec.track_matches, name, context);
+  Stream probe = swap ? std::move(right) : std::move(left);
+  probe.ops.push_back(MakeJoinProbe(std::move(spec), build));
+  if (type != JoinType::kFull) return probe;
+  return FinishFullJoin(join, std::move(probe), *build, std::move(unmatched_columns), context);
+}
+
+}  // namespace sluice::exec

@@ -1,0 +1,245 @@
+// Building the partitioned join table in parallel (histogram, scatter of row ids that keeps build
+// order within each partition, then one open-addressing table per partition) and probing it with
+// software prefetching of the slots that probe rows a little ahead will touch.
+#include "exec/join_hash_table.h"
+
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <functional>
+
+#include "core/error.h"
+
+namespace sluice::exec {
+namespace {
+
+constexpr int64_t kPrefetchDistance = 48;
+
+uint64_t CapacityFor(int64_t rows) {
+  // Load factor at most 2/3 keeps linear-probing chains short.
+  return static_cast<uint64_t>(std::max<int64_t>(16, rows + rows / 2 + 1));
+}
+
+}  // namespace
+
+int64_t JoinHashTable::MemoryBytes() const {
+  int64_t bytes = 0;
+  for (const Partition& partition : partitions_) {
+    bytes += static_cast<int64_t>(partition.rows.capacity() * sizeof(uint32_t));
+  }
+  return bytes + slot_count_ * int64_t{sizeof(Slot)};
+}
+
+void JoinHashTable::Build(const EncodedKeys& keys, bool packed, ThreadPool* threads,
+                          MemoryReservation* reservation) {
+  keys_ = &keys;
+  packed_ = packed;
+  const int64_t n = keys.rows;
+  if (n >= static_cast<int64_t>(UINT32_MAX)) {
+    ThrowUnsupported("hash join build side has {} rows; at most {} are supported", n,
+                     UINT32_MAX - 1);
+  }
+  const int workers = threads != nullptr ? std::max(1, threads->size()) : 1;
+  int partition_bits = 0;
+  if (n >= (int64_t{1} << 15) && workers > 1) {
+    partition_bits =
+        std::min(8, static_cast<int>(std::bit_width(static_cast<unsigned>(workers * 8))) - 1);
+  }
+  const int partitions = 1 << partition_bits;
+  partition_mask_ = static_cast<uint64_t>(partitions - 1);
+
+  // Histogram per chunk of rows, then a partition-major prefix sum: each partition's rows end up
+  // contiguous and, chunk after chunk, in build order.
+  const int64_t chunk_rows =
+      std::max<int64_t>(int64_t{1} << 16, (n + workers * 4 - 1) / (workers * 4));
+  const int64_t chunks = std::max<int64_t>(1, (n + chunk_rows - 1) / chunk_rows);
+  std::vector<int64_t> counts(static_cast<size_t>(chunks * partitions), 0);
+  auto for_chunks = [&](const std::function<void(int64_t)>& body) {
+    if (threads != nullptr && chunks > 1) {
+      threads->ParallelFor(chunks, body);
+    } else {
+      for (int64_t c = 0; c < chunks; ++c) body(c);
+    }
+  };
+  for_chunks([&](int64_t c) {
+    int64_t* local = counts.data() + c * partitions;
+    const int64_t end = std::min(n, (c + 1) * chunk_rows);
+    for (int64_t i = c * chunk_rows; i < end; ++i) {
+      if (keys.valid[i]) ++local[PartitionOf(keys.hashes[i], partition_mask_)];
+    }
+  });
+  std::vector<int64_t> partition_begin(static_cast<size_t>(partitions + 1), 0);
+  int64_t total = 0;
+  for (int p = 0; p < partitions; ++p) {
+    partition_begin[p] = total;
+    for (int64_t c = 0; c < chunks; ++c) {
+      int64_t count = counts[c * partitions + p];
+      counts[c * partitions + p] = total;
+      total += count;
+    }
+  }
+  partition_begin[partitions] = total;
+
+  // Account the row list and the tables before allocating them.
+  int64_t estimate = total * int64_t{sizeof(uint32_t)};
+  for (int p = 0; p < partitions; ++p) {
+    const int64_t rows = partition_begin[p + 1] - partition_begin[p];
+    estimate += static_cast<int64_t>(CapacityFor(rows) * (sizeof(Slot) + sizeof(uint32_t))) +
+                rows * int64_t{2 * sizeof(uint32_t)};
+  }
+  reservation->Set(estimate);
+
+  std::vector<uint32_t> order(static_cast<size_t>(total));
+  for_chunks([&](int64_t c) {
+    int64_t* cursor = counts.data() + c * partitions;
+    const int64_t end = std::min(n, (c + 1) * chunk_rows);
+    for (int64_t i = c * chunk_rows; i < end; ++i) {
+      if (keys.valid[i]) {
+        order[cursor[PartitionOf(keys.hashes[i], partition_mask_)]++] = static_cast<uint32_t>(i);
+      }
+    }
+  });
+
+  partitions_.assign(static_cast<size_t>(partitions), Partition{});
+  AllocateSlots(partition_begin);
+  auto build = [&](int64_t p) {
+    BuildPartition(order.data() + partition_begin[p], partition_begin[p + 1] - partition_begin[p],
+                   &partitions_[p]);
+  };
+  if (threads != nullptr && partitions > 1) {
+    threads->ParallelFor(partitions, build);
+  } else {
+    for (int p = 0; p < partitions; ++p) build(p);
+  }
+  distinct_keys_ = 0;
+  for (int64_t s = 0; s < slot_count_; ++s) distinct_keys_ += slot_memory_[s].count > 0;
+  order = {};
+  reservation->Set(MemoryBytes());
+}
+
+void JoinHashTable::AllocateSlots(const std::vector<int64_t>& partition_begin) {
+  slot_count_ = 0;
+  for (size_t p = 0; p < partitions_.size(); ++p) {
+    slot_count_ += static_cast<int64_t>(CapacityFor(partition_begin[p + 1] - partition_begin[p]));
+  }
+  const size_t bytes = static_cast<size_t>(slot_count_) * sizeof(Slot);
+  constexpr size_t kHugePage = size_t{2} << 20;
+  const size_t alignment = bytes >= kHugePage ? kHugePage : 64;
+  void* memory = std::aligned_alloc(alignment, (bytes + alignment - 1) / alignment * alignment);
+  if (memory == nullptr) ThrowOutOfMemory("the system refused {} bytes for a join table", bytes);
+  // Before the first touch, so that the kernel backs the range with huge pages.
+  if (bytes >= kHugePage) madvise(memory, bytes, MADV_HUGEPAGE);
+  slot_memory_.reset(static_cast<Slot*>(memory));
+  Slot* next = slot_memory_.get();
+  for (size_t p = 0; p < partitions_.size(); ++p) {
+    const uint64_t capacity = CapacityFor(partition_begin[p + 1] - partition_begin[p]);
+    partitions_[p].slots = next;
+    partitions_[p].capacity = capacity;
+    next += capacity;
+  }
+}
+
+void JoinHashTable::BuildPartition(const uint32_t* rows, int64_t count, Partition* partition) {
+  const EncodedKeys& keys = *keys_;
+  const uint64_t capacity = partition->capacity;
+  Slot* slots = partition->slots;
+  std::fill(slots, slots + capacity, Slot{});
+
+  // Pass 1: find or claim the slot of every row; a slot's value is its first row for now.
+  std::vector<uint32_t> slot_of(static_cast<size_t>(count));
+  bool duplicates = false;
+  for (int64_t j = 0; j < count; ++j) {
+    const uint32_t row = rows[j];
+    const uint64_t hash = keys.hashes[row];
+    const uint64_t key = packed_ ? keys.packed[row] : hash;
+    uint64_t s = HomeSlot(hash, capacity);
+    while (true) {
+      Slot& slot = slots[s];
+      if (slot.count == 0) {
+        slot = Slot{key, 1, row};
+        break;
+      }
+      if (slot.key == key && (packed_ || (keys.KeyLength(slot.value) == keys.KeyLength(row) &&
+                                          std::memcmp(keys.KeyAt(slot.value), keys.KeyAt(row),
+                                                      keys.KeyLength(row)) == 0))) {
+        ++slot.count;
+        duplicates = true;
+        break;
+      }
+      s = s + 1 == capacity ? 0 : s + 1;
+    }
+    slot_of[j] = static_cast<uint32_t>(s);
+  }
+  if (!duplicates) return;
+
+  // Pass 2: keys with several rows get a range of the row list; pass 3 fills it in build order.
+  std::vector<uint32_t> fill(capacity, 0);
+  uint32_t next = 0;
+  for (uint64_t s = 0; s < capacity; ++s) {
+    if (slots[s].count > 1) {
+      slots[s].value = next;
+      next += slots[s].count;
+    }
+  }
+  partition->rows.resize(next);
+  for (int64_t j = 0; j < count; ++j) {
+    const uint32_t s = slot_of[j];
+    if (slots[s].count > 1) partition->rows[slots[s].value + fill[s]++] = rows[j];
+  }
+}
+
+template <bool kPacked>
+void JoinHashTable::FindAllIn(const EncodedKeys& probe, Match* matches) const {
+  const int64_t n = probe.rows;
+  const EncodedKeys& keys = *keys_;
+  auto prefetch = [&](int64_t i) {
+    const uint64_t hash = probe.hashes[i];
+    const Partition& partition = partitions_[PartitionOf(hash, partition_mask_)];
+    __builtin_prefetch(partition.slots + HomeSlot(hash, partition.capacity));
+  };
+  // Keep kPrefetchDistance slot loads in flight ahead of the probe.
+  for (int64_t i = 0; i < std::min(n, kPrefetchDistance); ++i) prefetch(i);
+  for (int64_t i = 0; i < n; ++i) {
+    if (i + kPrefetchDistance < n) prefetch(i + kPrefetchDistance);
+    matches[i] = Match{};
+    if (!probe.valid[i]) continue;
+    const uint64_t hash = probe.hashes[i];
+    const Partition& partition = partitions_[PartitionOf(hash, partition_mask_)];
+    const Slot* slots = partition.slots;
+    uint64_t s = HomeSlot(hash, partition.capacity);
+    while (true) {
+      const Slot& slot = slots[s];
+      if (slot.count == 0) break;
+      bool equal;
+      if constexpr (kPacked) {
+        equal = slot.key == probe.packed[i];
+      } else {
+        equal = false;
+        if (slot.key == hash) {
+          const uint32_t first = slot.count == 1 ? slot.value : partition.rows[slot.value];
+          const size_t length = probe.KeyLength(i);
+          equal = keys.KeyLength(first) == length &&
+                  std::memcmp(keys.KeyAt(first), probe.KeyAt(i), length) == 0;
+        }
+      }
+      if (equal) {
+        matches[i] = slot.count == 1 ? Match{&slot.value, 1}
+                                     : Match{partition.rows.data() + slot.value, slot.count};
+        break;
+      }
+      s = s + 1 == partition.capacity ? 0 : s + 1;
+    }
+  }
+}
+
+void JoinHashTable::FindAll(const EncodedKeys& probe, Match* matches) const {
+  if (packed_) {
+    FindAllIn<true>(probe, matches);
+  } else {
+    FindAllIn<false>(probe, matches);
+  }
+}
+
+}  // namespace sluice::exec

@@ -1,0 +1,152 @@
+// The join probe operator: encode the batch's keys, find every row's matches in one pass over
+// the table, turn the matches into row lists for the join type, then gather the output columns.
+// When every probe row yields exactly one output row (a foreign-key join), the probe columns are
+// passed on without copying.
+#include "exec/join_probe.h"
+
+#include "core/error.h"
+#include "exec/row_gather.h"
+#include "expr/evaluate.h"
+
+namespace sluice::exec {
+namespace {
+
+Column CastColumn(const BoundExpr& cast, Column column, MemoryPool* pool) {
+  Batch one;
+  one.num_rows = column.length;
+  one.columns.push_back(std::move(column));
+  return Evaluate(cast, one, /*expand=*/true, pool);
+}
+
+class JoinProbe final : public Operator {
+ public:
+  JoinProbe(JoinProbeSpec spec, std::shared_ptr<JoinBuildSide> build)
+      : spec_(std::move(spec)), build_(std::move(build)) {}
+
+  const SchemaPtr& schema() const override { return spec_.output_schema; }
+
+  Batch Process(Batch input) override {
+    const int64_t n = input.num_rows;
+    EncodedKeys keys;
+    EncodeJoinKeys(spec_.key_spec, spec_.keys.Evaluate(input, spec_.pool), &keys);
+    std::vector<JoinHashTable::Match> matches(static_cast<size_t>(n));
+    build_->table.FindAll(keys, matches.data());
+    if (spec_.mode == ProbeMode::kSemi || spec_.mode == ProbeMode::kAnti) {
+      return Filter(std::move(input), matches);
+    }
+
+    const bool outer = spec_.mode == ProbeMode::kOuter;
+    int64_t total = 0;
+    bool identity = true;
+    for (int64_t i = 0; i < n; ++i) {
+      const uint32_t count = matches[i].count;
+      total += count > 0 ? count : (outer ? 1 : 0);
+      identity &= count == 1 || (outer && count == 0);
+    }
+    std::vector<uint32_t> probe_rows;
+    std::vector<uint32_t> build_rows(static_cast<size_t>(total));
+    if (!identity) probe_rows.resize(static_cast<size_t>(total));
+    int64_t at = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      const JoinHashTable::Match& match = matches[i];
+      if (match.count == 0) {
+        if (!outer) continue;
+        if (!identity) probe_rows[at] = static_cast<uint32_t>(i);
+        build_rows[at++] = kNullRow;
+        continue;
+      }
+      for (uint32_t k = 0; k < match.count; ++k) {
+        if (!identity) probe_rows[at] = static_cast<uint32_t>(i);
+        build_rows[at++] = match.rows[k];
+      }
+    }
+    if (spec_.track_matches) MarkMatched(build_rows);
+    Batch out = AssembleJoinOutput(spec_.output_schema, spec_.columns, &input, probe_rows, identity,
+                                   build_->rows, build_rows, total, spec_.pool);
+    out.seq = input.seq;
+    return out;
+  }
+
+ private:
+  Batch Filter(Batch input, const std::vector<JoinHashTable::Match>& matches) {
+    const bool keep_matched = spec_.mode == ProbeMode::kSemi;
+    std::vector<uint32_t> kept;
+    kept.reserve(matches.size());
+    for (size_t i = 0; i < matches.size(); ++i) {
+      if ((matches[i].count > 0) == keep_matched) kept.push_back(static_cast<uint32_t>(i));
+    }
+    if (static_cast<int64_t>(kept.size()) == input.num_rows) {
+      input.schema = spec_.output_schema;
+      return input;
+    }
+    Batch out;
+    out.schema = spec_.output_schema;
+    out.seq = input.seq;
+    out.num_rows = static_cast<int64_t>(kept.size());
+    out.columns.reserve(input.columns.size());
+    for (const Column& column : input.columns) {
+      out.columns.push_back(GatherRows(column, kept, spec_.pool));
+    }
+    return out;
+  }
+
+  void MarkMatched(const std::vector<uint32_t>& build_rows) {
+    std::atomic<uint8_t>* flags = build_->matched.get();
+    for (uint32_t row : build_rows) {
+      // Read first: most rows are already marked, and a store would bounce the cache line.
+      if (row != kNullRow && flags[row].load(std::memory_order_relaxed) == 0) {
+        flags[row].store(1, std::memory_order_relaxed);
+      }
+    }
+  }
+
+  const JoinProbeSpec spec_;
+  const std::shared_ptr<JoinBuildSide> build_;
+};
+
+}  // namespace
+
+std::shared_ptr<Operator> MakeJoinProbe(JoinProbeSpec spec, std::shared_ptr<JoinBuildSide> build) {
+  return std::make_shared<JoinProbe>(std::move(spec), std::move(build));
+}
+
+Batch AssembleJoinOutput(const SchemaPtr& schema, const std::vector<JoinOutputColumn>& columns,
+                         const Batch* probe, std::span<const uint32_t> probe_rows,
+                         bool probe_identity, const Batch& build,
+                         std::span<const uint32_t> build_rows, int64_t num_rows, MemoryPool* pool) {
+  Batch out;
+  out.schema = schema;
+  out.num_rows = num_rows;
+  out.columns.reserve(columns.size());
+  for (size_t c = 0; c < columns.size(); ++c) {
+    const JoinOutputColumn& spec = columns[c];
+    Column column;
+    switch (spec.from) {
+      case JoinOutputColumn::From::kProbe: {
+        const Column& source = probe->columns[static_cast<size_t>(spec.index)];
+        column = probe_identity ? source : GatherRows(source, probe_rows, pool);
+        break;
+      }
+      case JoinOutputColumn::From::kBuild:
+        column = GatherRows(build.columns[static_cast<size_t>(spec.index)], build_rows, pool);
+        break;
+      case JoinOutputColumn::From::kNull:
+        column = MakeNullColumn(schema->field(c).type, num_rows, pool);
+        break;
+    }
+    if (spec.cast != nullptr) column = CastColumn(*spec.cast, std::move(column), pool);
+    out.columns.push_back(std::move(column));
+  }
+  return out;
+}
+
+BoundExprPtr MakeColumnCast(const DataType& from, const DataType& to, const std::string& name) {
+  auto input = std::make_shared<BoundExpr>();
+  input->kind = BoundExpr::Kind::kColumn;
+  input->type = from;
+  input->column = 0;
+  input->display = name;
+  return BindCast(std::move(input), to, /*try_cast=*/false, name);
+}
+
+}  // namespace sluice::exec

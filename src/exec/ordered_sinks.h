@@ -1,0 +1,69 @@
+// Sinks that restore input order from batch seq numbers: the result collector, file writers and
+// limits. Each holds out-of-order batches only until the ones before them arrive, so memory
+// stays bounded by the batches in flight.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "exec/pipeline.h"
+#include "plan/logical_plan.h"
+
+namespace sluice::exec {
+
+/// Collects every non-empty batch in seq order.
+class CollectSink final : public BreakerSink {
+ public:
+  explicit CollectSink(SchemaPtr schema) : schema_(std::move(schema)) {}
+  void Consume(Batch batch) override;
+  void Finish() override;
+  std::unique_ptr<Source> TakeResult() override;
+  /// The batches in order (after Finish).
+  std::vector<Batch> TakeBatches() { return std::move(ordered_); }
+
+ private:
+  SchemaPtr schema_;
+  std::mutex mutex_;
+  std::vector<Batch> received_;
+  std::vector<Batch> ordered_;
+};
+
+/// Calls `write` with every batch in seq order, from whichever worker completes the sequence;
+/// never two at once.
+class OrderedSink : public Sink {
+ public:
+  explicit OrderedSink(std::function<void(Batch)> write) : write_(std::move(write)) {}
+  void Consume(Batch batch) override;
+  void Finish() override;
+
+ private:
+  std::function<void(Batch)> write_;
+  std::mutex mutex_;
+  std::map<uint64_t, Batch> pending_;
+  uint64_t next_seq_ = 0;
+  bool writing_ = false;
+};
+
+/// Rows [offset, offset + count) of the input in seq order; Done() once they are known.
+std::unique_ptr<BreakerSink> MakeLimitSink(SchemaPtr schema, int64_t offset, int64_t count);
+
+/// Writes a Parquet or CSV file (atomically) from batches in seq order.
+class FileSink final : public Sink {
+ public:
+  FileSink(const SinkTarget& target, const Schema& schema, const ExecContext& context);
+  ~FileSink() override;
+  void Consume(Batch batch) override { ordered_->Consume(std::move(batch)); }
+  void Finish() override;
+  int64_t rows_written() const { return rows_written_; }
+
+ private:
+  struct Writer;
+  std::unique_ptr<Writer> writer_;
+  std::unique_ptr<OrderedSink> ordered_;
+  int64_t rows_written_ = 0;
+};
+
+}  // namespace sluice::exec

@@ -1,0 +1,136 @@
+// The pipeline driver: pulls from the source on the calling thread and pushes each batch through
+// the operators into the sink on a worker, with a bounded number of batches in flight.
+#include "exec/pipeline.h"
+
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+
+namespace sluice::exec {
+
+namespace {
+
+/// Coordinates the driver and the workers of one pipeline run.
+class InFlight {
+ public:
+  explicit InFlight(int limit) : limit_(limit) {}
+
+  /// Waits for room for one more batch; false when the run failed meanwhile.
+  bool Acquire() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return in_flight_ < limit_ || error_; });
+    if (error_) return false;
+    ++in_flight_;
+    return true;
+  }
+  void Release() {
+    std::lock_guard lock(mutex_);
+    --in_flight_;
+    changed_.notify_all();
+  }
+  void Fail(std::exception_ptr error) {
+    std::lock_guard lock(mutex_);
+    if (!error_) error_ = error;
+    changed_.notify_all();
+  }
+  bool failed() {
+    std::lock_guard lock(mutex_);
+    return error_ != nullptr;
+  }
+  /// Waits until every batch in flight is done; rethrows the first failure.
+  void Drain() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return in_flight_ == 0; });
+    if (error_) std::rethrow_exception(error_);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int in_flight_ = 0;
+  int limit_;
+  std::exception_ptr error_;
+};
+
+void Push(Batch batch, const OperatorChain& ops, Sink& sink) {
+  for (const auto& op : ops) batch = op->Process(std::move(batch));
+  sink.Consume(std::move(batch));
+}
+
+}  // namespace
+
+void RunPipeline(Stream stream, Sink& sink, const ExecContext& context) {
+  ThreadPool& pool = context.threads ? *context.threads : ThreadPool::Default();
+  InFlight in_flight(2 * pool.size() + 1);
+  const OperatorChain& ops = stream.ops;
+  while (!sink.Done()) {
+    Batch batch;
+    try {
+      if (!stream.source->Next(&batch)) break;
+    } catch (...) {
+      in_flight.Fail(std::current_exception());
+      break;
+    }
+    if (!in_flight.Acquire()) break;
+    pool.Submit([&, batch = std::move(batch)]() mutable {
+      try {
+        Push(std::move(batch), ops, sink);
+      } catch (...) {
+        in_flight.Fail(std::current_exception());
+      }
+      in_flight.Release();
+    });
+  }
+  in_flight.Drain();
+  sink.Finish();
+}
+
+namespace {
+
+class StreamSource final : public Source {
+ public:
+  explicit StreamSource(Stream stream) : stream_(std::move(stream)) {}
+  const SchemaPtr& schema() const override { return stream_.schema(); }
+  bool Next(Batch* out) override {
+    Batch batch;
+    if (!stream_.source->Next(&batch)) return false;
+    for (const auto& op : stream_.ops) batch = op->Process(std::move(batch));
+    *out = std::move(batch);
+    return true;
+  }
+
+ private:
+  Stream stream_;
+};
+
+class BatchSource final : public Source {
+ public:
+  BatchSource(SchemaPtr schema, std::vector<Batch> batches)
+      : schema_(std::move(schema)), batches_(std::move(batches)) {}
+  const SchemaPtr& schema() const override { return schema_; }
+  bool Next(Batch* out) override {
+    if (next_ >= batches_.size()) return false;
+    *out = std::move(batches_[next_]);
+    out->seq = next_++;
+    out->schema = schema_;
+    return true;
+  }
+
+ private:
+  SchemaPtr schema_;
+  std::vector<Batch> batches_;
+  size_t next_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Source> StreamAsSource(Stream stream) {
+  if (stream.ops.empty()) return std::move(stream.source);
+  return std::make_unique<StreamSource>(std::move(stream));
+}
+
+std::unique_ptr<Source> MakeBatchSource(SchemaPtr schema, std::vector<Batch> batches) {
+  return std::make_unique<BatchSource>(std::move(schema), std::move(batches));
+}
+
+}  // namespace sluice::exec

@@ -1,0 +1,128 @@
+// EXPLAIN: a plan as an indented tree, one node per line, two spaces per level.
+#include "plan/explain.h"
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "io/compress/codec.h"
+#include "plan/optimizer.h"
+#include "plan/scan_pruning.h"
+
+namespace sluice {
+
+namespace {
+
+std::string List(const std::vector<Expr>& exprs) {
+  std::string out = "[";
+  for (size_t i = 0; i < exprs.size(); ++i) {
+    if (i > 0) out += ", ";
+    out += exprs[i].ToString();
+  }
+  return out + "]";
+}
+
+std::string List(const std::vector<std::string>& names) {
+  return "[" + fmt::format("{}", fmt::join(names, ", ")) + "]";
+}
+
+std::string DescribeScan(const LogicalPlan& scan) {
+  const ScanSource& source = *scan.source;
+  bool parquet = source.format == ScanSource::Format::kParquet;
+  std::string line = fmt::format("Scan {} {} ({} file{})", parquet ? "parquet" : "csv", source.path,
+                                 source.files.size(), source.files.size() == 1 ? "" : "s");
+  if (scan.columns.empty())
+    line += fmt::format(" columns=all {}", source.file_schema->size());
+  else
+    line += " columns=" + List(scan.columns);
+  if (!scan.filters.empty()) line += " filters=" + List(scan.filters);
+  if (parquet && !scan.filters.empty()) {
+    try {
+      RowGroupCounts counts = CountRowGroups(scan);
+      line +=
+          fmt::format(" row groups: {} of {} skipped by statistics", counts.skipped, counts.total);
+    } catch (const Error&) {
+      // The files cannot be read now; the plan is still worth showing.
+    }
+  }
+  return line;
+}
+
+std::string DescribeJoin(const LogicalPlan& join) {
+  std::string line = fmt::format("Join {}", JoinTypeName(join.join_type));
+  if (join.join_type == JoinType::kCross) return line;
+  line += " on [";
+  for (size_t i = 0; i < join.left_on.size(); ++i) {
+    if (i > 0) line += ", ";
+    line += join.left_on[i].ToString() + " = " + join.right_on[i].ToString();
+  }
+  line += "]";
+  if (!join.coalesce_keys) line += " keys=both";
+  if (join.suffix != "_right") line += " suffix=" + join.suffix;
+  return line;
+}
+
+std::string DescribeSort(const LogicalPlan& sort) {
+  std::string line = "Sort by=[";
+  for (size_t i = 0; i < sort.sort_keys.size(); ++i) {
+    const SortKey& key = sort.sort_keys[i];
+    if (i > 0) line += ", ";
+    line += fmt::format("{} {} nulls {}", key.expr.ToString(), key.descending ? "desc" : "asc",
+                        key.NullsLast() ? "last" : "first");
+  }
+  line += "]";
+  if (sort.limit) line += fmt::format(" limit={} (top-k)", *sort.limit);
+  return line;
+}
+
+std::string DescribeLimit(const LogicalPlan& limit) {
+  if (limit.offset == 0) return fmt::format("Limit {}", limit.count);
+  if (limit.count < 0) return fmt::format("Limit offset={}", limit.offset);
+  return fmt::format("Limit offset={} count={}", limit.offset, limit.count);
+}
+
+std::string DescribeSink(const LogicalPlan& sink) {
+  const SinkTarget& target = *sink.target;
+  if (target.format == SinkTarget::Format::kCsv) return "Sink csv " + target.path;
+  return fmt::format("Sink parquet {} ({})", target.path,
+                     io::CodecName(target.parquet.compression));
+}
+
+std::string Describe(const LogicalPlan& plan) {
+  switch (plan.kind) {
+    case PlanKind::kScan: return DescribeScan(plan);
+    case PlanKind::kFilter: return "Filter " + plan.predicate.ToString();
+    case PlanKind::kProject: return "Project " + List(plan.exprs);
+    case PlanKind::kAggregate:
+      return fmt::format("Aggregate keys={} aggs={}", List(plan.keys), List(plan.aggregates));
+    case PlanKind::kJoin: return DescribeJoin(plan);
+    case PlanKind::kSort: return DescribeSort(plan);
+    case PlanKind::kLimit: return DescribeLimit(plan);
+    case PlanKind::kUnion: return fmt::format("Union inputs={}", plan.inputs.size());
+    case PlanKind::kDistinct:
+      return plan.subset.empty() ? "Distinct" : "Distinct subset=" + List(plan.subset);
+    case PlanKind::kSink: return DescribeSink(plan);
+  }
+  return "?";
+}
+
+void Render(const LogicalPlan& plan, int depth, std::string* out) {
+  out->append(static_cast<size_t>(depth) * 2, ' ');
+  *out += Describe(plan);
+  *out += '\n';
+  for (const PlanPtr& input : plan.inputs) Render(*input, depth + 1, out);
+}
+
+}  // namespace
+
+std::string ExplainPlan(const PlanPtr& plan) {
+  std::string out;
+  Render(*plan, 0, &out);
+  return out;
+}
+
+std::string ExplainBeforeAfter(const PlanPtr& plan) {
+  return "== logical plan ==\n" + ExplainPlan(plan) + "\n== optimized plan ==\n" +
+         ExplainPlan(Optimize(plan));
+}
+
+}  // namespace sluice

@@ -1,0 +1,18 @@
+// EXPLAIN: a plan as an indented tree, one node per line, with what each node does: the
+// predicates pushed into scans, the columns read, the row groups statistics let it skip.
+#pragma once
+
+#include <string>
+
+#include "plan/logical_plan.h"
+
+namespace sluice {
+
+/// Renders `plan` as an indented tree.
+std::string ExplainPlan(const PlanPtr& plan);
+
+/// The plan before and after Optimize, under the headers "== logical plan ==" and
+/// "== optimized plan ==".
+std::string ExplainBeforeAfter(const PlanPtr& plan);
+
+}  // namespace sluice

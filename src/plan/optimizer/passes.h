@@ -1,0 +1,34 @@
+// The optimizer's passes, one per file in this folder. Each takes a plan and returns a plan that
+// computes the same rows in the same order with the same output schema; untouched subtrees are
+// shared, not copied. Optimize (plan/optimizer.cpp) runs them in a fixed order.
+#pragma once
+
+#include "plan/logical_plan.h"
+
+namespace sluice {
+
+/// Evaluates constant subtrees of every expression and simplifies boolean logic (`x AND true`,
+/// `NOT NOT x`, comparisons with a null literal); drops filters that are always true and turns
+/// filters that never hold into an empty limit.
+PlanPtr ConstantFolding(const PlanPtr& plan);
+
+/// Merges adjacent filters into one filter whose conjuncts keep their order (inner first).
+PlanPtr FilterMerge(const PlanPtr& plan);
+
+/// Moves filter conjuncts as close to the scans as they can go: through projections (renaming),
+/// sorts, unions, aggregates (key-only predicates), distincts and joins (the sides that do not
+/// supply nulls), and finally into the scan's filters.
+PlanPtr PredicatePushdown(const PlanPtr& plan);
+
+/// Computes the columns each node needs and makes scans read only those; drops unused
+/// projection and aggregate outputs, removes projections that do nothing and merges adjacent
+/// projections of plain columns.
+PlanPtr ProjectionPushdown(const PlanPtr& plan);
+
+/// Turns a limit over a sort into a top-k sort (a sort with a limit).
+PlanPtr TopK(const PlanPtr& plan);
+
+/// Moves limits below projections, merges adjacent limits and bounds each input of a union.
+PlanPtr LimitPushdown(const PlanPtr& plan);
+
+}  // namespace sluice

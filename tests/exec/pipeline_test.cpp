@@ -1,0 +1,153 @@
+// The pipeline driver and the order-restoring sinks: every batch reaches the sink once, order is
+// restored from seq whatever the thread count, errors stop the run and surface, limits stop early.
+#include "exec/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <random>
+#include <thread>
+
+#include "core/column_builder.h"
+#include "core/error.h"
+#include "exec/ordered_sinks.h"
+
+namespace sluice::exec {
+namespace {
+
+SchemaPtr IntSchema() {
+  return std::make_shared<Schema>(std::vector<Field>{{"x", Int64(), true}});
+}
+
+/// Batches of `per_batch` consecutive integers starting at 0.
+std::vector<Batch> Counting(int batches, int per_batch) {
+  std::vector<Batch> out;
+  int64_t next = 0;
+  for (int b = 0; b < batches; ++b) {
+    ColumnBuilder builder(Int64());
+    for (int i = 0; i < per_batch; ++i) builder.Append<int64_t>(next++);
+    Batch batch;
+    batch.schema = IntSchema();
+    batch.num_rows = per_batch;
+    batch.columns.push_back(builder.Finish());
+    out.push_back(std::move(batch));
+  }
+  return out;
+}
+
+/// Sleeps a random while so batches finish out of order.
+class JitterOperator final : public Operator {
+ public:
+  explicit JitterOperator(SchemaPtr schema) : schema_(std::move(schema)) {}
+  const SchemaPtr& schema() const override { return schema_; }
+  Batch Process(Batch input) override {
+    std::this_thread::sleep_for(std::chrono::microseconds((input.seq * 7919) % 500));
+    return input;
+  }
+
+ private:
+  SchemaPtr schema_;
+};
+
+class FailingOperator final : public Operator {
+ public:
+  explicit FailingOperator(SchemaPtr schema) : schema_(std::move(schema)) {}
+  const SchemaPtr& schema() const override { return schema_; }
+  Batch Process(Batch input) override {
+    if (input.seq == 5) ThrowInvalid("batch 5 is bad");
+    return input;
+  }
+
+ private:
+  SchemaPtr schema_;
+};
+
+std::vector<int64_t> Values(const std::vector<Batch>& batches) {
+  std::vector<int64_t> out;
+  for (const Batch& batch : batches)
+    for (int64_t i = 0; i < batch.num_rows; ++i)
+      out.push_back(batch.columns[0].Values<int64_t>()[i]);
+  return out;
+}
+
+TEST(PipelineTest, CollectsEveryBatchInOrderForAnyThreadCount) {
+  for (int threads : {1, 2, 8}) {
+    ThreadPool pool(threads);
+    ExecContext context{&pool, MemoryPool::Default(), nullptr};
+    Stream stream{MakeBatchSource(IntSchema(), Counting(40, 10)),
+                  {std::make_shared<JitterOperator>(IntSchema())}};
+    CollectSink sink(IntSchema());
+    RunPipeline(std::move(stream), sink, context);
+    std::vector<int64_t> values = Values(sink.TakeBatches());
+    ASSERT_EQ(values.size(), 400u) << threads;
+    for (int64_t i = 0; i < 400; ++i) ASSERT_EQ(values[i], i) << threads;
+  }
+}
+
+TEST(PipelineTest, AnOperatorErrorStopsTheRunAndSurfaces) {
+  ThreadPool pool(4);
+  ExecContext context{&pool, MemoryPool::Default(), nullptr};
+  Stream stream{MakeBatchSource(IntSchema(), Counting(100, 10)),
+                {std::make_shared<FailingOperator>(IntSchema())}};
+  CollectSink sink(IntSchema());
+  try {
+    RunPipeline(std::move(stream), sink, context);
+    FAIL() << "expected an error";
+  } catch (const Error& error) {
+    EXPECT_STREQ(error.what(), "batch 5 is bad");
+  }
+}
+
+TEST(PipelineTest, OrderedSinkWritesInSeqOrderOneAtATime) {
+  ThreadPool pool(8);
+  ExecContext context{&pool, MemoryPool::Default(), nullptr};
+  std::vector<uint64_t> seen;
+  std::atomic<int> concurrent{0};
+  bool overlapped = false;
+  OrderedSink sink([&](Batch batch) {
+    if (++concurrent > 1) overlapped = true;
+    seen.push_back(batch.seq);
+    --concurrent;
+  });
+  Stream stream{MakeBatchSource(IntSchema(), Counting(200, 1)),
+                {std::make_shared<JitterOperator>(IntSchema())}};
+  RunPipeline(std::move(stream), sink, context);
+  ASSERT_EQ(seen.size(), 200u);
+  for (uint64_t i = 0; i < 200; ++i) EXPECT_EQ(seen[i], i);
+  EXPECT_FALSE(overlapped);
+}
+
+TEST(PipelineTest, LimitTakesRowsInOrderAndStopsEarly) {
+  ThreadPool pool(4);
+  ExecContext context{&pool, MemoryPool::Default(), nullptr};
+  auto sink = MakeLimitSink(IntSchema(), 15, 23);
+  Stream stream{MakeBatchSource(IntSchema(), Counting(1000, 10)),
+                {std::make_shared<JitterOperator>(IntSchema())}};
+  RunPipeline(std::move(stream), *sink, context);
+  std::unique_ptr<Source> result = sink->TakeResult();
+  std::vector<Batch> batches;
+  Batch batch;
+  while (result->Next(&batch)) batches.push_back(batch);
+  std::vector<int64_t> values = Values(batches);
+  ASSERT_EQ(values.size(), 23u);
+  for (int64_t i = 0; i < 23; ++i) EXPECT_EQ(values[i], 15 + i);
+}
+
+TEST(PipelineTest, LimitOfZeroRowsAndOffsetPastTheEnd) {
+  ThreadPool pool(2);
+  ExecContext context{&pool, MemoryPool::Default(), nullptr};
+  for (auto [offset, count] : {std::pair<int64_t, int64_t>{0, 0}, {500, 10}, {95, -1}}) {
+    auto sink = MakeLimitSink(IntSchema(), offset, count);
+    RunPipeline(Stream{MakeBatchSource(IntSchema(), Counting(10, 10)), {}}, *sink, context);
+    std::unique_ptr<Source> result = sink->TakeResult();
+    std::vector<Batch> batches;
+    Batch batch;
+    while (result->Next(&batch)) batches.push_back(batch);
+    int64_t expected = count < 0 ? std::max<int64_t>(0, 100 - offset)
+                                 : std::min<int64_t>(count, std::max<int64_t>(0, 100 - offset));
+    EXPECT_EQ(static_cast<int64_t>(Values(batches).size()), expected) << offset << " " << count;
+  }
+}
+
+}  // namespace
+}  // namespace sluice::exec
