@@ -39,6 +39,11 @@ namespace {
 int64_t FloorDiv(int64_t a, int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
+/// The remainder of FloorDiv, in [0, b) for b > 0.
+int64_t FloorMod(int64_t a, int64_t b) {
+  int64_t r = a % b;
+  return r < 0 ? r + b : r;
+}
 
 // Renders the fraction of a second in `unit` with trailing zero groups of three removed.
 std::string Fraction(int64_t fraction, TimeUnit unit) {
@@ -61,13 +66,14 @@ std::string ClockTime(int64_t seconds_of_day, int64_t fraction, TimeUnit unit) {
 std::string FormatTimeOfDay(int64_t value, TimeUnit unit) {
   int64_t per_second = UnitsPerSecond(unit);
   int64_t seconds = FloorDiv(value, per_second);
-  return ClockTime(seconds, value - seconds * per_second, unit);
+  return ClockTime(seconds, FloorMod(value, per_second), unit);
 }
 
 std::string FormatTimestamp(int64_t value, TimeUnit unit, const std::string& timezone) {
   int64_t per_second = UnitsPerSecond(unit);
   int64_t seconds = FloorDiv(value, per_second);
-  int64_t fraction = value - seconds * per_second;
+  // Not value - seconds * per_second: that product leaves int64 near its minimum.
+  int64_t fraction = FloorMod(value, per_second);
   int64_t days = FloorDiv(seconds, 86400);
   std::string text = FormatDate(days) + " " + ClockTime(seconds - days * 86400, fraction, unit);
   if (!timezone.empty()) text += timezone == "UTC" || timezone == "+00:00" ? "Z" : " " + timezone;
