@@ -464,8 +464,8 @@ TEST(AggregatesTest, UpdateRangeWithoutGroupIdsAddsEveryRowToGroupZero) {
   Column ints = Int64s({4, std::nullopt, -2, 7, 1});
   Column floats = Float64s({0.5, 1e16, std::nullopt, -1e16, 2.0});
   std::vector<uint32_t> zeros(5, 0);
-  for (const char* name : {"count", "sum", "mean", "min", "max", "first", "last", "median", "var",
-                           "n_unique"}) {
+  for (const char* name :
+       {"count", "sum", "mean", "min", "max", "first", "last", "median", "var", "n_unique"}) {
     for (const Column* input : {&ints, &floats}) {
       auto fast = MakeState(name, input->type);
       fast->Resize(1);

@@ -155,7 +155,8 @@ void AddKeyVariantCases(CaseList& list) {
     std::string key = type == JoinType::kFull ? "COALESCE(e.cat, s.cat) AS cat" : "e.cat";
     list.Query(
         std::string("join_string_key_") + name,
-        [type](const Tables& t) { return E(t).join(t.small(), {"cat"}, type); },
+        // A copy: clang 14 cannot capture a structured binding.
+        [how_type = type](const Tables& t) { return E(t).join(t.small(), {"cat"}, how_type); },
         kE + "SELECT e.id, e.user_id, e.k1, " + key +
             ", e.revenue, s.k, s.label, s.w "
             "FROM e " +
