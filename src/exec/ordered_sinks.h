@@ -3,6 +3,7 @@
 // stays bounded by the batches in flight.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -40,8 +41,12 @@ class OrderedSink : public Sink {
   void Finish() override;
 
  private:
+  /// Batches waiting for the writer beyond which the workers delivering more wait for it.
+  static constexpr size_t kMaxBacklog = 8;
+
   std::function<void(Batch)> write_;
   std::mutex mutex_;
+  std::condition_variable written_;
   std::map<uint64_t, Batch> pending_;
   uint64_t next_seq_ = 0;
   bool writing_ = false;

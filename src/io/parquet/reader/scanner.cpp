@@ -251,10 +251,12 @@ Column ParquetScanner::PartitionColumn(const Partition& partition, size_t file,
 }
 
 void ParquetScanner::DecodeStep() {
-  // The front row group, plus later ones without a waiting batch, up to one per worker.
+  // The front row group, plus the next ones without a waiting batch: at most one open row
+  // group per worker. (Opening another whenever those had a batch waiting let the open row
+  // groups, each with its page buffers and a batch, pile up with the size of the input.)
   std::vector<Cursor*> step;
   size_t want = static_cast<size_t>(std::max(1, threads_->size()));
-  for (size_t i = 0; step.size() < want; ++i) {
+  for (size_t i = 0; i < want; ++i) {
     if (i == active_.size() && !OpenCursor()) break;
     Cursor* cursor = active_[i].get();
     if (!cursor->pending && cursor->rows_left > 0) step.push_back(cursor);
