@@ -9,6 +9,7 @@
 
 #include "core/error.h"
 #include "exec/ordered_sinks.h"
+#include "exec/partitioned_sink.h"
 #include "exec/physical_planner.h"
 #include "plan/optimizer.h"
 
@@ -73,6 +74,11 @@ int64_t RunSink(const PlanPtr& plan, const RunOptions& options) {
   SLUICE_CHECK(optimized->kind == PlanKind::kSink);
   RunScope scope(options);
   Stream stream = BuildStream(optimized->inputs[0], scope.context());
+  if (!optimized->target->partition_by.empty()) {
+    PartitionedSink sink(*optimized->target, *optimized->schema, scope.context());
+    RunPipeline(std::move(stream), sink, scope.context());
+    return sink.rows_written();
+  }
   FileSink sink(*optimized->target, *optimized->schema, scope.context());
   RunPipeline(std::move(stream), sink, scope.context());
   return sink.rows_written();
@@ -94,6 +100,10 @@ void LazyFrame::sink_parquet(const std::string& path, io::parquet::WriterOptions
   target->path = path;
   target->parquet = std::move(options);
   exec::RunSink(MakeSink(plan_, target), run);
+}
+
+int64_t LazyFrame::sink(SinkTarget target, const RunOptions& run) const {
+  return exec::RunSink(MakeSink(plan_, std::make_shared<const SinkTarget>(std::move(target))), run);
 }
 
 void LazyFrame::sink_csv(const std::string& path, io::csv::CsvWriteOptions options,

@@ -11,6 +11,7 @@
 #include "exec/cross_join.h"
 #include "exec/join_build.h"
 #include "exec/join_probe.h"
+#include "exec/join_residual.h"
 #include "exec/ordered_sinks.h"
 
 namespace sluice::exec {
@@ -21,6 +22,9 @@ std::string DescribeJoin(const LogicalPlan& join) {
   for (size_t i = 0; i < join.left_on.size(); ++i) {
     if (i > 0) keys += ", ";
     keys += fmt::format("{} = {}", join.left_on[i].ToString(), join.right_on[i].ToString());
+  }
+  if (join.residual.valid()) {
+    keys += (keys.empty() ? "" : " and ") + join.residual.ToString();
   }
   if (keys.empty()) return fmt::format("{} join", JoinTypeName(join.join_type));
   return fmt::format("{} join on {}", JoinTypeName(join.join_type), keys);
@@ -178,9 +182,20 @@ Stream MakeHashJoin(const LogicalPlan& join, Stream left, Stream right,
   const SchemaPtr left_schema = left.schema();
   const SchemaPtr right_schema = right.schema();
 
+  std::shared_ptr<const JoinResidual> residual;
+  if (join.residual.valid()) {
+    residual = std::make_shared<JoinResidual>(
+        join.residual, *left_schema, *right_schema, join.suffix,
+        /*probe_is_left=*/type != JoinType::kRight, context.batch_size);
+  }
+
   if (type == JoinType::kCross) {
     auto build =
         BuildJoinSide(std::move(right), BoundJoinKeys{}, JoinKeySpec{}, false, name, context);
+    if (residual != nullptr) {
+      return MakeCrossJoinWithResidual(join.schema, std::move(left), std::move(build),
+                                       std::move(residual), context.batch_size, context.pool);
+    }
     return Stream{MakeCrossJoinSource(join.schema, StreamAsSource(std::move(left)),
                                       std::move(build), context.batch_size, context.pool),
                   {}};
@@ -199,6 +214,7 @@ Stream MakeHashJoin(const LogicalPlan& join, Stream left, Stream right,
   spec.pool = context.pool;
   spec.track_matches = type == JoinType::kFull;
   spec.keys = swap ? keys.right : keys.left;
+  spec.residual = residual;
   std::vector<JoinOutputColumn> unmatched_columns;
   switch (type) {
     case JoinType::kSemi: spec.mode = ProbeMode::kSemi; break;

@@ -5,6 +5,7 @@
 #include "exec/join_probe.h"
 
 #include "core/error.h"
+#include "exec/join_residual.h"
 #include "exec/row_gather.h"
 #include "expr/evaluate.h"
 
@@ -31,6 +32,7 @@ class JoinProbe final : public Operator {
     EncodeJoinKeys(spec_.key_spec, spec_.keys.Evaluate(input, spec_.pool), &keys);
     std::vector<JoinHashTable::Match> matches(static_cast<size_t>(n));
     build_->table.FindAll(keys, matches.data());
+    if (spec_.residual != nullptr) return ProcessWithResidual(std::move(input), matches);
     if (spec_.mode == ProbeMode::kSemi || spec_.mode == ProbeMode::kAnti) {
       return Filter(std::move(input), matches);
     }
@@ -68,6 +70,69 @@ class JoinProbe final : public Operator {
   }
 
  private:
+  /// Key matches become candidate pairs; the residual keeps some; the join type decides the rest
+  /// from the kept pairs alone.
+  Batch ProcessWithResidual(Batch input, const std::vector<JoinHashTable::Match>& matches) {
+    const int64_t n = input.num_rows;
+    size_t candidates = 0;
+    for (int64_t i = 0; i < n; ++i) candidates += matches[i].count;
+    std::vector<uint32_t> probe_rows;
+    std::vector<uint32_t> build_rows;
+    probe_rows.reserve(candidates);
+    build_rows.reserve(candidates);
+    for (int64_t i = 0; i < n; ++i) {
+      const JoinHashTable::Match& match = matches[i];
+      for (uint32_t k = 0; k < match.count; ++k) {
+        probe_rows.push_back(static_cast<uint32_t>(i));
+        build_rows.push_back(match.rows[k]);
+      }
+    }
+    spec_.residual->Filter(input, build_->rows, &probe_rows, &build_rows, spec_.pool);
+
+    if (spec_.mode == ProbeMode::kSemi || spec_.mode == ProbeMode::kAnti) {
+      std::vector<uint8_t> matched(static_cast<size_t>(n), 0);
+      for (uint32_t row : probe_rows) matched[row] = 1;
+      const uint8_t wanted = spec_.mode == ProbeMode::kSemi ? 1 : 0;
+      std::vector<uint32_t> kept;
+      for (int64_t i = 0; i < n; ++i) {
+        if (matched[i] == wanted) kept.push_back(static_cast<uint32_t>(i));
+      }
+      return KeepRows(std::move(input), kept);
+    }
+    if (spec_.mode == ProbeMode::kOuter) {
+      // Kept pairs are in probe row order: merge in one null-extended row per probe row that
+      // kept none.
+      std::vector<uint32_t> all_probe;
+      std::vector<uint32_t> all_build;
+      all_probe.reserve(probe_rows.size() + static_cast<size_t>(n));
+      all_build.reserve(probe_rows.size() + static_cast<size_t>(n));
+      size_t at = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        const uint32_t row = static_cast<uint32_t>(i);
+        if (at < probe_rows.size() && probe_rows[at] == row) {
+          while (at < probe_rows.size() && probe_rows[at] == row) {
+            all_probe.push_back(row);
+            all_build.push_back(build_rows[at++]);
+          }
+        } else {
+          all_probe.push_back(row);
+          all_build.push_back(kNullRow);
+        }
+      }
+      probe_rows = std::move(all_probe);
+      build_rows = std::move(all_build);
+    }
+    if (spec_.track_matches) MarkMatched(build_rows);
+    const int64_t total = static_cast<int64_t>(build_rows.size());
+    // Every probe row exactly once, in order (a foreign-key join): pass probe columns through.
+    bool identity = total == n;
+    for (int64_t i = 0; identity && i < n; ++i) identity = probe_rows[i] == i;
+    Batch out = AssembleJoinOutput(spec_.output_schema, spec_.columns, &input, probe_rows, identity,
+                                   build_->rows, build_rows, total, spec_.pool);
+    out.seq = input.seq;
+    return out;
+  }
+
   Batch Filter(Batch input, const std::vector<JoinHashTable::Match>& matches) {
     const bool keep_matched = spec_.mode == ProbeMode::kSemi;
     std::vector<uint32_t> kept;
@@ -75,6 +140,11 @@ class JoinProbe final : public Operator {
     for (size_t i = 0; i < matches.size(); ++i) {
       if ((matches[i].count > 0) == keep_matched) kept.push_back(static_cast<uint32_t>(i));
     }
+    return KeepRows(std::move(input), kept);
+  }
+
+  /// The probe rows `kept` (semi and anti joins output the probe columns only).
+  Batch KeepRows(Batch input, const std::vector<uint32_t>& kept) {
     if (static_cast<int64_t>(kept.size()) == input.num_rows) {
       input.schema = spec_.output_schema;
       return input;

@@ -36,6 +36,8 @@ enum class ProbeMode : uint8_t {
   kAnti,   ///< Probe rows with no match (null keys included: SQL NOT EXISTS).
 };
 
+class JoinResidual;
+
 struct JoinProbeSpec {
   ProbeMode mode = ProbeMode::kInner;
   bool track_matches = false;  ///< Sets the build side's matched flags (full joins).
@@ -44,6 +46,9 @@ struct JoinProbeSpec {
   BoundJoinKeys keys;                     ///< The probe side's keys.
   JoinKeySpec key_spec;
   MemoryPool* pool = nullptr;
+  /// The condition key matches must also meet (null: none). Only pairs it keeps count as
+  /// matches: for output, for semi/anti membership and for the build side's matched flags.
+  std::shared_ptr<const JoinResidual> residual;
 };
 
 std::shared_ptr<Operator> MakeJoinProbe(JoinProbeSpec spec, std::shared_ptr<JoinBuildSide> build);

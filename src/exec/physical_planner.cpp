@@ -8,6 +8,7 @@
 #include "exec/ordered_sinks.h"
 #include "exec/scan.h"
 #include "exec/sort.h"
+#include "exec/window.h"
 
 namespace sluice::exec {
 
@@ -93,6 +94,11 @@ Stream BuildStream(const PlanPtr& plan, const ExecContext& context) {
       for (const PlanPtr& input : plan->inputs)
         inputs.push_back(StreamAsSource(BuildStream(input, context)));
       return Stream{std::make_unique<ConcatSource>(plan->schema, std::move(inputs)), {}};
+    }
+    case PlanKind::kWindow: {
+      Stream input = BuildStream(plan->inputs[0], context);
+      auto sink = MakeWindowSink(*plan, context);
+      return RunBreaker(std::move(input), *sink, context);
     }
     case PlanKind::kSink: ThrowInvalid("a sink can only be the top of a plan");
   }

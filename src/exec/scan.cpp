@@ -1,6 +1,7 @@
 // Parquet and CSV scan sources.
 #include "exec/scan.h"
 
+#include <algorithm>
 #include <set>
 
 #include "exec/filter_project.h"
@@ -43,6 +44,60 @@ class CsvSource final : public Source {
   io::csv::CsvScanner scanner_;
 };
 
+/// Rows already in memory (DataFrame batches): the `read` columns of each batch, big batches cut
+/// into morsels of about batch_size rows so that workers share the work.
+class MemorySource final : public Source {
+ public:
+  MemorySource(const ScanSource& source, const std::vector<std::string>& read, int64_t batch_size,
+               ProgressCounters* progress)
+      : data_(source.data), batch_size_(std::max<int64_t>(1, batch_size)), progress_(progress) {
+    std::vector<Field> fields;
+    for (const std::string& name : read) {
+      const size_t index = data_->schema->FieldIndex(name, "the rows in memory");
+      indexes_.push_back(index);
+      fields.push_back(data_->schema->field(index));
+    }
+    schema_ = std::make_shared<Schema>(std::move(fields));
+    if (progress_) progress_->rows_total += data_->num_rows();
+  }
+  const SchemaPtr& schema() const override { return schema_; }
+  bool Next(Batch* out) override {
+    while (batch_ < data_->batches.size() && row_ >= data_->batches[batch_].num_rows) {
+      ++batch_;
+      row_ = 0;
+    }
+    if (batch_ >= data_->batches.size()) return false;
+    const Batch& from = data_->batches[batch_];
+    // A batch up to twice the morsel size goes out whole and uncopied; a bigger one is cut.
+    const int64_t count = from.num_rows <= 2 * batch_size_
+                              ? from.num_rows
+                              : std::min(batch_size_, from.num_rows - row_);
+    Batch batch;
+    batch.schema = schema_;
+    batch.num_rows = count;
+    batch.seq = next_seq_++;
+    batch.columns.reserve(indexes_.size());
+    for (size_t index : indexes_) {
+      const Column& column = from.columns[index];
+      batch.columns.push_back(count == from.num_rows ? column : column.Slice(row_, count));
+    }
+    row_ += count;
+    if (progress_) progress_->rows_done += count;
+    *out = std::move(batch);
+    return true;
+  }
+
+ private:
+  std::shared_ptr<const DataFrame> data_;
+  int64_t batch_size_;
+  ProgressCounters* progress_;
+  std::vector<size_t> indexes_;
+  SchemaPtr schema_;
+  size_t batch_ = 0;
+  int64_t row_ = 0;
+  uint64_t next_seq_ = 0;
+};
+
 }  // namespace
 
 Stream MakeScanStream(const LogicalPlan& scan, const ExecContext& context) {
@@ -61,7 +116,10 @@ Stream MakeScanStream(const LogicalPlan& scan, const ExecContext& context) {
   bool extra_columns = read.size() > scan.schema->size();
 
   Stream stream;
-  if (source.format == ScanSource::Format::kParquet) {
+  if (source.format == ScanSource::Format::kMemory) {
+    stream.source =
+        std::make_unique<MemorySource>(source, read, context.batch_size, context.progress);
+  } else if (source.format == ScanSource::Format::kParquet) {
     io::parquet::ScanOptions options;
     options.columns = read;
     options.batch_size = context.batch_size;

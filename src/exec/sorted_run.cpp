@@ -103,6 +103,8 @@ void SortEntries(const KeyView& view, std::vector<uint32_t>* rows, int64_t k) {
   for (size_t i = 0; i < entries.size(); ++i) (*rows)[i] = entries[i].row;
 }
 
+}  // namespace
+
 void SortRows(const SortKeyBlock& keys, std::vector<uint32_t>* rows, int64_t k) {
   k = std::min<int64_t>(k, static_cast<int64_t>(rows->size()));
   size_t skip = 0;
@@ -130,6 +132,8 @@ void SortRows(const SortKeyBlock& keys, std::vector<uint32_t>* rows, int64_t k) 
   if (remaining > 0 && remaining <= 16) return SortEntries<U128, true>(view, rows, k);
   SortEntries<U128, false>(view, rows, k);
 }
+
+namespace {
 
 /// Concatenates the keys of (run, row) pairs into one block.
 SortKeyBlock GatherKeys(std::span<const SortedRun* const> runs, std::span<const uint32_t> run_ids,

@@ -47,6 +47,10 @@ inline int CompareRows(const SortedRun& a, int64_t i, const SortedRun& b, int64_
   return a.ords[i] < b.ords[j] ? -1 : (a.ords[i] > b.ords[j] ? 1 : 0);
 }
 
+/// Orders `rows` (indexes of `keys`, in increasing order) by (key, row) and keeps the first `k`
+/// (all with k >= rows->size()): radix sort for short fixed-width keys, comparisons otherwise.
+void SortRows(const SortKeyBlock& keys, std::vector<uint32_t>* rows, int64_t k);
+
 /// Sorts `batch` (whose rows have keys `keys`) into a run. With `limit`, keeps only the first
 /// `limit` rows; with `bound`, only rows that sort before it.
 SortedRun MakeSortedRun(Batch batch, SortKeyBlock keys, std::optional<int64_t> limit,

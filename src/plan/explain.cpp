@@ -7,6 +7,7 @@
 #include "io/compress/codec.h"
 #include "plan/optimizer.h"
 #include "plan/scan_pruning.h"
+#include "plan/window_plan.h"
 
 namespace sluice {
 
@@ -28,8 +29,14 @@ std::string List(const std::vector<std::string>& names) {
 std::string DescribeScan(const LogicalPlan& scan) {
   const ScanSource& source = *scan.source;
   bool parquet = source.format == ScanSource::Format::kParquet;
-  std::string line = fmt::format("Scan {} {} ({} file{})", parquet ? "parquet" : "csv", source.path,
-                                 source.files.size(), source.files.size() == 1 ? "" : "s");
+  std::string line;
+  if (source.format == ScanSource::Format::kMemory) {
+    const int64_t rows = source.data ? source.data->num_rows() : 0;
+    line = fmt::format("Scan memory ({} row{})", rows, rows == 1 ? "" : "s");
+  } else {
+    line = fmt::format("Scan {} {} ({} file{})", parquet ? "parquet" : "csv", source.path,
+                       source.files.size(), source.files.size() == 1 ? "" : "s");
+  }
   if (scan.columns.empty())
     line += fmt::format(" columns=all {}", source.file_schema->size());
   else
@@ -49,13 +56,17 @@ std::string DescribeScan(const LogicalPlan& scan) {
 
 std::string DescribeJoin(const LogicalPlan& join) {
   std::string line = fmt::format("Join {}", JoinTypeName(join.join_type));
-  if (join.join_type == JoinType::kCross) return line;
+  if (join.join_type == JoinType::kCross) {
+    if (join.residual.valid()) line += " residual (" + join.residual.ToString() + ")";
+    return line;
+  }
   line += " on [";
   for (size_t i = 0; i < join.left_on.size(); ++i) {
     if (i > 0) line += ", ";
     line += join.left_on[i].ToString() + " = " + join.right_on[i].ToString();
   }
   line += "]";
+  if (join.residual.valid()) line += " and residual (" + join.residual.ToString() + ")";
   if (!join.coalesce_keys) line += " keys=both";
   if (join.suffix != "_right") line += " suffix=" + join.suffix;
   return line;
@@ -82,9 +93,21 @@ std::string DescribeLimit(const LogicalPlan& limit) {
 
 std::string DescribeSink(const LogicalPlan& sink) {
   const SinkTarget& target = *sink.target;
-  if (target.format == SinkTarget::Format::kCsv) return "Sink csv " + target.path;
-  return fmt::format("Sink parquet {} ({})", target.path,
-                     io::CodecName(target.parquet.compression));
+  std::string line = target.format == SinkTarget::Format::kCsv
+                         ? "Sink csv " + target.path
+                         : fmt::format("Sink parquet {} ({})", target.path,
+                                       io::CodecName(target.parquet.compression));
+  if (!target.partition_by.empty()) line += " partition_by=" + List(target.partition_by);
+  return line;
+}
+
+std::string DescribeWindow(const LogicalPlan& window) {
+  std::string line = "Window [";
+  for (size_t i = 0; i < window.windows.size(); ++i) {
+    if (i > 0) line += ", ";
+    line += WindowExprToString(window.windows[i]) + " AS " + window.windows[i].name;
+  }
+  return line + "]";
 }
 
 std::string Describe(const LogicalPlan& plan) {
@@ -101,6 +124,7 @@ std::string Describe(const LogicalPlan& plan) {
     case PlanKind::kDistinct:
       return plan.subset.empty() ? "Distinct" : "Distinct subset=" + List(plan.subset);
     case PlanKind::kSink: return DescribeSink(plan);
+    case PlanKind::kWindow: return DescribeWindow(plan);
   }
   return "?";
 }

@@ -68,6 +68,10 @@ LazyFrame GroupBy::agg(std::vector<Expr> aggregates) const {
   return LazyFrame(plan);
 }
 
+LazyFrame LazyFrame::window(std::vector<WindowExpr> windows) const {
+  return LazyFrame(MakeWindow(plan_, std::move(windows)));
+}
+
 LazyFrame LazyFrame::filter(Expr predicate) const {
   return LazyFrame(MakeFilter(plan_, std::move(predicate)));
 }

@@ -87,6 +87,9 @@ class LazyFrame {
   LazyFrame unique(std::vector<std::string> subset = {}) const;
   LazyFrame rename(const std::vector<std::pair<std::string, std::string>>& from_to) const;
   LazyFrame drop(const std::vector<std::string>& names) const;
+  /// Appends one column per window expression (`row_number() OVER (PARTITION BY g ORDER BY t)`,
+  /// `sum(x) OVER (...)`); rows keep their order.
+  LazyFrame window(std::vector<WindowExpr> windows) const;
 
   /// The plan as an indented tree; `optimized` shows it before and after the optimizer's passes,
   /// the latter with the predicates pushed into scans, the columns read and the row groups
@@ -100,6 +103,10 @@ class LazyFrame {
                     const RunOptions& run = {}) const;
   void sink_csv(const std::string& path, io::csv::CsvWriteOptions options = {},
                 const RunOptions& run = {}) const;
+  /// Runs the plan into any sink target: Parquet or CSV, one file or, with
+  /// `target.partition_by`, a folder of hive partitions (exec/partitioned_sink.h). Returns the
+  /// number of rows written.
+  int64_t sink(SinkTarget target, const RunOptions& run = {}) const;
 
  private:
   PlanPtr plan_;

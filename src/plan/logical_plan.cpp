@@ -2,6 +2,7 @@
 // computes the output schema, so a mistake surfaces while the query is built.
 #include "plan/logical_plan.h"
 
+#include <map>
 #include <set>
 
 #include "core/error.h"
@@ -166,10 +167,66 @@ SchemaPtr JoinSchema(const LogicalPlan& join) {
   return std::make_shared<Schema>(std::move(fields));
 }
 
+/// Checks that a join's residual is a boolean condition over the columns of both inputs.
+void CheckResidual(const Expr& residual, const Schema& left, const Schema& right,
+                   const std::string& suffix) {
+  if (ContainsAggregate(residual))
+    ThrowInvalid("aggregate in join condition `{}`", residual.ToString());
+  SchemaPtr both = JoinResidualSchema(left, right, suffix);
+  CheckUniqueNames(both->fields(), "the columns a join condition reads");
+  DataType type = ResolveType(residual, *both);
+  if (type.id != TypeId::kBool)
+    ThrowInvalid("join condition `{}` is {}, not a boolean", residual.ToString(), type.ToString());
+}
+
+/// The residual of `join` renamed for new inputs: a right column's suffix depends on the left
+/// names, so pruning an input can rename the other side's columns. Columns the new inputs lack
+/// keep their names (and MakeJoin reports them).
+Expr RebaseResidual(const LogicalPlan& join, const Schema& new_left, const Schema& new_right) {
+  if (!join.residual.valid()) return join.residual;
+  const Schema& old_left = *join.inputs[0]->schema;
+  const Schema& old_right = *join.inputs[1]->schema;
+  SchemaPtr before = JoinResidualSchema(old_left, old_right, join.suffix);
+  SchemaPtr after = JoinResidualSchema(new_left, new_right, join.suffix);
+  std::map<std::string, std::string> renames;
+  bool changed = false;
+  for (const std::string& name : ReferencedColumns(join.residual)) {
+    std::optional<size_t> at = before->FindField(name);
+    if (!at) continue;
+    const bool is_left = *at < old_left.size();
+    const std::string& input_name =
+        is_left ? old_left.field(*at).name : old_right.field(*at - old_left.size()).name;
+    std::optional<size_t> now =
+        is_left ? new_left.FindField(input_name) : new_right.FindField(input_name);
+    if (!now) continue;
+    const std::string& new_name = after->field(is_left ? *now : new_left.size() + *now).name;
+    renames[name] = new_name;
+    changed = changed || new_name != name;
+  }
+  if (!changed) return join.residual;
+  return RenameColumns(join.residual, [&](const std::string& name) {
+    auto it = renames.find(name);
+    return it == renames.end() ? name : it->second;
+  });
+}
+
 }  // namespace
 
+SchemaPtr JoinResidualSchema(const Schema& left, const Schema& right, const std::string& suffix) {
+  std::vector<Field> fields = left.fields();
+  std::set<std::string> names;
+  for (const Field& field : fields) names.insert(field.name);
+  for (Field field : right.fields()) {
+    if (names.count(field.name)) field.name += suffix;
+    names.insert(field.name);
+    fields.push_back(std::move(field));
+  }
+  return std::make_shared<Schema>(std::move(fields));
+}
+
 PlanPtr MakeJoin(PlanPtr left, PlanPtr right, JoinType type, std::vector<Expr> left_on,
-                 std::vector<Expr> right_on, std::string suffix, bool coalesce_keys) {
+                 std::vector<Expr> right_on, std::string suffix, bool coalesce_keys,
+                 Expr residual) {
   if (left_on.size() != right_on.size())
     ThrowInvalid("join needs as many left keys as right keys, not {} and {}", left_on.size(),
                  right_on.size());
@@ -189,12 +246,14 @@ PlanPtr MakeJoin(PlanPtr left, PlanPtr right, JoinType type, std::vector<Expr> l
                    l.ToString(), right_on[i].ToString(), r.ToString());
     }
   }
+  if (residual.valid()) CheckResidual(residual, *left->schema, *right->schema, suffix);
   auto node = NewNode(PlanKind::kJoin, {std::move(left), std::move(right)});
   node->join_type = type;
   node->left_on = std::move(left_on);
   node->right_on = std::move(right_on);
   node->suffix = std::move(suffix);
   node->coalesce_keys = coalesce_keys;
+  node->residual = std::move(residual);
   node->schema = JoinSchema(*node);
   return node;
 }
@@ -250,14 +309,37 @@ PlanPtr MakeDistinct(PlanPtr input, std::vector<std::string> subset) {
 }
 
 PlanPtr MakeSink(PlanPtr input, std::shared_ptr<const SinkTarget> target) {
+  if (!target->partition_by.empty()) {
+    std::set<std::string> seen;
+    for (const std::string& name : target->partition_by) {
+      input->schema->FieldIndex(name, "PARTITION_BY");
+      if (!seen.insert(name).second) ThrowInvalid("PARTITION_BY names column \"{}\" twice", name);
+    }
+    if (seen.size() == input->schema->size())
+      ThrowInvalid("PARTITION_BY cannot take every column: the files would hold no column");
+  }
   auto node = NewNode(PlanKind::kSink, {input});
   node->schema = input->schema;
   node->target = std::move(target);
   return node;
 }
 
+PlanPtr MakeMemoryScan(std::shared_ptr<const DataFrame> data) {
+  if (data == nullptr || data->schema == nullptr) ThrowInvalid("a memory scan needs rows");
+  auto source = std::make_shared<ScanSource>();
+  source->format = ScanSource::Format::kMemory;
+  source->path = "memory";
+  source->file_schema = data->schema;
+  source->data = std::move(data);
+  return MakeScan(std::move(source));
+}
+
 std::shared_ptr<const ScanSource> OpenScanSource(ScanSource source) {
-  if (source.format == ScanSource::Format::kParquet) {
+  if (source.format == ScanSource::Format::kMemory) {
+    // Rows in memory have nothing to open.
+    if (source.file_schema == nullptr && source.data != nullptr)
+      source.file_schema = source.data->schema;
+  } else if (source.format == ScanSource::Format::kParquet) {
     source.files = io::parquet::ResolveParquetPaths(source.path);
     if (source.files.empty()) ThrowInvalid("no Parquet files match {}", source.path);
     io::parquet::ScanOptions options;
@@ -282,12 +364,14 @@ PlanPtr WithInputs(const PlanPtr& plan, std::vector<PlanPtr> inputs) {
     case PlanKind::kAggregate: return MakeAggregate(inputs[0], plan->keys, plan->aggregates);
     case PlanKind::kJoin:
       return MakeJoin(inputs[0], inputs[1], plan->join_type, plan->left_on, plan->right_on,
-                      plan->suffix, plan->coalesce_keys);
+                      plan->suffix, plan->coalesce_keys,
+                      RebaseResidual(*plan, *inputs[0]->schema, *inputs[1]->schema));
     case PlanKind::kSort: return MakeSort(inputs[0], plan->sort_keys, plan->limit);
     case PlanKind::kLimit: return MakeLimit(inputs[0], plan->offset, plan->count);
     case PlanKind::kUnion: return MakeUnion(std::move(inputs));
     case PlanKind::kDistinct: return MakeDistinct(inputs[0], plan->subset);
     case PlanKind::kSink: return MakeSink(inputs[0], plan->target);
+    case PlanKind::kWindow: return MakeWindow(inputs[0], plan->windows);
   }
   ThrowInternal("unknown plan kind");
 }

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "core/data_frame.h"
+#include "core/scalar.h"
 #include "core/schema.h"
 #include "expr/expr.h"
 #include "io/csv/read_options.h"
@@ -31,6 +33,7 @@ enum class PlanKind : uint8_t {
   kUnion,
   kDistinct,
   kSink,
+  kWindow,
 };
 
 enum class JoinType : uint8_t { kInner, kLeft, kRight, kFull, kSemi, kAnti, kCross };
@@ -45,9 +48,43 @@ struct SortKey {
   bool NullsLast() const { return nulls_last.value_or(!descending); }
 };
 
+/// One bound of a window frame (SQL's ROWS/RANGE BETWEEN start AND end).
+struct WindowBound {
+  enum class Kind : uint8_t {
+    kUnboundedPreceding,
+    kPreceding,  ///< `offset` rows (ROWS) or values of the order key (RANGE) before.
+    kCurrentRow,
+    kFollowing,
+    kUnboundedFollowing,
+  } kind = Kind::kCurrentRow;
+  Scalar offset;  ///< kPreceding / kFollowing: a non-negative number (or duration for RANGE).
+};
+
+struct WindowFrame {
+  enum class Units : uint8_t { kRows, kRange } units = Units::kRange;
+  WindowBound start{WindowBound::Kind::kUnboundedPreceding, {}};
+  WindowBound end{WindowBound::Kind::kCurrentRow, {}};
+};
+
+/// One window function: `function(args) OVER (PARTITION BY ... ORDER BY ... frame)`.
+/// Functions: row_number, rank, dense_rank, percent_rank, cume_dist, ntile(n), lag/lead(x
+/// [, offset [, default]]), first_value, last_value, nth_value(x, n), and every aggregate of the
+/// registry (sum, count, count(*) as "count_star" with no args, mean, min, max, ...) over the
+/// frame. Without ORDER BY the frame is the whole partition; with it and no explicit frame, RANGE
+/// BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW (peers included), as SQL says.
+struct WindowExpr {
+  std::string function;
+  std::vector<Expr> args;  ///< Expressions over the input.
+  bool distinct = false;   ///< count(DISTINCT x) OVER (...)
+  std::vector<Expr> partition_by;
+  std::vector<SortKey> order_by;
+  std::optional<WindowFrame> frame;  ///< Unset: the default above.
+  std::string name;                  ///< The output column's name.
+};
+
 /// Where a scan reads from. Shared by every copy of the scan node the optimizer makes.
 struct ScanSource {
-  enum class Format : uint8_t { kParquet, kCsv } format = Format::kParquet;
+  enum class Format : uint8_t { kParquet, kCsv, kMemory } format = Format::kParquet;
   std::string path;                ///< As given: a file, a glob or a folder.
   std::vector<std::string> files;  ///< Resolved, sorted.
   SchemaPtr file_schema;           ///< Every column the files offer (hive keys included).
@@ -56,6 +93,8 @@ struct ScanSource {
   bool union_by_name = false;
   // CSV.
   io::csv::CsvReadOptions csv;
+  // kMemory: rows already in memory (CREATE TABLE AS, VALUES); file_schema is their schema.
+  std::shared_ptr<const DataFrame> data;
 };
 
 /// Where a sink writes to.
@@ -64,6 +103,9 @@ struct SinkTarget {
   std::string path;
   io::parquet::WriterOptions parquet;
   io::csv::CsvWriteOptions csv;
+  /// Hive-style partitioned output: `path` is a folder holding `key=value/` folders (one level
+  /// per column, in order) of data files; the partition columns are not written into the files.
+  std::vector<std::string> partition_by;
 };
 
 struct LogicalPlan;
@@ -100,6 +142,11 @@ struct LogicalPlan {
   std::vector<Expr> left_on, right_on;
   std::string suffix = "_right";
   bool coalesce_keys = true;
+  // A condition beyond the key equalities that a pair of rows must also meet to match (SQL ON's
+  // other conjuncts, a correlated EXISTS's `l2.x <> l1.x`), over the columns of the left input
+  // then the right input as an inner join with coalesce_keys = false would name them. Invalid
+  // (null) for none. For semi/anti/outer joins it decides matches, so it cannot become a filter.
+  Expr residual;
 
   // kSort: stable. With `limit`, only the first `limit` rows (top-k).
   std::vector<SortKey> sort_keys;
@@ -114,6 +161,9 @@ struct LogicalPlan {
 
   // kSink
   std::shared_ptr<const SinkTarget> target;
+
+  // kWindow: output = the input columns, then one column per window expression.
+  std::vector<WindowExpr> windows;
 };
 
 // Constructors: each checks its arguments against the input schema and computes the output
@@ -125,12 +175,20 @@ PlanPtr MakeProject(PlanPtr input, std::vector<Expr> exprs);
 PlanPtr MakeAggregate(PlanPtr input, std::vector<Expr> keys, std::vector<Expr> aggregates);
 PlanPtr MakeJoin(PlanPtr left, PlanPtr right, JoinType type, std::vector<Expr> left_on,
                  std::vector<Expr> right_on, std::string suffix = "_right",
-                 bool coalesce_keys = true);
+                 bool coalesce_keys = true, Expr residual = {});
 PlanPtr MakeSort(PlanPtr input, std::vector<SortKey> keys, std::optional<int64_t> limit = {});
 PlanPtr MakeLimit(PlanPtr input, int64_t offset, int64_t count);
 PlanPtr MakeUnion(std::vector<PlanPtr> inputs);
 PlanPtr MakeDistinct(PlanPtr input, std::vector<std::string> subset = {});
 PlanPtr MakeSink(PlanPtr input, std::shared_ptr<const SinkTarget> target);
+PlanPtr MakeWindow(PlanPtr input, std::vector<WindowExpr> windows);
+/// A scan of rows in memory (CREATE TABLE AS, VALUES).
+PlanPtr MakeMemoryScan(std::shared_ptr<const DataFrame> data);
+
+/// The columns a join's residual condition reads: the left input's, then the right input's, a
+/// right name that clashes with an earlier one taking `suffix` (as an inner join with
+/// coalesce_keys = false names them).
+SchemaPtr JoinResidualSchema(const Schema& left, const Schema& right, const std::string& suffix);
 
 /// Opens the files of a scan source (resolving globs, reading footers or sniffing CSV) and fills
 /// `files` and `file_schema`.

@@ -48,8 +48,8 @@ inline std::vector<std::string> Conjuncts(const Expr& predicate) {
 
 /// The node kinds from the root down the first inputs: "Filter Project Scan".
 inline std::string Spine(const PlanPtr& plan) {
-  static const char* kNames[] = {"Scan", "Filter", "Project", "Aggregate", "Join",
-                                 "Sort", "Limit",  "Union",   "Distinct",  "Sink"};
+  static const char* kNames[] = {"Scan",  "Filter", "Project",  "Aggregate", "Join",  "Sort",
+                                 "Limit", "Union",  "Distinct", "Sink",      "Window"};
   std::string out;
   for (const LogicalPlan* node = plan.get(); node != nullptr;
        node = node->inputs.empty() ? nullptr : node->inputs[0].get()) {

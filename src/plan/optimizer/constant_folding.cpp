@@ -167,6 +167,24 @@ PlanPtr FoldScan(const PlanPtr& scan) {
   return empty ? MakeLimit(out, 0, 0) : out;
 }
 
+/// Folds the arguments, partition and order keys of every window expression.
+PlanPtr FoldWindow(const PlanPtr& plan) {
+  const Schema& input = *plan->inputs[0]->schema;
+  bool changed = false;
+  auto fold = [&](Expr& expr) {
+    Expr folded = Fold(expr, input);
+    changed = changed || folded.ptr() != expr.ptr();
+    expr = std::move(folded);
+  };
+  std::vector<WindowExpr> windows = plan->windows;
+  for (WindowExpr& window : windows) {
+    for (Expr& arg : window.args) fold(arg);
+    for (Expr& key : window.partition_by) fold(key);
+    for (SortKey& key : window.order_by) fold(key.expr);
+  }
+  return changed ? MakeWindow(plan->inputs[0], std::move(windows)) : plan;
+}
+
 PlanPtr FoldNode(const PlanPtr& plan) {
   const Schema* input = plan->inputs.empty() ? nullptr : plan->inputs[0]->schema.get();
   bool changed = false;
@@ -198,6 +216,7 @@ PlanPtr FoldNode(const PlanPtr& plan) {
       }
       return changed ? MakeSort(plan->inputs[0], std::move(keys), plan->limit) : plan;
     }
+    case PlanKind::kWindow: return FoldWindow(plan);
     default:
       // Join keys stay as written: whether a key is a plain column decides the join's schema.
       return plan;

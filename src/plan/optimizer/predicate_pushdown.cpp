@@ -9,6 +9,7 @@
 //   Aggregate  when it reads only grouping keys (the key expression is substituted).
 //   Distinct   when it reads only the distinct subset (or the subset is every column).
 //   Union      into every input.
+//   Window     when it reads only columns that every window expression partitions by.
 //   Join       to a side that does not supply nulls: left columns to the left input of inner,
 //              left, semi, anti and cross joins; right columns to the right input of inner,
 //              right and cross joins (suffixes removed). A conjunct over equi-join keys of the
@@ -26,6 +27,7 @@
 #include <optional>
 
 #include "plan/expr_util.h"
+#include "plan/optimizer/join_residual.h"
 #include "plan/optimizer/passes.h"
 #include "plan/optimizer/rewrite_util.h"
 
@@ -228,9 +230,57 @@ PlanPtr PushJoin(const PlanPtr& plan, const std::vector<Expr>& predicates) {
     }
     return placements;
   });
+  // The residual (join_residual.h): its one-side conjuncts move into that side where the join
+  // does not preserve it; for inner and cross joins, conjuncts that stayed because they read both
+  // sides join the residual, which runs on the key matches before the output is assembled (and
+  // turns a cross join into a hash join when it has key equalities).
+  ResidualSplit split = SplitResidual(join);
+  bool rebuild = !split.to_left.empty() || !split.to_right.empty() ||
+                 (type == JoinType::kCross && join.residual.valid());
+  std::vector<Expr> stay;
+  for (Expr& predicate : routing.stay) {
+    Expr renamed;
+    if (!ReferencedColumns(predicate).empty() && !MayFail(predicate, *plan->schema) &&
+        OutputToResidualNames(join, predicate, &renamed)) {
+      split.keep.push_back(std::move(renamed));
+      rebuild = true;
+    } else {
+      stay.push_back(std::move(predicate));
+    }
+  }
+  for (Expr& predicate : split.to_left) routing.pushed[0].push_back(std::move(predicate));
+  for (Expr& predicate : split.to_right) routing.pushed[1].push_back(std::move(predicate));
+  PlanPtr rebuilt = rebuild ? WithResidual(plan, split.keep) : plan;
   PlanPtr left = Push(join.inputs[0], std::move(routing.pushed[0]));
   PlanPtr right = Push(join.inputs[1], std::move(routing.pushed[1]));
-  return WrapFilter(ReplaceInputs(plan, {left, right}), routing.stay);
+  return WrapFilter(ReplaceInputs(rebuilt, {left, right}), stay);
+}
+
+/// A window computes over whole partitions: removing rows of some partitions leaves every other
+/// row's results alone, so a conjunct over columns that partition every window expression moves
+/// below it. Any other conjunct would remove rows from partitions (changing ranks, sums...).
+PlanPtr PushWindow(const PlanPtr& plan, const std::vector<Expr>& predicates) {
+  std::set<std::string> shared;
+  for (size_t w = 0; w < plan->windows.size(); ++w) {
+    std::set<std::string> columns;
+    for (const Expr& key : plan->windows[w].partition_by)
+      if (key.kind() == ExprKind::kColumn) columns.insert(key.node().name);
+    if (w == 0) {
+      shared = std::move(columns);
+    } else {
+      std::set<std::string> both;
+      for (const std::string& name : shared)
+        if (columns.count(name)) both.insert(name);
+      shared = std::move(both);
+    }
+  }
+  Routing routing = Route(predicates, *plan->schema, 1, true, [&](const Expr& predicate) {
+    for (const std::string& name : ReferencedColumns(predicate))
+      if (!shared.count(name)) return std::vector<Placement>{};
+    return std::vector<Placement>{{0, predicate}};
+  });
+  PlanPtr input = Push(plan->inputs[0], std::move(routing.pushed[0]));
+  return WrapFilter(ReplaceInputs(plan, {input}), routing.stay);
 }
 
 PlanPtr PushScan(const PlanPtr& plan, const std::vector<Expr>& predicates) {
@@ -269,6 +319,7 @@ PlanPtr Push(const PlanPtr& plan, std::vector<Expr> predicates) {
     case PlanKind::kDistinct: return PushDistinct(plan, predicates);
     case PlanKind::kUnion: return PushUnion(plan, predicates);
     case PlanKind::kJoin: return PushJoin(plan, predicates);
+    case PlanKind::kWindow: return PushWindow(plan, predicates);
     case PlanKind::kLimit:
     case PlanKind::kSink: return Stop(plan, predicates);
   }

@@ -12,6 +12,7 @@
 #include <set>
 
 #include "plan/expr_util.h"
+#include "plan/optimizer/join_residual.h"
 #include "plan/optimizer/passes.h"
 #include "plan/optimizer/rewrite_util.h"
 
@@ -167,6 +168,14 @@ PlanPtr PruneJoin(const PlanPtr& plan, const Names& required) {
   }
   for (const Expr& key : join.left_on) AddReferencedColumns(key, &left);
   for (const Expr& key : join.right_on) AddReferencedColumns(key, &right);
+  if (join.residual.valid()) {
+    // The residual reads columns of both sides (renamed to the pruned inputs by WithInputs).
+    const std::map<std::string, JoinColumn> sources = ResidualColumns(join);
+    for (const std::string& name : ReferencedColumns(join.residual)) {
+      auto it = sources.find(name);
+      if (it != sources.end()) (it->second.side == 0 ? left : right).insert(it->second.name);
+    }
+  }
   // A right column is suffixed because a left column has its name: keep that left column.
   const Schema& left_schema = *join.inputs[0]->schema;
   for (const std::string& name : right)
@@ -203,6 +212,24 @@ PlanPtr PruneUnion(const PlanPtr& plan, const Names& required) {
   return ReplaceInputs(plan, std::move(inputs));
 }
 
+/// Keeps the window expressions something reads, and the input columns they and the parent
+/// read. With none left the node goes: a window passes its input's rows through in order.
+PlanPtr PruneWindow(const PlanPtr& plan, const Names& required) {
+  std::vector<WindowExpr> windows;
+  for (const WindowExpr& window : plan->windows)
+    if (required.count(window.name)) windows.push_back(window);
+  if (windows.empty()) return Prune(plan->inputs[0], required);
+  Names needed = required;
+  for (const WindowExpr& window : windows) {
+    for (const Expr& arg : window.args) AddReferencedColumns(arg, &needed);
+    for (const Expr& key : window.partition_by) AddReferencedColumns(key, &needed);
+    for (const SortKey& key : window.order_by) AddReferencedColumns(key.expr, &needed);
+  }
+  PlanPtr input = Prune(plan->inputs[0], needed);
+  if (input == plan->inputs[0] && windows.size() == plan->windows.size()) return plan;
+  return MakeWindow(input, std::move(windows));
+}
+
 PlanPtr Prune(const PlanPtr& plan, const Names& required) {
   switch (plan->kind) {
     case PlanKind::kScan: return PruneScan(plan, required);
@@ -229,6 +256,7 @@ PlanPtr Prune(const PlanPtr& plan, const Names& required) {
       return ReplaceInputs(plan, {Prune(plan->inputs[0], needed)});
     }
     case PlanKind::kUnion: return PruneUnion(plan, required);
+    case PlanKind::kWindow: return PruneWindow(plan, required);
     case PlanKind::kSink:
       return ReplaceInputs(plan, {Prune(plan->inputs[0], AllNames(*plan->inputs[0]->schema))});
   }

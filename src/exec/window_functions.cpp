@@ -1,0 +1,259 @@
+// Ranking, offset and frame-value window functions (see window_functions.h); aggregates are in
+// window_aggregates.cpp. Value functions compute, per row, which input row supplies the value
+// and gather the argument column once at the end.
+#include "exec/window_functions.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstring>
+
+#include "core/bitmap.h"
+#include "core/error.h"
+#include "exec/row_gather.h"
+#include "expr/bound_expr.h"
+#include "expr/evaluate.h"
+
+namespace sluice::exec {
+
+void WindowContext::ForEachPartition(
+    const std::function<void(int64_t begin, int64_t end)>& body) const {
+  auto run = [&](int64_t c) {
+    const auto [first, last] = chunks[static_cast<size_t>(c)];
+    for (int64_t part = first; part < last; ++part)
+      body(order->partitions[static_cast<size_t>(part)],
+           order->partitions[static_cast<size_t>(part + 1)]);
+  };
+  const int64_t count = static_cast<int64_t>(chunks.size());
+  if (threads == nullptr || count <= 1) {
+    for (int64_t c = 0; c < count; ++c) run(c);
+  } else {
+    threads->ParallelFor(count, run);
+  }
+}
+
+Column MakeFixedWindowColumn(const DataType& type, const void* values, int64_t rows,
+                             const std::vector<uint8_t>* valid, MemoryPool* pool) {
+  Column column;
+  column.type = type;
+  column.length = rows;
+  const int64_t bytes = rows * type.FixedWidth();
+  column.values = Buffer::Make(bytes, pool);
+  column.values->Resize(bytes);
+  if (bytes > 0) std::memcpy(column.values->data(), values, static_cast<size_t>(bytes));
+  if (valid != nullptr) {
+    int64_t nulls = 0;
+    for (uint8_t v : *valid) nulls += v == 0;
+    if (nulls > 0) {
+      column.null_count = nulls;
+      column.validity = Buffer::MakeZeroed(bits::BytesFor(rows), pool);
+      column.validity->Resize(bits::BytesFor(rows));
+      uint8_t* out = column.validity->data();
+      for (int64_t i = 0; i < rows; ++i)
+        if ((*valid)[static_cast<size_t>(i)] != 0) bits::Set(out, i);
+    }
+  }
+  return column;
+}
+
+namespace {
+
+/// Reads an integer argument (ntile's bucket count, lag's offset, nth_value's n) at `row`.
+int64_t IntegerAt(const Column& column, int64_t row) {
+  switch (column.type.id) {
+    case TypeId::kInt8: return column.Values<int8_t>()[row];
+    case TypeId::kInt16: return column.Values<int16_t>()[row];
+    case TypeId::kInt32: return column.Values<int32_t>()[row];
+    case TypeId::kInt64: return column.Values<int64_t>()[row];
+    case TypeId::kUInt8: return column.Values<uint8_t>()[row];
+    case TypeId::kUInt16: return column.Values<uint16_t>()[row];
+    case TypeId::kUInt32: return column.Values<uint32_t>()[row];
+    case TypeId::kUInt64: {
+      const uint64_t value = column.Values<uint64_t>()[row];
+      return value > uint64_t{INT64_MAX} ? INT64_MAX : static_cast<int64_t>(value);
+    }
+    default: ThrowInternal("window argument of type {} is not an integer", column.type.ToString());
+  }
+}
+
+Column Ranking(WindowFunctionKind kind, const std::vector<Column>& args,
+               const WindowContext& context) {
+  const WindowOrder& order = *context.order;
+  const int64_t n = order.rows;
+  const bool is_float =
+      kind == WindowFunctionKind::kPercentRank || kind == WindowFunctionKind::kCumeDist;
+  std::vector<int64_t> ints(is_float ? 0 : static_cast<size_t>(n));
+  std::vector<double> doubles(is_float ? static_cast<size_t>(n) : 0);
+  std::vector<uint8_t> valid;
+  if (kind == WindowFunctionKind::kNtile) valid.assign(static_cast<size_t>(n), 1);
+  std::atomic<bool> bad_ntile{false};
+  context.ForEachPartition([&](int64_t begin, int64_t end) {
+    const int64_t size = end - begin;
+    int64_t dense = 0;
+    for (int64_t p = begin; p < end; ++p) {
+      const size_t row = order.Row(p);
+      const int64_t peer = order.peer_begin[static_cast<size_t>(p)];
+      switch (kind) {
+        case WindowFunctionKind::kRowNumber: ints[row] = p - begin + 1; break;
+        case WindowFunctionKind::kRank: ints[row] = peer - begin + 1; break;
+        case WindowFunctionKind::kDenseRank:
+          if (peer == p) ++dense;
+          ints[row] = dense;
+          break;
+        case WindowFunctionKind::kPercentRank:
+          doubles[row] =
+              size > 1 ? static_cast<double>(peer - begin) / static_cast<double>(size - 1) : 0.0;
+          break;
+        case WindowFunctionKind::kCumeDist:
+          doubles[row] = static_cast<double>(order.peer_end[static_cast<size_t>(p)] - begin) /
+                         static_cast<double>(size);
+          break;
+        case WindowFunctionKind::kNtile: {
+          const Column& buckets_column = args[0];
+          if (buckets_column.IsNull(static_cast<int64_t>(row))) {
+            valid[row] = 0;
+            ints[row] = 0;
+            break;
+          }
+          int64_t buckets = IntegerAt(buckets_column, static_cast<int64_t>(row));
+          if (buckets <= 0) {
+            bad_ntile = true;
+            buckets = 1;
+          }
+          // As PostgreSQL and DuckDB: the first size % buckets buckets hold one row more.
+          buckets = std::min(buckets, size);
+          const int64_t small = size / buckets;
+          const int64_t large = size - buckets * small;
+          const int64_t at = p - begin;
+          const int64_t in_large = large * (small + 1);
+          ints[row] = at < in_large ? 1 + at / (small + 1) : 1 + large + (at - in_large) / small;
+          break;
+        }
+        default: ThrowInternal("not a ranking window function");
+      }
+    }
+  });
+  if (bad_ntile) ThrowInvalid("the bucket count of ntile() must be greater than zero");
+  if (is_float) return MakeFixedWindowColumn(Float64(), doubles.data(), n, nullptr, context.pool);
+  return MakeFixedWindowColumn(Int64(), ints.data(), n, valid.empty() ? nullptr : &valid,
+                               context.pool);
+}
+
+/// lag and lead: the value `offset` rows before (after) in the partition, else the default.
+Column LagLead(bool lag, const std::vector<Column>& args, const DataType& type,
+               const WindowContext& context) {
+  const WindowOrder& order = *context.order;
+  const int64_t n = order.rows;
+  const bool has_default = args.size() == 3;
+  std::vector<uint32_t> sources(static_cast<size_t>(n), 0);  // 0: the argument, 1: the default
+  std::vector<uint32_t> rows(static_cast<size_t>(n), kNullRow);
+  context.ForEachPartition([&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p) {
+      const uint32_t row = order.Row(p);
+      int64_t offset = 1;
+      if (args.size() >= 2) {
+        if (args[1].IsNull(row)) continue;  // A null offset gives null.
+        offset = IntegerAt(args[1], row);
+        offset = std::clamp<int64_t>(offset, -(int64_t{1} << 40), int64_t{1} << 40);
+      }
+      const int64_t at = lag ? p - offset : p + offset;
+      if (at >= begin && at < end) {
+        rows[row] = order.Row(at);
+      } else if (has_default) {
+        sources[row] = 1;
+        rows[row] = row;
+      }
+    }
+  });
+  if (!has_default) return GatherRows(args[0], rows, context.pool);
+  // kNullRow entries read the third source, a single null.
+  const Column null_value = MakeNullColumn(type, 1, context.pool);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (rows[i] == kNullRow) {
+      sources[i] = 2;
+      rows[i] = 0;
+    }
+  }
+  const Column* inputs[] = {&args[0], &args[2], &null_value};
+  return GatherFromMany(inputs, sources, rows, context.pool);
+}
+
+/// first_value, last_value, nth_value: a row of the frame.
+Column FrameValue(WindowFunctionKind kind, const std::vector<Column>& args,
+                  const WindowFrames& frames, const WindowContext& context) {
+  const WindowOrder& order = *context.order;
+  const int64_t n = order.rows;
+  std::vector<uint32_t> rows(static_cast<size_t>(n), kNullRow);
+  std::atomic<bool> bad_nth{false};
+  context.ForEachPartition([&](int64_t begin, int64_t end) {
+    thread_local std::vector<int64_t> starts, ends;
+    starts.resize(static_cast<size_t>(end - begin));
+    ends.resize(static_cast<size_t>(end - begin));
+    frames.Compute(begin, end, starts.data(), ends.data());
+    for (int64_t p = begin; p < end; ++p) {
+      const uint32_t row = order.Row(p);
+      const int64_t start = starts[static_cast<size_t>(p - begin)];
+      const int64_t stop = ends[static_cast<size_t>(p - begin)];
+      if (start >= stop) continue;
+      int64_t at = -1;
+      if (kind == WindowFunctionKind::kFirstValue) {
+        at = start;
+      } else if (kind == WindowFunctionKind::kLastValue) {
+        at = stop - 1;
+      } else {
+        if (args[1].IsNull(row)) continue;
+        const int64_t nth = IntegerAt(args[1], row);
+        if (nth < 1) {
+          bad_nth = true;
+          continue;
+        }
+        if (nth <= stop - start) at = start + nth - 1;
+      }
+      if (at >= 0) rows[row] = order.Row(at);
+    }
+  });
+  if (bad_nth) ThrowInvalid("the row number of nth_value() must be at least 1");
+  return GatherRows(args[0], rows, context.pool);
+}
+
+}  // namespace
+
+Column ComputeWindow(const WindowExpr& window, const DataType& type, std::vector<Column> args,
+                     const WindowContext& context) {
+  const std::optional<WindowFunctionKind> kind = FindWindowFunction(window.function);
+  if (!kind) ThrowInvalid("unknown window function {}()", window.function);
+  switch (*kind) {
+    case WindowFunctionKind::kRowNumber:
+    case WindowFunctionKind::kRank:
+    case WindowFunctionKind::kDenseRank:
+    case WindowFunctionKind::kPercentRank:
+    case WindowFunctionKind::kCumeDist:
+    case WindowFunctionKind::kNtile: return Ranking(*kind, args, context);
+    case WindowFunctionKind::kLag:
+    case WindowFunctionKind::kLead: {
+      if (args.size() == 3 && !(args[2].type == type)) {
+        // The default takes the argument's type (MakeWindow checked that it converts).
+        Batch one;
+        one.schema = std::make_shared<Schema>(std::vector<Field>{{"default", args[2].type, true}});
+        one.columns = {args[2]};
+        one.num_rows = args[2].length;
+        BoundExprPtr cast =
+            BindCast(Bind(col("default"), *one.schema), type, false, WindowExprToString(window));
+        args[2] = Evaluate(*cast, one, /*expand=*/true, context.pool);
+      }
+      return LagLead(*kind == WindowFunctionKind::kLag, args, type, context);
+    }
+    case WindowFunctionKind::kFirstValue:
+    case WindowFunctionKind::kLastValue:
+    case WindowFunctionKind::kNthValue: {
+      WindowFrames frames(window, *context.input, *context.order, context.pool);
+      return FrameValue(*kind, args, frames, context);
+    }
+    case WindowFunctionKind::kAggregate: {
+      WindowFrames frames(window, *context.input, *context.order, context.pool);
+      return ComputeWindowAggregate(window, type, args, frames, context);
+    }
+  }
+  ThrowInternal("unknown window function kind");
+}
+
+}  // namespace sluice::exec
