@@ -23,5 +23,7 @@ void AddConvert(CLI::App& app, const GlobalOptions& global, Action* action);
 void AddSchema(CLI::App& app, const GlobalOptions& global, Action* action);
 void AddHead(CLI::App& app, const GlobalOptions& global, Action* action);
 void AddGenerate(CLI::App& app, const GlobalOptions& global, Action* action);
+void AddQuery(CLI::App& app, const GlobalOptions& global, Action* action);
+void AddExplain(CLI::App& app, const GlobalOptions& global, Action* action);
 
 }  // namespace sluice::cli

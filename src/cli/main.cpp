@@ -41,6 +41,8 @@ int Run(int argc, char** argv) {
   AddSchema(app, global, &action);
   AddHead(app, global, &action);
   AddGenerate(app, global, &action);
+  AddQuery(app, global, &action);
+  AddExplain(app, global, &action);
 
   try {
     app.parse(argc, argv);

@@ -1,80 +1,23 @@
-// Memory-limit parsing and the machine's usable memory.
+// `--memory-limit` values: the parsing lives in core/memory_size.h (SQL's SET memory_limit shares
+// it); here a bad value becomes a usage error (exit status 2) naming the option.
 #include "cli/memory_limit.h"
 
-#include <unistd.h>
-
-#include <algorithm>
-#include <cctype>
-#include <charconv>
-#include <fstream>
-#include <string>
-
 #include "cli/usage_error.h"
+#include "core/error.h"
+#include "core/memory_size.h"
 
 namespace sluice::cli {
 
-namespace {
-int64_t ReadCgroupLimit() {
-  for (const char* path :
-       {"/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"}) {
-    std::ifstream in(path);
-    std::string text;
-    if (in >> text && text != "max") {
-      int64_t value = 0;
-      auto result = std::from_chars(text.data(), text.data() + text.size(), value);
-      if (result.ec == std::errc() && value > 0) return value;
-    }
-  }
-  return 0;
-}
-}  // namespace
-
 int64_t AvailableMemory() {
-  int64_t physical =
-      static_cast<int64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<int64_t>(sysconf(_SC_PAGESIZE));
-  int64_t cgroup = ReadCgroupLimit();
-  return cgroup > 0 ? std::min(physical, cgroup) : physical;
+  return sluice::AvailableMemory();
 }
 
 int64_t ParseMemoryLimit(std::string_view text) {
-  std::string lower;
-  for (char c : text) {
-    if (!std::isspace(static_cast<unsigned char>(c)))
-      lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  try {
+    return ParseMemorySize(text);
+  } catch (const Error& error) {
+    ThrowUsage("--memory-limit {}", error.what());
   }
-  double number = 0;
-  auto result = std::from_chars(lower.data(), lower.data() + lower.size(), number);
-  if (result.ec != std::errc() || number <= 0) {
-    ThrowUsage("--memory-limit '{}' is not a size; use e.g. 4GB, 512MiB or 60%", text);
-  }
-  std::string unit(result.ptr, static_cast<const char*>(lower.data() + lower.size()));
-  if (unit == "%") {
-    if (number > 100) ThrowUsage("--memory-limit '{}' is more than 100%", text);
-    return static_cast<int64_t>(static_cast<double>(AvailableMemory()) * number / 100.0);
-  }
-  struct Unit {
-    const char* name;
-    double bytes;
-  };
-  static constexpr Unit kUnits[] = {{"", 1},
-                                    {"b", 1},
-                                    {"kb", 1e3},
-                                    {"mb", 1e6},
-                                    {"gb", 1e9},
-                                    {"tb", 1e12},
-                                    {"k", 1e3},
-                                    {"m", 1e6},
-                                    {"g", 1e9},
-                                    {"kib", 1024.0},
-                                    {"mib", 1048576.0},
-                                    {"gib", 1073741824.0},
-                                    {"tib", 1099511627776.0}};
-  for (const Unit& candidate : kUnits) {
-    if (unit == candidate.name) return static_cast<int64_t>(number * candidate.bytes);
-  }
-  ThrowUsage(
-      "--memory-limit '{}' has an unknown unit '{}'; use B, KB, MB, GB, TB, KiB, MiB, GiB or %",
-      text, unit);
 }
 
 }  // namespace sluice::cli

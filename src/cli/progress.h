@@ -16,6 +16,8 @@ class ProgressBar {
 
   /// Sets the work done so far; redraws at most a few times per second.
   void Update(int64_t done);
+  /// Changes the total, for work whose size becomes known as it starts (a query's scans).
+  void set_total(int64_t total) { total_ = total; }
   /// Clears the bar's line.
   void Finish();
 

@@ -1,0 +1,475 @@
+// Joins: explicit JOIN ... ON/USING/NATURAL, and `FROM a, b, c WHERE ...`, whose equalities
+// between relations become hash-join keys in an order that follows them (no cross join when the
+// relations are connected). Conjuncts over one relation become filters on it; ON conjuncts that
+// are neither keys nor pushable become the join's residual condition.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "core/error.h"
+#include "plan/expr_util.h"
+#include "sql/bind_names.h"
+#include "sql/bind_query.h"
+#include "sql/sql_error.h"
+
+namespace sluice::sql {
+
+namespace {
+
+/// A rough size of a plan's output, to put big relations on the probe side and small ones on
+/// the build side of hash joins. Only comparisons between relations matter.
+double EstimateSize(const PlanPtr& plan) {
+  switch (plan->kind) {
+    case PlanKind::kScan: {
+      double size = 0;
+      if (plan->source->data) {
+        size = static_cast<double>(plan->source->data->num_rows()) * 16;
+      } else {
+        for (const std::string& file : plan->source->files) {
+          std::error_code error;
+          auto bytes = std::filesystem::file_size(file, error);
+          size += error ? 1e6 : static_cast<double>(bytes);
+        }
+      }
+      return plan->filters.empty() ? size : size * 0.2;
+    }
+    case PlanKind::kFilter: return 0.2 * EstimateSize(plan->inputs[0]);
+    case PlanKind::kAggregate: return plan->keys.empty() ? 1 : 0.2 * EstimateSize(plan->inputs[0]);
+    case PlanKind::kJoin:
+      if (plan->join_type == JoinType::kSemi || plan->join_type == JoinType::kAnti)
+        return 0.5 * EstimateSize(plan->inputs[0]);
+      return std::max(EstimateSize(plan->inputs[0]), EstimateSize(plan->inputs[1]));
+    case PlanKind::kLimit:
+      return plan->count >= 0 ? std::min<double>(static_cast<double>(plan->count) * 16,
+                                                 EstimateSize(plan->inputs[0]))
+                              : EstimateSize(plan->inputs[0]);
+    case PlanKind::kUnion: {
+      double size = 0;
+      for (const PlanPtr& input : plan->inputs) size += EstimateSize(input);
+      return size;
+    }
+    default: return plan->inputs.empty() ? 1 : EstimateSize(plan->inputs[0]);
+  }
+}
+
+std::set<std::string> PlanNames(const Schema& schema) {
+  std::set<std::string> names;
+  for (const Field& field : schema.fields()) names.insert(field.name);
+  return names;
+}
+
+/// Which side each column of an expression comes from: 1 left, 2 right, 3 both, 0 none.
+int Sides(const Expr& expr, const std::set<std::string>& left) {
+  int sides = 0;
+  for (const std::string& name : ReferencedColumns(expr)) sides |= left.count(name) ? 1 : 2;
+  return sides;
+}
+
+JoinType ToJoinType(AstJoinType type) {
+  switch (type) {
+    case AstJoinType::kInner: return JoinType::kInner;
+    case AstJoinType::kLeft: return JoinType::kLeft;
+    case AstJoinType::kRight: return JoinType::kRight;
+    case AstJoinType::kFull: return JoinType::kFull;
+    case AstJoinType::kCross: return JoinType::kCross;
+    case AstJoinType::kSemi: return JoinType::kSemi;
+    case AstJoinType::kAnti: return JoinType::kAnti;
+  }
+  return JoinType::kInner;
+}
+
+Schema Concat(const Schema& a, const Schema& b) {
+  std::vector<Field> fields = a.fields();
+  fields.insert(fields.end(), b.fields().begin(), b.fields().end());
+  return Schema(std::move(fields));
+}
+
+/// The visible scope column named `name` (unqualified), or null; throws when ambiguous.
+const ScopeColumn* FindVisible(const Scope& scope, const std::string& name) {
+  const ScopeColumn* found = nullptr;
+  for (const ScopeColumn& column : scope.columns) {
+    if (column.hidden || !NamesEqual(column.name, name)) continue;
+    if (found != nullptr && found->plan_name != column.plan_name)
+      ThrowInvalid("column \"{}\" is ambiguous in USING", name);
+    found = &column;
+  }
+  return found;
+}
+
+bool IsCall(const Expr& e, const char* name) {
+  return e.kind() == ExprKind::kCall && e.node().name == name;
+}
+
+std::vector<Expr> SplitDisjunction(const Expr& e) {
+  if (!IsCall(e, "or")) return {e};
+  std::vector<Expr> parts;
+  for (size_t i = 0; i < e.node().args.size(); ++i) {
+    std::vector<Expr> more = SplitDisjunction(e.arg(i));
+    parts.insert(parts.end(), more.begin(), more.end());
+  }
+  return parts;
+}
+
+Expr JoinDisjunction(const std::vector<Expr>& parts) {
+  Expr out = parts[0];
+  for (size_t i = 1; i < parts.size(); ++i) out = out || parts[i];
+  return out;
+}
+
+/// `(a AND x) OR (a AND y)` is `a AND (x OR y)`: conjuncts common to every branch of a
+/// disjunction come out of it, so that a join key hidden in each branch (TPC-H Q19's
+/// p_partkey = l_partkey) becomes a key instead of a cross join.
+std::vector<Expr> FactorDisjunctions(const std::vector<Expr>& conjuncts) {
+  std::vector<Expr> out;
+  for (const Expr& conjunct : conjuncts) {
+    if (!IsCall(conjunct, "or")) {
+      out.push_back(conjunct);
+      continue;
+    }
+    std::vector<std::vector<Expr>> branches;
+    for (const Expr& branch : SplitDisjunction(conjunct))
+      branches.push_back(SplitConjunction(branch));
+    std::vector<Expr> common;
+    for (const Expr& candidate : branches[0]) {
+      std::string text = candidate.ToString();
+      bool everywhere = true;
+      for (size_t b = 1; b < branches.size() && everywhere; ++b) {
+        bool found = false;
+        for (const Expr& e : branches[b]) found = found || e.ToString() == text;
+        everywhere = found;
+      }
+      bool known = false;
+      for (const Expr& e : common) known = known || e.ToString() == text;
+      if (everywhere && !known) common.push_back(candidate);
+    }
+    if (common.empty()) {
+      out.push_back(conjunct);
+      continue;
+    }
+    out.insert(out.end(), common.begin(), common.end());
+    std::vector<Expr> rests;
+    bool always = false;
+    for (const std::vector<Expr>& branch : branches) {
+      std::vector<Expr> rest;
+      for (const Expr& e : branch) {
+        bool shared = false;
+        for (const Expr& c : common) shared = shared || c.ToString() == e.ToString();
+        if (!shared) rest.push_back(e);
+      }
+      if (rest.empty())
+        always = true;  // This branch is only the common part: the OR holds.
+      else
+        rests.push_back(JoinConjunction(rest));
+    }
+    if (!always) out.push_back(JoinDisjunction(rests));
+  }
+  return out;
+}
+
+}  // namespace
+
+Relation QueryBinder::MakeDisjoint(const Schema& left, Relation right,
+                                   std::map<std::string, std::string>* renamed) {
+  std::set<std::string> taken = PlanNames(left);
+  std::set<std::string> right_names = PlanNames(*right.plan->schema);
+  std::map<std::string, std::string> mapping;
+  std::vector<Expr> exprs;
+  for (const Field& field : right.plan->schema->fields()) {
+    if (!taken.count(field.name)) {
+      exprs.push_back(col(field.name));
+      continue;
+    }
+    std::string name;
+    for (int i = 1;; ++i) {
+      name = fmt::format("{}_{}", field.name, i);
+      if (!taken.count(name) && !right_names.count(name)) break;
+    }
+    taken.insert(name);
+    mapping[field.name] = name;
+    exprs.push_back(col(field.name).alias(name));
+  }
+  if (mapping.empty()) return right;
+  right.plan = MakeProject(right.plan, std::move(exprs));
+  for (ScopeColumn& column : right.scope.columns) {
+    auto it = mapping.find(column.plan_name);
+    if (it != mapping.end()) column.plan_name = it->second;
+  }
+  if (renamed != nullptr) *renamed = std::move(mapping);
+  return right;
+}
+
+Relation QueryBinder::BindJoin(const TableRef& ref) {
+  Relation left = BindTableRef(*ref.left);
+  Relation right = MakeDisjoint(*left.plan->schema, BindTableRef(*ref.right));
+  JoinType type = ToJoinType(ref.join_type);
+  Relation out;
+  out.scope = left.scope;
+  if (type != JoinType::kSemi && type != JoinType::kAnti)
+    out.scope.columns.insert(out.scope.columns.end(), right.scope.columns.begin(),
+                             right.scope.columns.end());
+  if (type == JoinType::kCross) {
+    out.plan = MakeJoin(left.plan, right.plan, JoinType::kCross, {}, {}, "_right", false);
+    return out;
+  }
+  const std::set<std::string> left_names = PlanNames(*left.plan->schema);
+  std::vector<Expr> left_keys, right_keys, residual, left_filters, right_filters, after;
+
+  // USING / NATURAL: pairs of same-named columns, shown once.
+  std::vector<std::string> using_columns = ref.using_columns;
+  if (ref.natural) {
+    for (const ScopeColumn& column : left.scope.columns) {
+      if (column.hidden) continue;
+      if (FindVisible(right.scope, column.name) != nullptr) using_columns.push_back(column.name);
+    }
+  }
+  struct UsingPair {
+    std::string name;
+    std::string left_plan, right_plan;
+  };
+  std::vector<UsingPair> pairs;
+  for (const std::string& name : using_columns) {
+    const ScopeColumn* l = FindVisible(left.scope, name);
+    const ScopeColumn* r = FindVisible(right.scope, name);
+    if (l == nullptr || r == nullptr) {
+      Fail(ref.pos, fmt::format("column \"{}\" of USING is not on the {} side of the join", name,
+                                l == nullptr ? "left" : "right"));
+    }
+    pairs.push_back({l->name, l->plan_name, r->plan_name});
+    left_keys.push_back(col(l->plan_name));
+    right_keys.push_back(col(r->plan_name));
+  }
+
+  if (ref.on) {
+    ExprContext context;
+    Scope both = left.scope;
+    both.columns.insert(both.columns.end(), right.scope.columns.begin(), right.scope.columns.end());
+    context.scope = &both;
+    context.schema = std::make_shared<Schema>(Concat(*left.plan->schema, *right.plan->schema));
+    context.clause = "a join condition";
+    ExprBinder binder(*this, context);
+    Expr condition = binder.BindTyped(*ref.on);
+    if (binder.TypeOf(condition).id != TypeId::kBool)
+      Fail(ref.on->pos,
+           fmt::format("the join condition `{}` is not a boolean", condition.ToString()));
+    for (const Expr& conjunct : SplitConjunction(condition)) {
+      if (conjunct.kind() == ExprKind::kCall && conjunct.node().name == "equal") {
+        int a = Sides(conjunct.arg(0), left_names);
+        int b = Sides(conjunct.arg(1), left_names);
+        if (a == 1 && b == 2) {
+          left_keys.push_back(conjunct.arg(0));
+          right_keys.push_back(conjunct.arg(1));
+          continue;
+        }
+        if (a == 2 && b == 1) {
+          left_keys.push_back(conjunct.arg(1));
+          right_keys.push_back(conjunct.arg(0));
+          continue;
+        }
+      }
+      int sides = Sides(conjunct, left_names);
+      // A conjunct over one input may filter that input first when the join does not keep its
+      // unmatched rows; otherwise it decides matches (the residual).
+      bool left_kept = type == JoinType::kLeft || type == JoinType::kFull ||
+                       type == JoinType::kSemi || type == JoinType::kAnti;
+      bool right_kept = type == JoinType::kRight || type == JoinType::kFull;
+      if (sides == 1 && !left_kept) {
+        left_filters.push_back(conjunct);
+      } else if (sides == 2 && !right_kept) {
+        right_filters.push_back(conjunct);
+      } else if (type == JoinType::kInner) {
+        after.push_back(conjunct);
+      } else {
+        residual.push_back(conjunct);
+      }
+    }
+  }
+  if (!left_filters.empty()) left.plan = MakeFilter(left.plan, JoinConjunction(left_filters));
+  if (!right_filters.empty()) right.plan = MakeFilter(right.plan, JoinConjunction(right_filters));
+  if (left_keys.empty()) {
+    if (type == JoinType::kInner) {
+      out.plan = MakeJoin(left.plan, right.plan, JoinType::kCross, {}, {}, "_right", false);
+    } else {
+      // No equality: every pair is a candidate and the residual decides (a constant key).
+      out.plan = MakeJoin(left.plan, right.plan, type, {lit(true)}, {lit(true)}, "_right", false,
+                          JoinConjunction(residual));
+    }
+  } else {
+    out.plan = MakeJoin(left.plan, right.plan, type, left_keys, right_keys, "_right", false,
+                        JoinConjunction(residual));
+  }
+  if (!after.empty()) out.plan = MakeFilter(out.plan, JoinConjunction(after));
+
+  // USING columns appear once: the left key (the right one for a right join, the first
+  // non-null of both for a full join); the per-side columns stay reachable qualified.
+  if (!pairs.empty() && type != JoinType::kSemi && type != JoinType::kAnti) {
+    std::vector<Expr> merged_exprs;
+    for (const Field& field : out.plan->schema->fields()) merged_exprs.push_back(col(field.name));
+    bool project = false;
+    for (const UsingPair& pair : pairs) {
+      std::string merged = pair.left_plan;
+      if (type == JoinType::kRight) merged = pair.right_plan;
+      if (type == JoinType::kFull) {
+        merged = Fresh(pair.name + "_");
+        merged_exprs.push_back(coalesce({col(pair.left_plan), col(pair.right_plan)}).alias(merged));
+        project = true;
+      }
+      for (ScopeColumn& column : out.scope.columns) {
+        if (column.plan_name == pair.left_plan || column.plan_name == pair.right_plan)
+          column.hidden = true;
+      }
+      auto left_entry =
+          std::find_if(out.scope.columns.begin(), out.scope.columns.end(),
+                       [&](const ScopeColumn& c) { return c.plan_name == pair.left_plan; });
+      if (left_entry == out.scope.columns.end()) continue;
+      ScopeColumn shown{"", pair.name, merged, left_entry->type, false};
+      out.scope.columns.insert(left_entry, shown);
+    }
+    if (project) out.plan = MakeProject(out.plan, std::move(merged_exprs));
+    // The merged column's type: the key's (a full join's coalesce takes the common type).
+    for (ScopeColumn& column : out.scope.columns) {
+      if (!column.qualifier.empty() || column.hidden) continue;
+      auto index = out.plan->schema->FindField(column.plan_name);
+      if (index) column.type = out.plan->schema->field(*index).type;
+    }
+  }
+  return out;
+}
+
+Relation QueryBinder::JoinList(std::vector<Relation> items, std::vector<Expr> conjuncts) {
+  Scope scope;
+  for (const Relation& item : items)
+    scope.columns.insert(scope.columns.end(), item.scope.columns.begin(), item.scope.columns.end());
+  // Which relation supplies each plan column (names are disjoint across items).
+  std::map<std::string, size_t> owner;
+  for (size_t i = 0; i < items.size(); ++i)
+    for (const Field& field : items[i].plan->schema->fields()) owner[field.name] = i;
+  auto relations_of = [&](const Expr& e) {
+    std::set<size_t> rels;
+    for (const std::string& name : ReferencedColumns(e)) {
+      auto it = owner.find(name);
+      if (it != owner.end()) rels.insert(it->second);
+    }
+    return rels;
+  };
+  struct Conjunct {
+    Expr expr;
+    std::set<size_t> rels;
+    bool edge = false;
+    std::set<size_t> a_rels, b_rels;
+    bool done = false;
+  };
+  std::vector<Conjunct> parts;
+  std::vector<std::vector<Expr>> item_filters(items.size());
+  std::vector<Expr> constant;
+  conjuncts = FactorDisjunctions(conjuncts);
+  for (const Expr& e : conjuncts) {
+    // A disjunction over several relations implies, for each relation that every branch
+    // restricts, the disjunction of those restrictions: a filter on that relation before the join
+    // (the disjunction itself still applies after it).
+    if (IsCall(e, "or") && items.size() > 1) {
+      std::vector<Expr> branches = SplitDisjunction(e);
+      for (size_t r = 0; r < items.size(); ++r) {
+        std::vector<Expr> implied;
+        for (const Expr& branch : branches) {
+          std::vector<Expr> own;
+          for (const Expr& part : SplitConjunction(branch)) {
+            std::set<size_t> rels = relations_of(part);
+            if (rels.size() == 1 && *rels.begin() == r) own.push_back(part);
+          }
+          if (own.empty()) break;
+          implied.push_back(JoinConjunction(own));
+        }
+        if (implied.size() == branches.size() && relations_of(e).size() > 1)
+          item_filters[r].push_back(JoinDisjunction(implied));
+      }
+    }
+    Conjunct part;
+    part.expr = e;
+    part.rels = relations_of(e);
+    if (part.rels.empty()) {
+      constant.push_back(e);
+      continue;
+    }
+    if (part.rels.size() == 1) {
+      item_filters[*part.rels.begin()].push_back(e);
+      continue;
+    }
+    if (e.kind() == ExprKind::kCall && e.node().name == "equal") {
+      part.a_rels = relations_of(e.arg(0));
+      part.b_rels = relations_of(e.arg(1));
+      std::vector<size_t> common;
+      std::set_intersection(part.a_rels.begin(), part.a_rels.end(), part.b_rels.begin(),
+                            part.b_rels.end(), std::back_inserter(common));
+      part.edge = !part.a_rels.empty() && !part.b_rels.empty() && common.empty();
+    }
+    parts.push_back(std::move(part));
+  }
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (!item_filters[i].empty())
+      items[i].plan = MakeFilter(items[i].plan, JoinConjunction(item_filters[i]));
+  }
+  std::vector<double> sizes;
+  for (const Relation& item : items) sizes.push_back(EstimateSize(item.plan));
+
+  // Greedy order: the biggest relation probes; each step joins the smallest relation that an
+  // equality connects to what is joined so far (it becomes the build side).
+  size_t start = 0;
+  for (size_t i = 1; i < items.size(); ++i)
+    if (sizes[i] > sizes[start]) start = i;
+  std::set<size_t> joined = {start};
+  PlanPtr plan = items[start].plan;
+  auto subset = [](const std::set<size_t>& a, const std::set<size_t>& b) {
+    return std::includes(b.begin(), b.end(), a.begin(), a.end());
+  };
+  while (joined.size() < items.size()) {
+    std::optional<size_t> best;
+    for (size_t r = 0; r < items.size(); ++r) {
+      if (joined.count(r)) continue;
+      bool connected = false;
+      for (const Conjunct& part : parts) {
+        if (!part.edge || part.done) continue;
+        std::set<size_t> only = {r};
+        connected = connected || (subset(part.a_rels, joined) && part.b_rels == only) ||
+                    (subset(part.b_rels, joined) && part.a_rels == only);
+      }
+      if (connected && (!best || sizes[r] < sizes[*best])) best = r;
+    }
+    bool cross = !best;
+    if (cross) {
+      for (size_t r = 0; r < items.size(); ++r)
+        if (!joined.count(r) && (!best || sizes[r] < sizes[*best])) best = r;
+    }
+    size_t r = *best;
+    std::vector<Expr> left_keys, right_keys;
+    std::set<size_t> only = {r};
+    for (Conjunct& part : parts) {
+      if (!part.edge || part.done) continue;
+      if (subset(part.a_rels, joined) && part.b_rels == only) {
+        left_keys.push_back(part.expr.arg(0));
+        right_keys.push_back(part.expr.arg(1));
+        part.done = true;
+      } else if (subset(part.b_rels, joined) && part.a_rels == only) {
+        left_keys.push_back(part.expr.arg(1));
+        right_keys.push_back(part.expr.arg(0));
+        part.done = true;
+      }
+    }
+    plan = MakeJoin(plan, items[r].plan, cross ? JoinType::kCross : JoinType::kInner, left_keys,
+                    right_keys, "_right", false);
+    joined.insert(r);
+    std::vector<Expr> now;
+    for (Conjunct& part : parts) {
+      if (!part.done && subset(part.rels, joined)) {
+        now.push_back(part.expr);
+        part.done = true;
+      }
+    }
+    if (!now.empty()) plan = MakeFilter(plan, JoinConjunction(now));
+  }
+  if (!constant.empty()) plan = MakeFilter(plan, JoinConjunction(constant));
+  return {plan, std::move(scope)};
+}
+
+}  // namespace sluice::sql
