@@ -1,15 +1,18 @@
 // `sluice generate OUT_DIR --rows N [--csv]`: writes the example dataset (events in several
 // Parquet files, users in one) through sluice's own writers, for the demo, tests and benchmarks;
 // --csv adds events.csv and users.csv holding the same rows (for readers without Parquet, such as
-// pandas in the benchmark).
+// pandas in the benchmark). `sluice generate --tpch --scale-factor SF DIR` writes the eight TPC-H
+// tables instead (cli/tpch_write.h).
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <optional>
 
 #include "cli/commands.h"
 #include "cli/datagen.h"
 #include "cli/progress.h"
+#include "cli/tpch_write.h"
 #include "io/csv/writer.h"
 #include "io/fs/atomic_file.h"
 #include "io/parquet/writer/file_writer.h"
@@ -25,11 +28,43 @@ struct GenerateOptions {
   std::string compression = "snappy";
   int64_t row_group_size = 1 << 20;
   bool csv = false;
+  bool tpch = false;
+  double scale_factor = 1.0;
+  bool row_group_size_given = false;
 };
 
 constexpr int64_t kBatchRows = 64 * 1024;
+/// DuckDB's row group size, so TPC-H files split into as many row groups as DuckDB's own.
+constexpr int64_t kTpchRowGroupRows = 122'880;
+
+void RunTpchGenerate(const GenerateOptions& options, const GlobalOptions& global) {
+  TpchWriteOptions tpch;
+  tpch.directory = options.directory;
+  tpch.scale_factor = options.scale_factor;
+  tpch.seed = options.seed;
+  tpch.writer.compression = io::ParseCodec(options.compression);
+  tpch.writer.row_group_size =
+      options.row_group_size_given ? options.row_group_size : kTpchRowGroupRows;
+  ProgressBar progress("generate", TpchProgressTotal(options.scale_factor), global.ShowProgress());
+  std::vector<TpchTableStats> stats = WriteTpch(tpch, &progress);
+  progress.Finish();
+  if (!global.quiet) {
+    uint64_t bytes = 0;
+    std::string tables;
+    for (const TpchTableStats& table : stats) {
+      bytes += table.bytes;
+      tables += fmt::format("{}{} {}", tables.empty() ? "" : ", ", table.name, table.rows);
+    }
+    fmt::print(stderr, "wrote TPC-H scale factor {} to '{}' ({:.1f} MB): {}\n",
+               options.scale_factor, options.directory, static_cast<double>(bytes) / 1e6, tables);
+  }
+}
 
 void RunGenerate(const GenerateOptions& options, const GlobalOptions& global) {
+  if (options.tpch) {
+    RunTpchGenerate(options, global);
+    return;
+  }
   io::CreateDirectories(options.directory + "/events");
   io::parquet::WriterOptions writer_options;
   writer_options.compression = io::ParseCodec(options.compression);
@@ -94,11 +129,31 @@ void AddGenerate(CLI::App& app, const GlobalOptions& global, Action* action) {
   command->add_option("--seed", options->seed, "Random seed (default 42)");
   command->add_option("--compression", options->compression,
                       "Codec (default snappy, like typical upstream files)");
-  command->add_option("--row-group-size", options->row_group_size, "Rows per row group")
-      ->check(CLI::PositiveNumber);
-  command->add_flag("--csv", options->csv,
-                    "Also write events.csv and users.csv with the same rows");
-  command->callback([options, &global, action] {
+  CLI::Option* row_group_size =
+      command->add_option("--row-group-size", options->row_group_size, "Rows per row group")
+          ->check(CLI::PositiveNumber);
+  CLI::Option* csv = command->add_flag("--csv", options->csv,
+                                       "Also write events.csv and users.csv with the same rows");
+  CLI::Option* tpch = command->add_flag(
+      "--tpch", options->tpch,
+      "Write the eight TPC-H tables instead (DIR/lineitem.parquet, orders.parquet, ...)");
+  // int32 keys (as dbgen's files have) hold the sparse order keys up to scale factor 300.
+  CLI::Validator scale_range(
+      [](std::string& value) -> std::string {
+        char* end = nullptr;
+        double factor = std::strtod(value.c_str(), &end);
+        if (end == value.c_str() || *end != '\0' || !(factor > 0) || factor > 300) {
+          return "the scale factor must be a number in (0, 300], not '" + value + "'";
+        }
+        return "";
+      },
+      "in (0, 300]");
+  command->add_option("--scale-factor", options->scale_factor, "TPC-H scale factor (default 1)")
+      ->check(scale_range)
+      ->needs(tpch);
+  tpch->excludes(csv)->excludes("--rows")->excludes("--files");
+  command->callback([options, &global, action, row_group_size] {
+    options->row_group_size_given = row_group_size->count() > 0;
     *action = [options, &global] { RunGenerate(*options, global); };
   });
 }
