@@ -1,6 +1,6 @@
 # The two set-up commands of the README, and their parts. Each target runs scripts/setup first,
 # which installs missing Debian packages and npm peers and is quick when all are present.
-.PHONY: setup build demo test test-asan bench bench-scaling bench-convert clean
+.PHONY: setup build demo test test-asan bench bench-scaling bench-convert bench-tpch clean
 
 JOBS ?= $(shell nproc)
 RELEASE := build/release
@@ -34,6 +34,13 @@ bench: build
 # Q1's peak memory at 1, 10 and 50 million events (SIZES=a,b,c to change them).
 bench-scaling: build
 	@./bench/run --scaling $(if $(SIZES),--sizes $(SIZES))
+
+# The 22 TPC-H queries in sluice, DuckDB and Polars (bench/run --tpch) over the Parquet tables in
+# TPCH_DIR (default: ../shared/tpch/sf0.1), or generated at scale factor SF; QUERIES=1,3,6 and
+# RUNS=N to narrow it.
+bench-tpch: build
+	@./bench/run --tpch $(if $(TPCH_DIR),--tpch-dir $(TPCH_DIR)) $(if $(SF),--scale-factor $(SF)) \
+		$(if $(QUERIES),--queries $(QUERIES)) $(if $(RUNS),--runs $(RUNS))
 
 # sluice convert against DuckDB and Polars on one file (the first benchmark; Q6 of the suite).
 bench-convert: build

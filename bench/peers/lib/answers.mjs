@@ -8,33 +8,48 @@
 //         from CSV may differ in the last bit).
 // A missing column, an extra one, a value that does not cast, a count that differs: all are
 // disagreements, and a disagreement fails the run.
+// For the TPC-H queries (lib/tpch.mjs) a spec may also say:
+//   positional: true  columns are matched by position, not name (engines name computed columns
+//                     differently); only their number must agree;
+//   ties: [columns]   (ordered) rows equal on these columns (the ORDER BY's) may come in any order
+//                     among themselves;
+//   type MONEY        a DECIMAL sum or product: equal to a cent, or to the relative tolerance.
 
 const sqlString = (s) => `'${String(s).replaceAll("'", "''")}'`;
 const ident = (s) => `"${String(s).replaceAll('"', '""')}"`;
 
 // Floats from different summation orders (threads, engines) differ in the last digits only.
 export const FLOAT_TOLERANCE = 1e-9;
+// Money computed in decimals by one engine and in doubles by another differs by rounding.
+export const MONEY_TOLERANCE = 0.01;
 const REFERENCE_ORDER = ['duckdb', 'polars', 'sluice', 'pandas'];
 const MAX_PROBLEMS_PER_ENGINE = 5;
 
-const isFloat = (type) => type === 'DOUBLE';
+const isFloat = (type) => type === 'DOUBLE' || type === 'MONEY';
 const close = (a, b, tol) => {
   if (a === b) return true;
   if (a == null || b == null) return false;
   return Math.abs(a - b) <= tol * Math.max(Math.abs(a), Math.abs(b), 1e-6);
 };
+const sameValue = (a, b, type) => {
+  if (type === 'MONEY') return close(a, b, FLOAT_TOLERANCE) || (a != null && b != null && Math.abs(a - b) <= MONEY_TOLERANCE + 1e-9);
+  return isFloat(type) ? close(a, b, FLOAT_TOLERANCE) : a === b;
+};
 
-function sourceOf(file) {
-  return file.endsWith('.csv')
-    ? `read_csv(${sqlString(file)}, all_varchar = true, header = true)`
-    : `read_parquet(${sqlString(file)})`;
+// The file as a table; a positional spec names its columns as the spec does.
+function sourceOf(file, spec = null) {
+  if (!file.endsWith('.csv')) return `read_parquet(${sqlString(file)})`;
+  const names = spec?.positional ? `, delim = ',', quote = '"', names = [${Object.keys(spec.columns).map(sqlString).join(', ')}]` : '';
+  return `read_csv(${sqlString(file)}, all_varchar = true, header = true${names})`;
 }
 
-// The output's column names, or a problem when they are not the workload's.
-async function checkColumns(query, file, columns) {
-  const rows = await query(`DESCRIBE SELECT * FROM ${sourceOf(file)}`);
+// The output's column names, or a problem when they are not the workload's (positional: their
+// number).
+async function checkColumns(query, file, columns, positional = false) {
+  const rows = await query(`DESCRIBE SELECT * FROM ${positional && file.endsWith('.csv') ? `read_csv(${sqlString(file)}, all_varchar = true, header = true, delim = ',', quote = '"')` : sourceOf(file)}`);
   const got = rows.map((r) => r.column_name);
   const want = Object.keys(columns);
+  if (positional) return got.length === want.length ? null : `${got.length} columns [${got.join(', ')}], expected ${want.length} [${want.join(', ')}]`;
   const missing = want.filter((c) => !got.includes(c));
   const extra = got.filter((c) => !want.includes(c));
   if (!missing.length && !extra.length) return null;
@@ -42,20 +57,19 @@ async function checkColumns(query, file, columns) {
     `${missing.length && extra.length ? '; ' : ''}${extra.length ? `unexpected ${extra.join(', ')}` : ''}`;
 }
 
-const castList = (columns) => Object.entries(columns).map(([c, t]) => `CAST(${ident(c)} AS ${t}) AS ${ident(c)}`).join(', ');
+const castList = (columns) => Object.entries(columns).map(([c, t]) => `CAST(${ident(c)} AS ${t === 'MONEY' ? 'DOUBLE' : t}) AS ${ident(c)}`).join(', ');
 
 // Every row, typed; keyed answers sorted by their keys (ordered ones keep the file's order).
 async function readRows(query, file, spec) {
   const order = spec.mode === 'keyed' ? ` ORDER BY ${spec.keys.map(ident).join(', ')}` : '';
-  return query(`SELECT ${castList(spec.columns)} FROM ${sourceOf(file)}${order}`);
+  return query(`SELECT ${castList(spec.columns)} FROM ${sourceOf(file, spec)}${order}`);
 }
 
 // Values of one row against the reference's; pushes at most `room` problems, returns the count.
 function compareValues(a, b, spec, where, problems, room) {
   let differing = 0;
   for (const [c, type] of Object.entries(spec.columns)) {
-    const same = isFloat(type) ? close(a[c], b[c], FLOAT_TOLERANCE) : a[c] === b[c];
-    if (same) continue;
+    if (sameValue(a[c], b[c], type)) continue;
     if (++differing <= room) problems.push(`${where}: ${c} = ${JSON.stringify(b[c])}, expected ${JSON.stringify(a[c])}`);
   }
   return differing;
@@ -91,12 +105,44 @@ function compareRows(ref, got, spec) {
       const b = g.map.get(k);
       if (b) differing += compareValues(a, b, spec, `group ${describeKey(a, spec.keys)}`, problems, room());
     }
+  } else if (spec.ties) {
+    if (ref.length === got.length) differing += compareWithTies(ref, got, spec, problems, room());
   } else {
     const n = Math.min(ref.length, got.length);
     for (let i = 0; i < n; i++) differing += compareValues(ref[i], got[i], spec, `row ${i + 1}`, problems, room());
   }
   if (differing > MAX_PROBLEMS_PER_ENGINE) problems.push(`... ${differing} differing values in all`);
   return problems;
+}
+
+const rowsEqual = (a, b, spec, columns = Object.keys(spec.columns)) => columns.every((c) => sameValue(a[c], b[c], spec.columns[c]));
+
+// Ordered rows where rows tied on spec.ties may come in any order: row by row, and where a row
+// differs, the run of reference rows tied with it is compared as a multiset. Returns the number
+// of runs that differ (one problem each, at most `room` of them reported).
+function compareWithTies(ref, got, spec, problems, room) {
+  let differing = 0;
+  let i = 0;
+  while (i < ref.length) {
+    if (rowsEqual(ref[i], got[i], spec)) { i++; continue; }
+    let start = i, end = i + 1;
+    while (start > 0 && rowsEqual(ref[start - 1], ref[i], spec, spec.ties)) start--;
+    while (end < ref.length && rowsEqual(ref[end], ref[i], spec, spec.ties)) end++;
+    const used = new Array(end - start).fill(false);
+    let bad = -1;
+    for (let g = start; g < end && bad < 0; g++) {
+      const k = used.findIndex((u, j) => !u && rowsEqual(ref[start + j], got[g], spec));
+      if (k < 0) bad = g;
+      else used[k] = true;
+    }
+    if (bad >= 0 && ++differing <= room) {
+      const shown = [];
+      compareValues(ref[bad], got[bad], spec, `row ${bad + 1}`, shown, 1);
+      problems.push(shown[0] ?? `row ${bad + 1}: not among the reference's rows ${start + 1}..${end} (tied on ${spec.ties.join(', ') || 'nothing'})`);
+    }
+    i = end;
+  }
+  return differing;
 }
 
 // Row count and per-column aggregates of a large output.
@@ -108,7 +154,7 @@ async function bulkFacts(query, file, spec) {
     if (isFloat(type)) select.push(`sum(${v}) AS "c${k}_sum"`, `min(${v}) AS "c${k}_min"`, `max(${v}) AS "c${k}_max"`);
     else select.push(`sum(hash(${v})) AS "c${k}_hash"`);
   });
-  const [row] = await query(`SELECT ${select.join(', ')} FROM (SELECT ${castList(spec.columns)} FROM ${sourceOf(file)})`);
+  const [row] = await query(`SELECT ${select.join(', ')} FROM (SELECT ${castList(spec.columns)} FROM ${sourceOf(file, spec)})`);
   return row;
 }
 
@@ -138,7 +184,7 @@ export async function compareAnswers(query, workload, outputs) {
   const answers = {};
   for (const engine of engines) {
     try {
-      const columnProblem = await checkColumns(query, outputs[engine], spec.columns);
+      const columnProblem = await checkColumns(query, outputs[engine], spec.columns, spec.positional);
       if (columnProblem) { say(engine, columnProblem); continue; }
       answers[engine] = spec.mode === 'bulk' ? await bulkFacts(query, outputs[engine], spec) : await readRows(query, outputs[engine], spec);
     } catch (e) {

@@ -5,6 +5,8 @@
 //                               bench/results/<date>-<ROWS>.{md,json} and -time.png, -memory.png
 //   bench/run --scaling         Q1's peak memory and time at 1, 10 and 50 million events (--sizes):
 //                               bench/results/<date>-scaling.{md,json,png}
+//   bench/run --tpch            the 22 TPC-H queries (lib/run_tpch.mjs, which has its own options):
+//                               bench/results/<date>-tpch-sf<N>.{md,json,png}
 //
 // The data is generated once per row count by `sluice generate --csv` into bench/data/<ROWS>/
 // (gitignored) and reused. Every engine × workload runs in its own process, one warm-up then
@@ -25,6 +27,7 @@ import { machineFacts, loadAverage, softwareVersions } from './machine.mjs';
 import { openDuckDB } from './checksums.mjs';
 import { compareAnswers } from './answers.mjs';
 import { WORKLOADS, workloadById } from './workloads.mjs';
+import { runTpch, rerenderTpch } from './run_tpch.mjs';
 import { renderSuiteMarkdown, renderSuiteCharts, renderSummaryTable, renderScalingMarkdown, renderScalingChart, workloadRatios } from './suite_report.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -38,6 +41,7 @@ const log = (s) => console.error(`[bench] ${s}`);
 function usage(message) {
   console.error(`${message ? `bench/run: ${message}\n` : ''}usage: bench/run [ROWS] [--runs N] [--warmups N] [--workloads Q1,Q2,...] [--engines sluice,duckdb,polars,pandas]
        bench/run --scaling [--sizes 1000000,10000000,50000000] [--runs N] [--warmups N] [--engines ...]
+       bench/run --tpch [--tpch-dir DIR | --scale-factor N] [--queries 1,3,...] [--runs N] ...   (bench/run --tpch --help)
        bench/run --report bench/results/RESULT.json   (rewrite a result's report and charts from its JSON)
   ROWS defaults to 10000000. Environment: SLUICE_BIN (default build/release/sluice),
   SLUICE_QUERY_BIN (default build/release/bench/sluice_bench_query).`);
@@ -366,6 +370,8 @@ function rerender(file) {
     result.charts = renderSuiteCharts(result, base, { log });
     for (const k of Object.keys(result.charts)) result.charts[k] = result.charts[k] && rel(result.charts[k]);
     writeJsonAndMarkdown(base, result, renderSuiteMarkdown(result));
+  } else if (result.kind === 'tpch') {
+    return rerenderTpch(file);
   } else if (result.kind === 'scaling') {
     const chart = renderScalingChart(result, `${base}.png`, { log });
     result.chart = chart ? rel(chart) : null;
@@ -378,7 +384,9 @@ function rerender(file) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  if (argv.includes('--tpch')) process.exit((await runTpch(argv)) ? 0 : 1);
+  const opts = parseArgs(argv);
   const ok = opts.report ? rerender(opts.report) : opts.scaling ? await runScaling(opts) : await runSuite(opts);
   process.exit(ok ? 0 : 1);
 }

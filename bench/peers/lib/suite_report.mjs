@@ -15,7 +15,7 @@ const fmtInt = (n) => Number(n).toLocaleString('en-US');
 const fmtMB = (bytes) => (bytes < 2 ** 20 ? `${fmt(bytes / 1024, 1)} KB` : `${fmt(bytes / 2 ** 20, 1)} MB`);
 const fmtRatio = (x) => `${x >= 10 ? fmt(x, 1) : fmt(x, 2)}×`;
 const fmtRows = (n) => (n >= 1e6 && n % 1e5 === 0 ? `${n / 1e6}M` : fmtInt(n));
-const COLORS = { sluice: '#1b9e77', duckdb: '#d95f02', polars: '#7570b3', pandas: '#e7298a' };
+export const COLORS = { sluice: '#1b9e77', duckdb: '#d95f02', polars: '#7570b3', pandas: '#e7298a' };
 
 // ---------------------------------------------------------------------------------------------
 // ratios
@@ -223,12 +223,12 @@ export function renderSuiteMarkdown(result) {
 // ---------------------------------------------------------------------------------------------
 // charts
 
-function pngTerminal(width, height) {
+export function pngTerminal(width, height) {
   const terms = (() => { try { return execFileSync('gnuplot', ['-e', 'set terminal'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }); } catch (e) { return `${e.stdout ?? ''}${e.stderr ?? ''}`; } })();
   return /pngcairo/.test(terms) ? `pngcairo size ${width},${height} font "sans,10"` : `png size ${width},${height}`;
 }
 
-function runGnuplot(script, data, { log }) {
+export function runGnuplot(script, data, { log }) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-chart-'));
   const dataFile = path.join(dir, 'data.txt'), scriptFile = path.join(dir, 'chart.gp');
   fs.writeFileSync(dataFile, data);

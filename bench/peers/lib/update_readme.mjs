@@ -1,21 +1,24 @@
 // Replaces the README's generated benchmark sections — everything between
 //   <!-- bench:KIND:start -->  and  <!-- bench:KIND:end -->
 // for KIND = suite (bench/run: workloads Q1..Q6), scaling (bench/run --scaling: Q1's memory
-// against the data size) and convert (bench/peers/run_convert) — with the tables, summaries and
-// charts of results files, so the README's performance claims are generated, never typed.
+// against the data size), convert (bench/peers/run_convert) and tpch (bench/run --tpch: the 22
+// TPC-H queries) — with the tables, summaries and charts of results files, so the README's
+// performance claims are generated, never typed.
 // Entry point: bench/peers/update_readme.
 //
 // usage: bench/peers/update_readme [--readme FILE] [RESULT.json ...]
 //   FILE defaults to README.md at the repository root. Without RESULT, every section the README
 //   has is updated from the newest passing result of its kind: the latest date, and on that date
-//   the largest row count (for suite and scaling: only results in which sluice ran every
-//   workload). With RESULT files, only their sections are updated, from them.
+//   the largest row count or scale factor (for suite and scaling: only results in which sluice
+//   ran every workload; for tpch: only runs of all 22 queries in which sluice answered every one).
+//   With RESULT files, only their sections are updated, from them.
 
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { renderTable, headline, machineLine } from './report.mjs';
 import { renderSummaryTable, suiteHeadline, renderScalingTable, renderScalingGrowth, machineLine as suiteMachineLine, runsLine } from './suite_report.mjs';
+import { renderTpchTable, tpchHeadline } from './tpch_report.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const markers = (kind) => [`<!-- bench:${kind}:start -->`, `<!-- bench:${kind}:end -->`];
@@ -40,15 +43,17 @@ const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
 
 const kindOf = (result) => result.kind ?? (result.workload === 'convert' ? 'convert' : null);
 // sluice ran every workload (not only Q6, as it does while its query program is not built).
-const sluiceEverywhere = (r) => (r.workloads ?? r.points ?? []).every((w) => w.engines.some((e) => e.name === 'sluice' && e.ok));
+const sluiceEverywhere = (r) => (r.workloads ?? r.points ?? r.queries ?? []).every((w) => w.engines.some((e) => e.name === 'sluice' && e.ok));
+// A TPC-H run the README may show: all 22 queries.
+const allQueries = (r) => kindOf(r) !== 'tpch' || r.queries.length === 22;
 
 // The newest passing result of a kind: latest date first, then most rows, then latest start.
 function latestResult(kind) {
   const dir = path.join(REPO, 'bench/results');
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json') && !f.includes('-failed')) : [];
   const results = files.map((f) => ({ file: path.join(dir, f), r: readJson(path.join(dir, f)) }))
-    .filter((x) => kindOf(x.r) === kind && (kind === 'convert' ? x.r.check?.ok : x.r.ok && sluiceEverywhere(x.r)));
-  const size = (r) => r.rows ?? Math.max(...(r.sizes ?? [0]));
+    .filter((x) => kindOf(x.r) === kind && (kind === 'convert' ? x.r.check?.ok : x.r.ok && sluiceEverywhere(x.r) && allQueries(x.r)));
+  const size = (r) => r.rows ?? r.scale_factor ?? Math.max(...(r.sizes ?? [0]));
   results.sort((a, b) => b.r.date.localeCompare(a.r.date) || size(b.r) - size(a.r) || b.r.started_at.localeCompare(a.r.started_at));
   return results[0]?.file ?? null;
 }
@@ -71,6 +76,20 @@ function sectionBody(kind, result, resultFile, readme) {
       '',
       ...(result.chart ? [`![convert benchmark: time and peak memory per engine](${rel(result.chart)})`, ''] : []),
       `Full report: [${path.basename(mdFile)}](${rel(mdFile)}) — rerun with \`make bench-convert\`.`,
+    ];
+  }
+  if (kind === 'tpch') {
+    return [
+      `**${result.queries.length === 22 ? 'The 22' : `${result.queries.length} of the 22`} TPC-H queries at scale factor ${result.scale_factor}** (${result.date}; ${suiteMachineLine(result)}; ${settings}; ` +
+        'each cell: median wall time · peak RSS; every answer checked against DuckDB\'s)',
+      '',
+      renderTpchTable(result),
+      '',
+      tpchHeadline(result),
+      '',
+      ...(result.chart ? [`![wall time and peak memory per TPC-H query and engine](${rel(result.chart)})`, ''] : []),
+      `Full report, with every query's numbers, the peers' unsupported queries and the commands: [${path.basename(mdFile)}](${rel(mdFile)}) — ` +
+        `rerun with \`make bench-tpch TPCH_DIR=${result.data.path}\`.`,
     ];
   }
   if (kind === 'suite') {
@@ -142,9 +161,10 @@ function main() {
       return [kind, file];
     });
   } else {
-    updates = ['suite', 'scaling', 'convert'].filter((k) => hasSection(before, k)).map((k) => [k, latestResult(k)]);
+    updates = ['suite', 'scaling', 'convert', 'tpch'].filter((k) => hasSection(before, k)).map((k) => [k, latestResult(k)]);
+    const wanted = { convert: '', tpch: ' of all 22 queries in which sluice answered every one' };
     for (const [kind] of updates.filter(([, f]) => !f)) {
-      console.log(`${path.basename(opts.readme)}: no passing ${kind} result${kind === 'convert' ? '' : ' in which sluice ran every workload'} yet: section ${kind} left as it is`);
+      console.log(`${path.basename(opts.readme)}: no passing ${kind} result${wanted[kind] ?? ' in which sluice ran every workload'} yet: section ${kind} left as it is`);
     }
     updates = updates.filter(([, f]) => f);
   }
