@@ -388,9 +388,7 @@ Expr ExprBinder::BindIntervalArithmetic(const AstExpr& expr, const AstExpr& poin
     return lit(std::move(out));
   }
   Expr out = point;
-  if (interval.months != 0) {
-    binder_.Fail(expr.pos, "adding months or years to a non-constant date is not supported yet");
-  }
+  if (interval.months != 0) out = call("add_months", {point, lit(interval.months)});
   if (fixed != 0 || type.id == TypeId::kDate32) out = out + lit_duration(fixed, "us");
   return out;
 }
@@ -440,11 +438,12 @@ Expr ExprBinder::BindExtract(const AstExpr& expr) {
   if (field == "isodow") return value.dt().weekday();
   if (field == "dow" || field == "dayofweek") return value.dt().weekday() % lit(int64_t{7});
   if (field == "doy" || field == "dayofyear") return value.dt().day_of_year();
+  if (field == "epoch") return call("epoch", {value});
   if (field == "quarter")
     return call("integer_divide", {value.dt().month() - lit(int64_t{1}), lit(int64_t{3})}) +
            lit(int64_t{1});
   binder_.Fail(expr.pos, fmt::format("EXTRACT of {} is not supported; use year, quarter, month, "
-                                     "day, hour, minute, second, dow, isodow or doy",
+                                     "day, hour, minute, second, dow, isodow, doy or epoch",
                                      expr.text));
 }
 
@@ -470,7 +469,7 @@ Expr ExprBinder::BindSubqueryExpr(const AstExpr& expr) {
     std::vector<Field> fields = context_.schema->fields();
     fields.insert(fields.end(), extra_fields_.begin(), extra_fields_.end());
     binder_.BindSubquery(*expr.subquery, *context_.scope,
-                         std::make_shared<Schema>(std::move(fields)), &pending);
+                         std::make_shared<Schema>(std::move(fields)), &pending, context_.plan);
   }
   if (pending.kind == PendingSubquery::Kind::kIn) {
     // The probe and the subquery's column must be comparable.

@@ -69,6 +69,9 @@ struct OuterFrame {
   std::vector<Field> refs;
   /// The SelectCore whose WHERE may hold correlated conjuncts (the subquery's own body).
   const SelectCore* body = nullptr;
+  /// The outer plan when known (null otherwise): an aggregated subquery with a non-equality
+  /// correlation joins in the distinct outer values it references (a dependent join).
+  PlanPtr plan;
 };
 
 /// A subquery met while binding an expression; the clause applies it to the relation its
@@ -145,7 +148,17 @@ class QueryBinder {
   /// Binds `query` as a subquery of the query whose columns are `scope` over `schema`
   /// (correlated references allowed in the subquery's WHERE).
   void BindSubquery(const Query& query, const Scope& scope, SchemaPtr schema,
-                    PendingSubquery* pending);
+                    PendingSubquery* pending, PlanPtr outer_plan = nullptr);
+  /// For an aggregated subquery whose correlated conjuncts are not all `inner = outer`: joins
+  /// the distinct values of the outer columns they read (from the outer plan) into `plan`, the
+  /// subquery's rows before aggregation, applying every correlated conjunct there; then the
+  /// correlation is equality on those columns, which `correlation_outputs` (group keys) carry.
+  /// `uses` are other expressions of the subquery reading outer columns (its select list);
+  /// `d_names` receives marker -> D column, to rewrite them. Returns false (nothing changed)
+  /// when the outer plan is not known.
+  bool DependentJoin(const std::vector<Expr>& correlated, const std::vector<Expr>& uses,
+                     PlanPtr* plan, std::vector<Expr>* correlation_outputs,
+                     Correlation* correlation, std::map<std::string, std::string>* d_names);
   /// Joins a pending subquery's value onto `rel` (its outer keys already in rel's names).
   void ApplySubquery(Relation* rel, PendingSubquery& pending);
   /// A WHERE conjunct `[NOT] EXISTS (...)` or `x [NOT] IN (SELECT ...)` as a semi/anti join.
@@ -184,6 +197,7 @@ class QueryBinder {
 struct ExprContext {
   const Scope* scope = nullptr;
   SchemaPtr schema;  ///< The columns the expression reads (for types).
+  PlanPtr plan;      ///< The plan whose rows the expression runs over, when known.
   const char* clause = "this clause";
   bool allow_aggregates = false;
   bool allow_windows = false;
@@ -216,6 +230,7 @@ class ExprBinder {
     context_.aliases = aliases;
   }
   void set_allow_aggregates(bool allow) { context_.allow_aggregates = allow; }
+  void set_allow_outer(bool allow) { context_.allow_outer = allow; }
   const ExprContext& context() const { return context_; }
 
  private:

@@ -64,7 +64,6 @@ void CheckExcluded(const QueryBinder& binder, const AstExpr& star, const std::st
   }
 }
 
-
 struct Item {
   Expr expr;
   std::string name;
@@ -122,6 +121,7 @@ Relation QueryBinder::BindSelect(const SelectCore& core, const Query* tail,
   ExprContext context;
   context.scope = &rel.scope;
   context.schema = rel.plan->schema;
+  context.plan = rel.plan;
   context.clause = "SELECT";
   context.allow_aggregates = true;
   context.allow_windows = true;
@@ -130,7 +130,11 @@ Relation QueryBinder::BindSelect(const SelectCore& core, const Query* tail,
   context.column_positions = &positions;
   ExprBinder binder(*this, context);
 
-  // The select list, * expanded.
+  // The select list, * expanded. A subquery's select list may read the outer query when its
+  // plan is known (a dependent join brings the outer values in, below).
+  const bool outer_in_select = correlation != nullptr && !frames_.empty() &&
+                               frames_.back()->body == &core && frames_.back()->plan != nullptr;
+  binder.set_allow_outer(outer_in_select);
   std::vector<Item> items;
   for (const SelectItem& select : core.items) {
     const AstExpr& e = *select.expr;
@@ -161,6 +165,8 @@ Relation QueryBinder::BindSelect(const SelectCore& core, const Query* tail,
     }
     items.push_back({bound, name, e.pos, select.alias});
   }
+
+  binder.set_allow_outer(false);
 
   std::vector<std::pair<std::string, Expr>> aliases;
   for (const Item& item : items)
@@ -217,6 +223,34 @@ Relation QueryBinder::BindSelect(const SelectCore& core, const Query* tail,
 
   PlanPtr plan = rel.plan;
   std::vector<Expr> output_correlation;  // The correlation columns, over `plan`.
+  std::vector<Expr> outer_uses;
+  for (const Item& item : items)
+    if (HasOuterRef(item.expr)) outer_uses.push_back(item.expr);
+  if (!outer_uses.empty()) {
+    // The outer values the select list reads come from the dependent join, as columns.
+    for (const PendingWindow& w : windows) {
+      bool outer = false;
+      for (const Expr& e : w.window.args) outer = outer || HasOuterRef(e);
+      for (const Expr& e : w.window.partition_by) outer = outer || HasOuterRef(e);
+      for (const SortKey& k : w.window.order_by) outer = outer || HasOuterRef(k.expr);
+      if (outer) Fail(core.pos, "a window function reading the outer query is not supported");
+    }
+    for (const PendingSubquery& p : subqueries) {
+      if (p.probe.valid() && HasOuterRef(p.probe))
+        Fail(core.pos, "IN reading the outer query inside a subquery is not supported");
+    }
+    if (tail != nullptr && (tail->limit || tail->offset)) correlation->limited = true;
+    std::map<std::string, std::string> d_names;
+    if (!DependentJoin(correlated, outer_uses, &plan, &correlation_outputs, correlation, &d_names))
+      Fail(core.pos, "this correlated reference in a subquery's select list is not supported");
+    for (Item& item : items) {
+      item.expr = RenameColumns(item.expr, [&](const std::string& name) {
+        auto it = d_names.find(name);
+        return it == d_names.end() ? name : it->second;
+      });
+    }
+    rel.plan = plan;
+  }
   if (grouped) {
     Grouping grouping;
     for (const PendingSubquery& p : subqueries) grouping.passthrough.insert(p.column);
@@ -259,13 +293,19 @@ Relation QueryBinder::BindSelect(const SelectCore& core, const Query* tail,
       if (!key.valid()) key = key_binder.BindTyped(*g);
       grouping.AddKey(key, Fresh("__group"));
     }
+    bool others = false;
     for (const Expr& output : correlation_outputs) {
-      if (output.kind() == ExprKind::kAlias && output.node().name.starts_with("__corr_col"))
-        Fail(core.pos,
-             "a correlated condition other than an equality is not supported in an "
-             "aggregated subquery");
-      grouping.AddKey(output, output.node().name);
+      others = others ||
+               (output.kind() == ExprKind::kAlias && output.node().name.starts_with("__corr_col"));
     }
+    std::map<std::string, std::string> unused;
+    if (others &&
+        !DependentJoin(correlated, {}, &plan, &correlation_outputs, correlation, &unused)) {
+      Fail(core.pos,
+           "a correlated condition other than an equality is not supported in an aggregated "
+           "subquery here");
+    }
+    for (const Expr& output : correlation_outputs) grouping.AddKey(output, output.node().name);
     for (const Item& item : items) grouping.CollectAggregates(item.expr, *this);
     if (having.valid()) grouping.CollectAggregates(having, *this);
     if (qualify.valid()) grouping.CollectAggregates(qualify, *this);

@@ -4,10 +4,15 @@
 //     (`l2.l_suppkey <> l1.l_suppkey`) become the join's residual;
 //   - [NOT] EXISTS and x [NOT] IN (SELECT ...) as WHERE conjuncts are semi/anti joins (NOT IN
 //     with SQL's null rules: a null in the subquery makes it never true, a null probe is unknown
-//     unless the subquery is empty);
+//     unless the subquery is empty; correlated, an anti join whose condition also matches nulls);
 //   - a scalar subquery is a cross join with its one row (uncorrelated) or a left join with the
 //     grouped subquery (correlated), where count over no rows still gives 0 (the "count bug");
-//   - EXISTS / IN elsewhere (under OR, in SELECT) are computed as boolean columns by left joins.
+//     one that yields a second row (for an outer row) fails when the query runs;
+//   - EXISTS / IN elsewhere (under OR, in SELECT) are computed as boolean columns by left joins;
+//   - a subquery that reads the outer query in its select list, or aggregates under a correlated
+//     condition other than `inner = outer`, is a dependent join: the DISTINCT outer values it
+//     reads are joined into its rows (applying the correlated conditions there), it is computed
+//     per those values, and joined back to the outer query on them.
 #include <fmt/format.h>
 
 #include <set>
@@ -52,6 +57,11 @@ bool SingleRow(const PlanPtr& plan) {
   return false;
 }
 
+/// `value`, or a run-time error where `rows` (a row count) is above 1.
+Expr AssertSingleRow(const std::string& rows, const std::string& value) {
+  return call("__assert_single_row", {col(rows), col(value)});
+}
+
 /// All columns of `plan` plus `extra`, as a projection list.
 std::vector<Expr> AllColumns(const PlanPtr& plan) {
   std::vector<Expr> out;
@@ -91,11 +101,72 @@ std::vector<Expr> QueryBinder::SplitCorrelation(const std::vector<Expr>& correla
   return outputs;
 }
 
+bool QueryBinder::DependentJoin(const std::vector<Expr>& correlated, const std::vector<Expr>& uses,
+                                PlanPtr* plan, std::vector<Expr>* correlation_outputs,
+                                Correlation* correlation,
+                                std::map<std::string, std::string>* renamed) {
+  if (frames_.empty() || frames_.back()->plan == nullptr) return false;
+  const PlanPtr& outer = frames_.back()->plan;
+  // The outer columns read, each under a fresh name in the distinct table D.
+  std::map<std::string, std::string> d_names;  // marker -> D column
+  std::vector<std::string> outer_names;
+  std::vector<Expr> all = correlated;
+  all.insert(all.end(), uses.begin(), uses.end());
+  for (const Expr& e : all) {
+    for (const std::string& name : ReferencedColumns(e)) {
+      std::optional<std::string> outer_name = FromOuterMarker(name);
+      if (!outer_name || d_names.count(name)) continue;
+      if (!outer->schema->FindField(*outer_name)) return false;  // A placeholder column.
+      d_names[name] = Fresh("__outer");
+      outer_names.push_back(*outer_name);
+    }
+  }
+  std::vector<Expr> d_exprs;
+  for (const std::string& name : outer_names)
+    d_exprs.push_back(col(name).alias(d_names[OuterMarker(name)]));
+  PlanPtr distinct = MakeDistinct(MakeProject(outer, d_exprs));
+  // Equalities `inner = outer` become join keys; the rest the join's residual.
+  std::vector<Expr> inner_on, d_on, rest;
+  for (const Expr& e : correlated) {
+    Expr over_d = RenameBy(e, d_names);
+    if (IsEqualCall(e)) {
+      int a = RefKinds(e.arg(0));
+      int b = RefKinds(e.arg(1));
+      if ((a == 1 && b == 2) || (a == 2 && b == 1)) {
+        inner_on.push_back(over_d.arg(a == 1 ? 0 : 1));
+        d_on.push_back(over_d.arg(a == 1 ? 1 : 0));
+        continue;
+      }
+    }
+    rest.push_back(over_d);
+  }
+  Expr residual = JoinConjunction(rest);
+  if (inner_on.empty()) {
+    *plan = MakeJoin(*plan, distinct, JoinType::kCross, {}, {}, "_right", false);
+    if (residual.valid()) *plan = MakeFilter(*plan, residual);
+  } else {
+    *plan = MakeJoin(*plan, distinct, JoinType::kInner, inner_on, d_on, "_right", false, residual);
+  }
+  correlation->inner_keys.clear();
+  correlation->outer_keys.clear();
+  correlation->others.clear();
+  correlation_outputs->clear();
+  for (const std::string& name : outer_names) {
+    const std::string& d = d_names[OuterMarker(name)];
+    correlation_outputs->push_back(col(d));
+    correlation->inner_keys.push_back(d);
+    correlation->outer_keys.push_back(col(name));
+  }
+  *renamed = std::move(d_names);
+  return true;
+}
+
 void QueryBinder::BindSubquery(const Query& query, const Scope& scope, SchemaPtr schema,
-                               PendingSubquery* pending) {
+                               PendingSubquery* pending, PlanPtr outer_plan) {
   OuterFrame frame;
   frame.scope = &scope;
   frame.schema = std::move(schema);
+  frame.plan = std::move(outer_plan);
   if (query.body->kind == QueryBody::Kind::kSelect && query.ctes.empty())
     frame.body = query.body->select.get();
   frames_.push_back(&frame);
@@ -136,11 +207,16 @@ void QueryBinder::ApplySubquery(Relation* rel, PendingSubquery& pending) {
     case PendingSubquery::Kind::kScalar: {
       const std::string value = sub.scope.columns[0].plan_name;
       if (!correlated) {
-        // One row: the subquery's first (DuckDB takes the first), or null when it has none.
+        // One row: the subquery's only one, or null when it has none; a second row is an error
+        // when the query runs (two are enough to tell).
         PlanPtr one = sub.plan;
         if (!SingleRow(one)) {
-          one = MakeAggregate(MakeLimit(one, 0, 1), {},
-                              {aggregate("first", {col(value)}).alias(column)});
+          std::string raw = Fresh("__subquery_raw");
+          std::string rows = Fresh("__rows");
+          one = MakeAggregate(
+              MakeLimit(one, 0, 2), {},
+              {aggregate("first", {col(value)}).alias(raw), count_rows().alias(rows)});
+          one = MakeProject(one, {AssertSingleRow(rows, raw).alias(column)});
         } else {
           one = MakeProject(one, {col(value).alias(column)});
         }
@@ -150,9 +226,22 @@ void QueryBinder::ApplySubquery(Relation* rel, PendingSubquery& pending) {
       if (!c.others.empty())
         Fail(pos, "a correlated scalar subquery supports only equality conditions (inner = outer)");
       std::string raw = c.empty_value.valid() ? Fresh("__subquery_raw") : column;
-      std::vector<Expr> outputs = {col(value).alias(raw)};
-      for (const Expr& key : inner_keys) outputs.push_back(key);
-      PlanPtr right = MakeProject(sub.plan, outputs);
+      PlanPtr right;
+      if (c.aggregated) {  // Grouped by the keys: one row per key.
+        std::vector<Expr> outputs = {col(value).alias(raw)};
+        for (const Expr& key : inner_keys) outputs.push_back(key);
+        right = MakeProject(sub.plan, outputs);
+      } else {
+        // Any number of rows per key: one value per key, and an error where there are more.
+        std::string first = Fresh("__subquery_first");
+        std::string rows = Fresh("__rows");
+        right = MakeAggregate(
+            sub.plan, inner_keys,
+            {aggregate("first", {col(value)}).alias(first), count_rows().alias(rows)});
+        std::vector<Expr> outputs = {AssertSingleRow(rows, first).alias(raw)};
+        for (const Expr& key : inner_keys) outputs.push_back(key);
+        right = MakeProject(right, outputs);
+      }
       rel->plan =
           MakeJoin(rel->plan, right, JoinType::kLeft, c.outer_keys, inner_keys, "_right", false);
       if (c.empty_value.valid()) {
@@ -234,7 +323,7 @@ void QueryBinder::ApplyWhereSubquery(Relation* rel, const AstExpr& conjunct, boo
     ExprBinder binder(*this, context);
     pending.probe = binder.Bind(*conjunct.args[0]);
   }
-  BindSubquery(*conjunct.subquery, rel->scope, rel->plan->schema, &pending);
+  BindSubquery(*conjunct.subquery, rel->scope, rel->plan->schema, &pending, rel->plan);
   std::map<std::string, std::string> renamed;
   Relation sub = MakeDisjoint(*rel->plan->schema, pending.sub, &renamed);
   const Correlation& c = pending.correlation;
@@ -251,8 +340,23 @@ void QueryBinder::ApplyWhereSubquery(Relation* rel, const AstExpr& conjunct, boo
     left_keys.insert(left_keys.begin(), pending.probe);
     right_keys.insert(right_keys.begin(), col(value));
     if (negated) {
-      if (correlated)
-        Fail(conjunct.pos, "a correlated NOT IN (subquery) is not supported; use NOT EXISTS");
+      if (correlated) {
+        // x NOT IN S is true when S is empty, false on a match, else null when x or a value of S
+        // is null: for a WHERE condition that is NOT EXISTS (a value of S that equals x or is
+        // null, or x is null), an anti join keyed on the correlation's equalities.
+        Expr probe_match =
+            pending.probe == col(value) || col(value).is_null() || pending.probe.is_null();
+        Expr condition = residual.valid() ? probe_match && residual : probe_match;
+        left_keys.erase(left_keys.begin());
+        right_keys.erase(right_keys.begin());
+        if (left_keys.empty()) {
+          left_keys.push_back(lit(true));
+          right_keys.push_back(lit(true));
+        }
+        rel->plan = MakeJoin(rel->plan, sub.plan, JoinType::kAnti, left_keys, right_keys, "_right",
+                             false, condition);
+        return;
+      }
       // NOT IN: no match, and then the subquery is empty, or neither side is null.
       std::string rows = Fresh("__rows");
       std::string values = Fresh("__values");

@@ -328,6 +328,7 @@ void RegisterNullFunctions(FunctionRegistry& registry) {
   registry.Add({"is_in", &BindIsIn});
   registry.Add({"between", &BindBetween});
   registry.Add({"case_when", &BindCaseWhen});
+  kernels::RegisterAssertFunctions(registry);
 }
 
 }  // namespace sluice

@@ -10,4 +10,7 @@ namespace sluice::kernels {
 /// True when `kernel` is the kernel of case_when.
 bool IsCaseWhenKernel(const Kernel& kernel);
 
+/// Registers __assert_single_row (assert_functions.cpp); RegisterNullFunctions calls it.
+void RegisterAssertFunctions(FunctionRegistry& registry);
+
 }  // namespace sluice::kernels

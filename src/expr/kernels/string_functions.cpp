@@ -1,6 +1,7 @@
 // String functions that compute or rebuild values: length octet_length lower upper substring
 // replace trim ltrim rtrim concat split_part. The searching predicates (contains, starts_with,
-// ends_with, like, ilike) are in string_search_functions.cpp.
+// ends_with, like, ilike) are in string_search_functions.cpp; repeat, reverse, strpos, lpad and
+// rpad in string_pad_functions.cpp.
 //
 // Characters are UTF-8 code points (columns hold valid UTF-8). Results are written straight into
 // offsets + data buffers; rows that are null get an empty value.
@@ -469,6 +470,7 @@ void RegisterStringFunctions(FunctionRegistry& registry) {
   registry.Add({"concat", &BindConcat});
   registry.Add({"split_part", &BindSplitPart});
   RegisterStringSearchFunctions(registry);
+  RegisterStringPadFunctions(registry);
 }
 
 }  // namespace sluice

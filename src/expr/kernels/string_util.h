@@ -134,7 +134,9 @@ Column MakeBoolColumn(int64_t length, Validity validity, MemoryPool* pool, Pred&
 
 /// The families' parts that live in files of their own; RegisterStringFunctions and
 /// RegisterTemporalFunctions call them.
-void RegisterStringSearchFunctions(FunctionRegistry& registry);    // contains ... like ilike
+void RegisterStringSearchFunctions(FunctionRegistry& registry);  // contains ... like ilike
+void RegisterStringPadFunctions(FunctionRegistry& registry);     // repeat reverse strpos lpad rpad
 void RegisterTemporalFormatFunctions(FunctionRegistry& registry);  // strftime strptime
+void RegisterTemporalArithFunctions(FunctionRegistry& registry);   // add_months epoch
 
 }  // namespace sluice::kernels

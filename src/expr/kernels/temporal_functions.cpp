@@ -1,6 +1,7 @@
 // Temporal functions: the calendar fields year month day hour minute second weekday day_of_year
 // of date32 and timestamp values (hour, minute and second also of time64), and date_trunc. The
-// formatting pair strftime/strptime is in temporal_format.cpp.
+// formatting pair strftime/strptime is in temporal_format.cpp, add_months and epoch in
+// temporal_arith_functions.cpp.
 //
 // Fields are int64 (as DuckDB's BIGINT). weekday is ISO: Monday = 1 .. Sunday = 7 (Polars'
 // dt.weekday, DuckDB's isodow; DuckDB's dayofweek counts Sunday = 0). second is the whole
@@ -317,6 +318,7 @@ void RegisterTemporalFunctions(FunctionRegistry& registry) {
 #undef SLUICE_FIELD
   registry.Add({"date_trunc", &kernels::BindTrunc});
   kernels::RegisterTemporalFormatFunctions(registry);
+  kernels::RegisterTemporalArithFunctions(registry);
 }
 
 }  // namespace sluice
