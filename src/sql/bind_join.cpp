@@ -6,9 +6,11 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "core/error.h"
+#include "plan/column_estimate.h"
 #include "plan/expr_util.h"
 #include "sql/bind_names.h"
 #include "sql/bind_query.h"
@@ -423,18 +425,41 @@ Relation QueryBinder::JoinList(std::vector<Relation> items, std::vector<Expr> co
   auto subset = [](const std::set<size_t>& a, const std::set<size_t>& b) {
     return std::includes(b.begin(), b.end(), a.begin(), a.end());
   };
+  // Whether relation r would join on a key of its own (o_orderkey, not c_nationkey): such a join
+  // keeps the row count, while one on a column with few values can multiply it by millions, so
+  // key joins go first. Unknown (a computed column, no statistics) counts as a key.
+  std::map<std::pair<size_t, std::string>, bool> key_cache;
+  auto is_key = [&](size_t r, const Expr& side) {
+    if (side.kind() != ExprKind::kColumn) return true;
+    auto [it, fresh] = key_cache.try_emplace({r, side.node().name}, true);
+    if (fresh) {
+      std::optional<ColumnEstimate> estimate = EstimateColumn(items[r].plan, side.node().name);
+      it->second = !estimate || estimate->distinct >= 0.5 * estimate->rows;
+    }
+    return it->second;
+  };
   while (joined.size() < items.size()) {
     std::optional<size_t> best;
+    bool best_on_key = false;
     for (size_t r = 0; r < items.size(); ++r) {
       if (joined.count(r)) continue;
-      bool connected = false;
+      bool connected = false, on_key = false;
       for (const Conjunct& part : parts) {
         if (!part.edge || part.done) continue;
         std::set<size_t> only = {r};
-        connected = connected || (subset(part.a_rels, joined) && part.b_rels == only) ||
-                    (subset(part.b_rels, joined) && part.a_rels == only);
+        if (subset(part.a_rels, joined) && part.b_rels == only) {
+          connected = true;
+          on_key = on_key || is_key(r, part.expr.arg(1));
+        } else if (subset(part.b_rels, joined) && part.a_rels == only) {
+          connected = true;
+          on_key = on_key || is_key(r, part.expr.arg(0));
+        }
       }
-      if (connected && (!best || sizes[r] < sizes[*best])) best = r;
+      if (!connected) continue;
+      if (!best || (on_key && !best_on_key) || (on_key == best_on_key && sizes[r] < sizes[*best])) {
+        best = r;
+        best_on_key = on_key;
+      }
     }
     bool cross = !best;
     if (cross) {
