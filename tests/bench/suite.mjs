@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { openDuckDB } from '../../bench/peers/lib/checksums.mjs';
 import { compareAnswers } from '../../bench/peers/lib/answers.mjs';
 import { WORKLOADS, workloadById } from '../../bench/peers/lib/workloads.mjs';
+import { check, finish } from '../lib/check.mjs';
 
 const PEERS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bench/peers');
 const [sluice, work] = process.argv.slice(2);
@@ -22,17 +23,6 @@ if (!sluice || !fs.existsSync(sluice)) {
 }
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
-
-let passed = 0, failed = 0;
-function check(name, condition, detail = '') {
-  if (condition) {
-    passed++;
-    console.log(`ok - ${name}`);
-  } else {
-    failed++;
-    console.log(`not ok - ${name}${detail ? `\n  ${detail.replace(/\n/g, '\n  ')}` : ''}`);
-  }
-}
 
 const data = path.join(work, 'data');
 const made = spawnSync(sluice, ['--quiet', 'generate', data, '--rows', '30000', '--files', '3', '--row-group-size', '8000', '--csv'], { encoding: 'utf8' });
@@ -102,5 +92,4 @@ check('a missing group is a disagreement', await disagrees('Q3', (rows, names) =
 check('a missing column is a disagreement', await disagrees('Q2', (rows, names) => ({ rows, names: names.filter((n) => n !== 'quantity_mean') })));
 db.close();
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

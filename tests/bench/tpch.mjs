@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { openDuckDB } from '../../bench/peers/lib/checksums.mjs';
 import { compareAnswers } from '../../bench/peers/lib/answers.mjs';
 import { compareSpec, viewsPrelude, missingTables } from '../../bench/peers/lib/tpch.mjs';
+import { check, finish } from '../lib/check.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const [sluice, workArg] = process.argv.slice(2);
@@ -29,17 +30,6 @@ if (missingTables(tpch).length) {
 const work = path.resolve(workArg);
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
-
-let passed = 0, failed = 0;
-function check(name, condition, detail = '') {
-  if (condition) {
-    passed++;
-    console.log(`ok - ${name}`);
-  } else {
-    failed++;
-    console.log(`not ok - ${name}${detail ? `\n  ${String(detail).replace(/\n/g, '\n  ')}` : ''}`);
-  }
-}
 
 const QUERIES = [1, 6, 13, 15];
 function runBench(name, extra, env = {}) {
@@ -126,5 +116,4 @@ check('a missing column is a disagreement', (await verdict(13, (t) => ({ header:
 check('other column names are not (columns are compared by position)', (await verdict(13, (t) => ({ header: ['a', 'b'], rows: t.rows }))) === true);
 db.close();
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { check, finish } from '../lib/check.mjs';
 
 const [sluice, work] = process.argv.slice(2);
 if (!sluice || !fs.existsSync(sluice)) {
@@ -14,16 +15,6 @@ if (!sluice || !fs.existsSync(sluice)) {
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
 
-let passed = 0, failed = 0;
-function check(name, condition, detail = '') {
-  if (condition) {
-    passed++;
-    console.log(`ok - ${name}`);
-  } else {
-    failed++;
-    console.log(`not ok - ${name}${detail ? `\n  ${detail.replace(/\n/g, '\n  ')}` : ''}`);
-  }
-}
 function run(...args) {
   const result = spawnSync(sluice, args, { encoding: 'utf8', timeout: 60000 });
   return { status: result.status, signal: result.signal, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
@@ -163,5 +154,4 @@ const typed = path.join(work, 'typed.parquet');
         made.status === 0 && timed.status === 0 && kilobytes > 0 && kilobytes < 64 * 1024, `peak ${kilobytes} KB ${timed.stderr}`);
 }
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

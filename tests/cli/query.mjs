@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { check, finish } from '../lib/check.mjs';
 
 const [sluice, work] = process.argv.slice(2);
 if (!sluice || !fs.existsSync(sluice)) {
@@ -15,16 +16,6 @@ if (!sluice || !fs.existsSync(sluice)) {
 fs.rmSync(work, { recursive: true, force: true });
 fs.mkdirSync(work, { recursive: true });
 
-let passed = 0, failed = 0;
-function check(name, condition, detail = '') {
-  if (condition) {
-    passed++;
-    console.log(`ok - ${name}`);
-  } else {
-    failed++;
-    console.log(`not ok - ${name}${detail ? `\n  ${detail.replace(/\n/g, '\n  ')}` : ''}`);
-  }
-}
 function run(args, input = undefined) {
   const result = spawnSync(sluice, args, { encoding: 'utf8', timeout: 120000, input });
   return { status: result.status, signal: result.signal, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
@@ -165,5 +156,4 @@ SELECT * FROM best ORDER BY top DESC, city LIMIT 2;
   check('no SQL at all is fine and prints nothing', empty.status === 0 && empty.stdout === '', show(empty));
 }
 
-console.log(`\n${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+finish();

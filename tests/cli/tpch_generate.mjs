@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { check, finish } from '../lib/check.mjs';
 
 const [sluice, work] = process.argv.slice(2);
 if (!sluice || !fs.existsSync(sluice)) {
@@ -19,16 +20,6 @@ fs.mkdirSync(work, { recursive: true });
 const queryDir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'sql', 'tpch');
 const TABLES = ['region', 'nation', 'supplier', 'customer', 'part', 'partsupp', 'orders', 'lineitem'];
 
-let passed = 0, failed = 0;
-function check(name, condition, detail = '') {
-  if (condition) {
-    passed++;
-    console.log(`ok - ${name}`);
-  } else {
-    failed++;
-    console.log(`not ok - ${name}${detail ? `\n  ${detail.replace(/\n/g, '\n  ')}` : ''}`);
-  }
-}
 function run(...args) {
   const result = spawnSync(sluice, args, { encoding: 'utf8', timeout: 300000 });
   return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
@@ -188,5 +179,4 @@ if (reference && fs.existsSync(path.join(reference, 'lineitem.parquet'))) {
   check('all 22 TPC-H queries return rows on SF 0.1 data', empty.length === 0, empty.join(' '));
 }
 
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();
