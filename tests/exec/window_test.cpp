@@ -311,7 +311,9 @@ std::vector<std::string> Reference(const std::vector<Row>& rows, const Spec& spe
     return spec.order > 0 ? *x < *y : *x > *y;
   };
   std::vector<std::string> out(n);
-  for (auto& [key, members] : partitions) {
+  for (auto& partition : partitions) {
+    // A named reference, not a structured binding: clang 14 cannot capture one in a lambda.
+    auto& members = partition.second;
     std::stable_sort(members.begin(), members.end(), before);
     const int64_t m = static_cast<int64_t>(members.size());
     auto t = [&](int64_t p) { return rows[members[static_cast<size_t>(p)]].t; };
