@@ -34,27 +34,27 @@ struct TypeName {
 };
 
 enum class AstExprKind : uint8_t {
-  kColumnRef,  ///< names: [column] or [table, column] (or [schema, table, column]).
-  kStar,       ///< `*` or `t.*` (names = [t]); `exclude` lists `* EXCLUDE (a, b)`.
-  kLiteral,    ///< literal_kind + text.
+  kColumnRef,     ///< names: [column] or [table, column] (or [schema, table, column]).
+  kStar,          ///< `*` or `t.*` (names = [t]); `exclude` lists `* EXCLUDE (a, b)`.
+  kLiteral,       ///< literal_kind + text.
   kTypedLiteral,  ///< `DATE '2024-01-01'`, `TIMESTAMP '...'`: type + text.
-  kInterval,   ///< `INTERVAL '3' MONTH`, `INTERVAL '1 day'`, `INTERVAL 3 DAY`: text + unit.
-  kUnary,      ///< op (kNot, kNegate, kPlus) of args[0].
-  kBinary,     ///< op of args[0], args[1].
-  kFunction,   ///< names (function), args (arg_names for `name := v` / `name = v` in FROM
-               ///< functions), distinct, star_arg (count(*)), filter, window.
-  kCast,       ///< args[0] AS type; try_cast. `x::type` parses to this too.
-  kCase,       ///< args: [operand?] then when,then pairs; has_operand; else_expr.
-  kBetween,    ///< args[0] BETWEEN args[1] AND args[2]; negated.
-  kInList,     ///< args[0] IN (args[1..]); negated.
-  kInSubquery, ///< args[0] IN (subquery); negated.
-  kExists,     ///< EXISTS (subquery); negated.
-  kSubquery,   ///< A scalar subquery `(SELECT ...)`.
-  kIsNull,     ///< args[0] IS NULL; negated = IS NOT NULL.
-  kIsBool,     ///< args[0] IS [NOT] TRUE/FALSE: literal_kind kTrue/kFalse; negated.
-  kLike,       ///< args[0] [NOT] LIKE/ILIKE args[1] [ESCAPE args[2]]; case_insensitive; negated.
-  kExtract,    ///< EXTRACT(field FROM args[0]): text = field, upper-cased ("YEAR").
-  kParameter,  ///< `?` or `$1` (text = "1"); reserved, the binder rejects it for now.
+  kInterval,      ///< `INTERVAL '3' MONTH`, `INTERVAL '1 day'`, `INTERVAL 3 DAY`: text + unit.
+  kUnary,         ///< op (kNot, kNegate, kPlus) of args[0].
+  kBinary,        ///< op of args[0], args[1].
+  kFunction,      ///< names (function), args (arg_names for `name := v` / `name = v` in FROM
+                  ///< functions), distinct, star_arg (count(*)), filter, window.
+  kCast,          ///< args[0] AS type; try_cast. `x::type` parses to this too.
+  kCase,          ///< args: [operand?] then when,then pairs; has_operand; else_expr.
+  kBetween,       ///< args[0] BETWEEN args[1] AND args[2]; negated.
+  kInList,        ///< args[0] IN (args[1..]); negated.
+  kInSubquery,    ///< args[0] IN (subquery); negated.
+  kExists,        ///< EXISTS (subquery); negated.
+  kSubquery,      ///< A scalar subquery `(SELECT ...)`.
+  kIsNull,        ///< args[0] IS NULL; negated = IS NOT NULL.
+  kIsBool,        ///< args[0] IS [NOT] TRUE/FALSE: literal_kind kTrue/kFalse; negated.
+  kLike,          ///< args[0] [NOT] LIKE/ILIKE args[1] [ESCAPE args[2]]; case_insensitive; negated.
+  kExtract,       ///< EXTRACT(field FROM args[0]): text = field, upper-cased ("YEAR").
+  kParameter,     ///< `?` or `$1` (text = "1"); reserved, the binder rejects it for now.
 };
 
 enum class LiteralKind : uint8_t {
@@ -75,12 +75,12 @@ enum class AstOp : uint8_t {
   kAdd,
   kSubtract,
   kMultiply,
-  kDivide,       ///< `/`
-  kIntDivide,    ///< `//` (DuckDB)
+  kDivide,     ///< `/`
+  kIntDivide,  ///< `//` (DuckDB)
   kModulo,
-  kConcat,       ///< `||`
+  kConcat,  ///< `||`
   kEqual,
-  kNotEqual,     ///< `<>` or `!=`
+  kNotEqual,  ///< `<>` or `!=`
   kLess,
   kLessEqual,
   kGreater,
@@ -146,6 +146,7 @@ struct AstExpr {
   QueryPtr subquery;                   ///< kInSubquery, kExists, kSubquery.
   std::shared_ptr<WindowSpec> window;  ///< kFunction with OVER.
   std::vector<std::string> exclude;    ///< kStar: EXCLUDE (...).
+  std::vector<SourcePos> exclude_pos;  ///< kStar: where each EXCLUDE name is written.
 
   bool distinct = false;          ///< kFunction: count(DISTINCT x).
   bool star_arg = false;          ///< kFunction: count(*).
@@ -177,20 +178,20 @@ struct TableRef {
   } kind = Kind::kName;
   SourcePos pos;
 
-  std::vector<std::string> names;  ///< kName.
-  std::string path;                ///< kFile.
-  AstExprPtr function;             ///< kFunction.
-  QueryPtr subquery;               ///< kSubquery.
+  std::vector<std::string> names;             ///< kName.
+  std::string path;                           ///< kFile.
+  AstExprPtr function;                        ///< kFunction.
+  QueryPtr subquery;                          ///< kSubquery.
   std::vector<std::vector<AstExprPtr>> rows;  ///< kValues.
 
-  std::string alias;                       ///< Empty when none.
+  std::string alias;                        ///< Empty when none.
   std::vector<std::string> column_aliases;  ///< `AS t(a, b)`.
 
   // kJoin.
   AstJoinType join_type = AstJoinType::kInner;
   bool natural = false;
   TableRefPtr left, right;
-  AstExprPtr on;                   ///< ON condition, or null.
+  AstExprPtr on;                           ///< ON condition, or null.
   std::vector<std::string> using_columns;  ///< USING (a, b).
 };
 
@@ -216,12 +217,12 @@ using QueryBodyPtr = std::shared_ptr<QueryBody>;
 struct QueryBody {
   enum class Kind : uint8_t { kSelect, kQuery, kValues, kSetOp } kind = Kind::kSelect;
   SourcePos pos;
-  std::shared_ptr<SelectCore> select;           ///< kSelect.
-  QueryPtr query;                               ///< kQuery: `(SELECT ... ORDER BY ... LIMIT)`.
-  std::vector<std::vector<AstExprPtr>> rows;    ///< kValues.
+  std::shared_ptr<SelectCore> select;         ///< kSelect.
+  QueryPtr query;                             ///< kQuery: `(SELECT ... ORDER BY ... LIMIT)`.
+  std::vector<std::vector<AstExprPtr>> rows;  ///< kValues.
   enum class SetOp : uint8_t { kUnion, kIntersect, kExcept } set_op = SetOp::kUnion;
-  bool all = false;        ///< UNION ALL / INTERSECT ALL / EXCEPT ALL.
-  bool by_name = false;    ///< UNION BY NAME (DuckDB).
+  bool all = false;      ///< UNION ALL / INTERSECT ALL / EXCEPT ALL.
+  bool by_name = false;  ///< UNION BY NAME (DuckDB).
   QueryBodyPtr left, right;
 };
 

@@ -7,7 +7,6 @@
 // its output (bind_aggregate.cpp). Windows are computed after that, before the projection.
 #include <fmt/format.h>
 
-#include <cctype>
 #include <set>
 
 #include "core/error.h"
@@ -20,35 +19,11 @@ namespace sluice::sql {
 
 namespace {
 
-/// Where `name` is written after `from` in `sql` (an EXCLUDE list keeps no positions), or
-/// `from` itself when it cannot be found.
-SourcePos PositionOfName(std::string_view sql, SourcePos from, std::string_view name) {
-  auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-  size_t at = static_cast<size_t>(from.offset);
-  for (; at + name.size() <= sql.size(); ++at) {
-    if (!NamesEqual(sql.substr(at, name.size()), name)) continue;
-    if (at > 0 && is_word(sql[at - 1])) continue;
-    if (at + name.size() < sql.size() && is_word(sql[at + name.size()])) continue;
-    break;
-  }
-  if (at + name.size() > sql.size()) return from;
-  SourcePos pos = from;
-  for (size_t i = static_cast<size_t>(from.offset); i < at; ++i) {
-    if (sql[i] == '\n') {
-      ++pos.line;
-      pos.column = 1;
-    } else if ((static_cast<unsigned char>(sql[i]) & 0xC0) != 0x80) {
-      ++pos.column;
-    }
-  }
-  pos.offset = static_cast<int64_t>(at);
-  return pos;
-}
-
 /// Fails when a name of `* EXCLUDE (...)` is no column `*` expands to (DuckDB does too).
 void CheckExcluded(const QueryBinder& binder, const AstExpr& star, const std::string& qualifier,
                    const Scope& scope) {
-  for (const std::string& name : star.exclude) {
+  for (size_t i = 0; i < star.exclude.size(); ++i) {
+    const std::string& name = star.exclude[i];
     std::vector<std::string> candidates;
     bool found = false;
     for (const ScopeColumn& column : scope.columns) {
@@ -60,7 +35,7 @@ void CheckExcluded(const QueryBinder& binder, const AstExpr& star, const std::st
     std::string message = fmt::format("column \"{}\" not found", name);
     if (auto suggestion = ClosestName(name, candidates))
       message += fmt::format("; did you mean \"{}\"?", *suggestion);
-    binder.Fail(PositionOfName(binder.sql(), star.pos, name), message);
+    binder.Fail(star.exclude_pos[i], message);
   }
 }
 

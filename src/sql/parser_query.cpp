@@ -253,11 +253,12 @@ SelectItem Parser::ParseSelectItem() {
   }
   if (item.expr->kind == AstExprKind::kStar && !item.expr->parenthesized) {
     if (AcceptWord("exclude")) {
-      if (AtOperator("(")) {
-        item.expr->exclude = ParseIdentifierList("a column name");
-      } else {
+      bool list = AcceptOperator("(");
+      do {
+        item.expr->exclude_pos.push_back(Peek().pos);
         item.expr->exclude.push_back(ParseIdentifier("a column name"));
-      }
+      } while (list && AcceptOperator(","));
+      if (list) ExpectOperator(")");
     }
     if (AtWord("replace") && AtOperator("(", 1)) {
       ErrorUnsupported(Peek().pos, "* REPLACE (...) is not supported");
