@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertTimeInstalled } from './measure.mjs';
-import { runAlternating, measureBaseline } from './runner.mjs';
+import { runAlternating, measureBaseline, localDate } from './runner.mjs';
 import { summarise } from './stats.mjs';
 import { machineFacts, loadAverage, softwareVersions } from './machine.mjs';
 import { openDuckDB, fileFacts, compareFacts } from './checksums.mjs';
@@ -95,11 +95,6 @@ async function checkOutputs(query, list) {
   const facts = {};
   for (const e of list) facts[e.name] = await fileFacts(query, e.output, { ordered: true });
   return { ...compareFacts(facts, { expectCodec: 'ZSTD' }), facts };
-}
-
-function localDate(d = new Date()) {
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
 function writeResults(result) {

@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertTimeInstalled } from './measure.mjs';
-import { runAlternating, measureBaseline } from './runner.mjs';
+import { runAlternating, measureBaselines, localDate } from './runner.mjs';
 import { summarise } from './stats.mjs';
 import { machineFacts, loadAverage, softwareVersions } from './machine.mjs';
 import { openDuckDB } from './checksums.mjs';
@@ -234,23 +234,6 @@ async function runWorkload(workload, engines, data, opts, query) {
   return result;
 }
 
-async function baselines(engines) {
-  const out = {};
-  for (const e of engines.filter((x) => x.baselineArgv)) {
-    try {
-      out[e.name] = await measureBaseline(e.baselineArgv);
-    } catch (err) {
-      log(`note: ${e.name}'s start-up baseline failed: ${err.message.split('\n')[0]}`);
-    }
-  }
-  return out;
-}
-
-function localDate(d = new Date()) {
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
-
 async function environment(opts) {
   assertTimeInstalled();
   const db = await openDuckDB();
@@ -280,7 +263,7 @@ async function runSuite(opts) {
   log(`${opts.rows.toLocaleString('en-US')} events; engines ${engines.list.map((e) => e.name).join(', ')}; load ${load_before.join(' ')}`);
   const results = [];
   for (const w of workloads) results.push(await runWorkload(w, engines.list, data, opts, db.query));
-  const base_lines = await baselines(engines.list);
+  const base_lines = await measureBaselines(engines.list, log);
   const load_after = loadAverage();
   db.close();
 
@@ -328,7 +311,7 @@ async function runScaling(opts) {
     const r = await runWorkload(q1, engines.list, data, opts, db.query);
     points.push({ rows, data: { ...data, dir: undefined }, ...r });
   }
-  const base_lines = await baselines(engines.list);
+  const base_lines = await measureBaselines(engines.list, log);
   const load_after = loadAverage();
   db.close();
   const date = localDate(started);

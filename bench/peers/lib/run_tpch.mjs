@@ -26,7 +26,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertTimeInstalled } from './measure.mjs';
-import { runAlternating, measureBaseline } from './runner.mjs';
+import { runAlternating, measureBaselines, localDate } from './runner.mjs';
 import { summarise } from './stats.mjs';
 import { machineFacts, loadAverage, softwareVersions } from './machine.mjs';
 import { openDuckDB } from './checksums.mjs';
@@ -243,23 +243,6 @@ async function runQuery(n, list, dir, work, opts, db) {
   return result;
 }
 
-async function baselines(list) {
-  const out = {};
-  for (const e of list.filter((x) => x.baselineArgv)) {
-    try {
-      out[e.name] = await measureBaseline(e.baselineArgv);
-    } catch (err) {
-      log(`note: ${e.name}'s start-up baseline failed: ${err.message.split('\n')[0]}`);
-    }
-  }
-  return out;
-}
-
-function localDate(d = new Date()) {
-  const p = (x) => String(x).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
-}
-
 // The run counts as passed when every query's answers agree and no engine failed; a peer's
 // unsupported query is reported, not a failure.
 export async function runTpch(argv) {
@@ -292,7 +275,7 @@ export async function runTpch(argv) {
     `queries ${opts.queries.join(',')}; engines ${list.map((e) => e.name).join(', ')}; load ${load_before.join(' ')}`);
   const queries = [];
   for (const n of opts.queries) queries.push(await runQuery(n, list, dir, work, opts, db));
-  const base_lines = await baselines(list);
+  const base_lines = await measureBaselines(list, log);
   const load_after = loadAverage();
   db.close();
 

@@ -47,3 +47,23 @@ export async function measureBaseline(argv, times = 3) {
   for (let i = 0; i < times; i++) samples.push(await measure(argv));
   return { wall_s: median(samples.map((s) => s.wall_s)), rss_kb: median(samples.map((s) => s.rss_kb)) };
 }
+
+// The start-up baselines of the engines that have one (`baselineArgv`), by engine name; a failed
+// measurement is logged and left out.
+export async function measureBaselines(engines, log) {
+  const out = {};
+  for (const e of engines.filter((x) => x.baselineArgv)) {
+    try {
+      out[e.name] = await measureBaseline(e.baselineArgv);
+    } catch (err) {
+      log(`note: ${e.name}'s start-up baseline failed: ${err.message.split('\n')[0]}`);
+    }
+  }
+  return out;
+}
+
+// YYYY-MM-DD in local time, for result file names.
+export function localDate(d = new Date()) {
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
