@@ -76,7 +76,7 @@ if (result) {
   const text = fs.readFileSync(readme, 'utf8');
   check('update_readme fills the bench:tpch section', up.status === 0 && !text.includes('placeholder') &&
     text.includes('4 of the 22 TPC-H queries at scale factor 0.1') && text.includes('| Q15 top supplier |'), `${up.stderr}\n${text.slice(0, 800)}`);
-  const auto = spawnSync(process.execPath, [path.join(REPO, 'bench/peers/lib/update_readme.mjs'), '--readme', readme], { encoding: 'utf8' });
+  const auto = spawnSync(process.execPath, [path.join(REPO, 'bench/peers/lib/update_readme.mjs'), '--readme', readme, '--results-dir', run.results], { encoding: 'utf8' });
   check('update_readme without a result leaves a partial run out of the README', auto.status === 0 && /no passing tpch result/.test(auto.stdout), auto.stdout + auto.stderr);
   const again = spawnSync(process.execPath, [path.join(REPO, 'bench/peers/lib/run_suite.mjs'), '--report', run.json], { encoding: 'utf8' });
   check('bench/run --report rewrites a TPC-H report from its JSON', again.status === 0, again.stderr.slice(-1000));

@@ -6,8 +6,8 @@
 // performance claims are generated, never typed.
 // Entry point: bench/peers/update_readme.
 //
-// usage: bench/peers/update_readme [--readme FILE] [RESULT.json ...]
-//   FILE defaults to README.md at the repository root. Without RESULT, every section the README
+// usage: bench/peers/update_readme [--readme FILE] [--results-dir DIR] [RESULT.json ...]
+//   FILE defaults to README.md at the repository root, DIR to bench/results. Without RESULT, every section the README
 //   has is updated from the newest passing result of its kind: the latest date, and on that date
 //   the largest row count or scale factor (for suite and scaling: only results in which sluice
 //   ran every workload; for tpch: only runs of all 22 queries in which sluice answered every one).
@@ -29,10 +29,11 @@ function fail(message, code = 1) {
 }
 
 function parseArgs(argv) {
-  const opts = { readme: path.join(REPO, 'README.md'), results: [] };
+  const opts = { readme: path.join(REPO, 'README.md'), resultsDir: path.join(REPO, 'bench/results'), results: [] };
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--readme') opts.readme = argv[++i] ?? fail('--readme needs a file', 2);
-    else if (argv[i] === '-h' || argv[i] === '--help') fail('usage: bench/peers/update_readme [--readme FILE] [RESULT.json ...]', 2);
+    else if (argv[i] === '--results-dir') opts.resultsDir = argv[++i] ?? fail('--results-dir needs a folder', 2);
+    else if (argv[i] === '-h' || argv[i] === '--help') fail('usage: bench/peers/update_readme [--readme FILE] [--results-dir DIR] [RESULT.json ...]', 2);
     else if (argv[i].startsWith('-')) fail(`unknown option ${argv[i]}`, 2);
     else opts.results.push(argv[i]);
   }
@@ -48,8 +49,7 @@ const sluiceEverywhere = (r) => (r.workloads ?? r.points ?? r.queries ?? []).eve
 const allQueries = (r) => kindOf(r) !== 'tpch' || r.queries.length === 22;
 
 // The newest passing result of a kind: latest date first, then most rows, then latest start.
-function latestResult(kind) {
-  const dir = path.join(REPO, 'bench/results');
+function latestResult(kind, dir) {
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json') && !f.includes('-failed')) : [];
   const results = files.map((f) => ({ file: path.join(dir, f), r: readJson(path.join(dir, f)) }))
     .filter((x) => kindOf(x.r) === kind && (kind === 'convert' ? x.r.check?.ok : x.r.ok && sluiceEverywhere(x.r) && allQueries(x.r)));
@@ -161,7 +161,7 @@ function main() {
       return [kind, file];
     });
   } else {
-    updates = ['suite', 'scaling', 'convert', 'tpch'].filter((k) => hasSection(before, k)).map((k) => [k, latestResult(k)]);
+    updates = ['suite', 'scaling', 'convert', 'tpch'].filter((k) => hasSection(before, k)).map((k) => [k, latestResult(k, opts.resultsDir)]);
     const wanted = { convert: '', tpch: ' of all 22 queries in which sluice answered every one' };
     for (const [kind] of updates.filter(([, f]) => !f)) {
       console.log(`${path.basename(opts.readme)}: no passing ${kind} result${wanted[kind] ?? ' in which sluice ran every workload'} yet: section ${kind} left as it is`);
