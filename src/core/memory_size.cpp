@@ -70,7 +70,11 @@ int64_t ParseMemorySize(std::string_view text) {
                                     {"gib", 1073741824.0},
                                     {"tib", 1099511627776.0}};
   for (const Unit& candidate : kUnits) {
-    if (unit == candidate.name) return static_cast<int64_t>(number * candidate.bytes);
+    if (unit != candidate.name) continue;
+    double bytes = number * candidate.bytes;
+    // 2^63 bytes (8 EiB) and beyond do not fit, and no machine has them.
+    if (!(bytes < 9.2e18)) ThrowInvalid("'{}' is too large a size", text);
+    return static_cast<int64_t>(bytes);
   }
   ThrowInvalid("'{}' has an unknown unit '{}'; use B, KB, MB, GB, TB, KiB, MiB, GiB or %", text,
                unit);
