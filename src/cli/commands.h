@@ -3,6 +3,9 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <map>
+#include <string>
+#include <vector>
 
 namespace sluice::cli {
 
@@ -25,5 +28,10 @@ void AddHead(CLI::App& app, const GlobalOptions& global, Action* action);
 void AddGenerate(CLI::App& app, const GlobalOptions& global, Action* action);
 void AddQuery(CLI::App& app, const GlobalOptions& global, Action* action);
 void AddExplain(CLI::App& app, const GlobalOptions& global, Action* action);
+void AddRun(CLI::App& app, const GlobalOptions& global, Action* action);
+void AddGraph(CLI::App& app, const GlobalOptions& global, Action* action);
+
+/// `--var KEY=VALUE` options (run, graph) as a map; a usage error for anything else.
+std::map<std::string, std::string> ParseVarOptions(const std::vector<std::string>& vars);
 
 }  // namespace sluice::cli

@@ -43,6 +43,8 @@ int Run(int argc, char** argv) {
   AddGenerate(app, global, &action);
   AddQuery(app, global, &action);
   AddExplain(app, global, &action);
+  AddRun(app, global, &action);
+  AddGraph(app, global, &action);
 
   try {
     app.parse(argc, argv);
