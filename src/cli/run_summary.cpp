@@ -30,11 +30,12 @@ std::string Rows(int64_t rows) {
   return out;
 }
 
-/// A path as the user would type it from here: relative to the working folder.
+/// A path as the user would type it from here: relative to the working folder when inside it.
 std::string RelativeToHere(const std::string& path) {
   std::error_code error;
   std::filesystem::path relative = std::filesystem::relative(path, error);
-  return error || relative.empty() ? path : relative.string();
+  if (error || relative.empty() || *relative.begin() == "..") return path;
+  return relative.string();
 }
 
 std::string DisplayPath(const pipeline::PipelineSpec& spec, const std::string& name) {
@@ -42,6 +43,10 @@ std::string DisplayPath(const pipeline::PipelineSpec& spec, const std::string& n
     if (sink.name == name) return RelativeToHere(sink.resolved_path);
   }
   return name;
+}
+
+std::string Tests(const pipeline::SinkOutcome& sink) {
+  return sink.tests_run == 0 ? "-" : fmt::format("{}/{}", sink.tests_passed, sink.tests_run);
 }
 
 std::string Table(const std::vector<std::vector<std::string>>& rows) {
@@ -71,13 +76,11 @@ std::string RenderRunSummary(const pipeline::PipelineSpec& spec,
     if (sink.up_to_date) {
       rows.push_back({sink.name, path, "up to date"});
     } else if (!sink.written) {
-      rows.push_back({sink.name, path, "not written"});
+      rows.push_back({sink.name, path, "not written", "", "", "", Tests(sink)});
     } else {
-      rows.push_back(
-          {sink.name, path, Rows(sink.rows), HumanBytes(sink.bytes),
-           fmt::format("{:.2f}s", sink.seconds),
-           sink.peak_memory > 0 ? HumanBytes(sink.peak_memory) : "-",
-           sink.tests_run == 0 ? "-" : fmt::format("{}/{}", sink.tests_passed, sink.tests_run)});
+      rows.push_back({sink.name, path, Rows(sink.rows), HumanBytes(sink.bytes),
+                      fmt::format("{:.2f}s", sink.seconds),
+                      sink.peak_memory > 0 ? HumanBytes(sink.peak_memory) : "-", Tests(sink)});
     }
   }
   std::string out = Table(rows);

@@ -79,8 +79,7 @@ class Run {
   bool RunTests(const std::string& relation);
   void WriteSink(const SinkPlan& sink, const std::string& label);
   void Materialize(const std::string& model, const SinkPlan* into);
-  Manifest BuildManifest(const std::optional<Manifest>& previous,
-                         const std::vector<const SinkPlan*>& selected);
+  Manifest BuildManifest(const std::optional<Manifest>& previous);
 
   const PipelineSpec& spec_;
   const RunRequest& request_;
@@ -209,42 +208,45 @@ RunReport Run::Execute(const std::vector<const SinkPlan*>& selected) {
   }
 
   report.tests = tests_;
+  for (const SinkPlan* sink : selected) {
+    SinkOutcome& outcome = states_.at(sink->sink->name).outcome;
+    for (const DataTestResult& test : tests_) {
+      bool guards = std::any_of(
+          sink->relations.begin(), sink->relations.end(),
+          [&](const std::string& relation) { return SameName(relation, test.relation); });
+      if (!guards) continue;
+      ++outcome.tests_run;
+      outcome.tests_passed += test.passed ? 1 : 0;
+    }
+  }
   if (!passed) {
     staging_.Abort();
     size_t failed = std::count_if(tests_.begin(), tests_.end(),
                                   [](const DataTestResult& t) { return !t.passed; });
     report.error =
         fmt::format("{} data test{} failed; no output was changed", failed, failed == 1 ? "" : "s");
-    for (const SinkPlan* sink : selected)
-      report.sinks.push_back(states_.at(sink->sink->name).outcome);
+    for (const SinkPlan* sink : selected) {
+      SinkOutcome outcome = states_.at(sink->sink->name).outcome;
+      outcome.written = false;  // Staged, perhaps, but thrown away.
+      report.sinks.push_back(outcome);
+    }
     report.seconds = SecondsSince(start);
     return report;
   }
 
   for (const SinkPlan* sink : to_run) DescribeOutput(*sink, spec_, &states_.at(sink->sink->name));
   report.seconds = SecondsSince(start);
-  Manifest manifest = BuildManifest(previous, selected);
+  Manifest manifest = BuildManifest(previous);
   manifest.timings.total_seconds = report.seconds;
   WriteManifest(staging_.StagedPath(spec_.settings.resolved_manifest), manifest);
   staging_.Commit();
-
-  for (const SinkPlan* sink : selected) {
-    SinkOutcome& outcome = states_.at(sink->sink->name).outcome;
-    for (const DataTestResult& test : tests_) {
-      if (std::find(sink->relations.begin(), sink->relations.end(), test.relation) ==
-          sink->relations.end())
-        continue;
-      ++outcome.tests_run;
-      outcome.tests_passed += test.passed ? 1 : 0;
-    }
-    report.sinks.push_back(outcome);
-  }
+  for (const SinkPlan* sink : selected)
+    report.sinks.push_back(states_.at(sink->sink->name).outcome);
   report.ok = true;
   return report;
 }
 
-Manifest Run::BuildManifest(const std::optional<Manifest>& previous,
-                            const std::vector<const SinkPlan*>& selected) {
+Manifest Run::BuildManifest(const std::optional<Manifest>& previous) {
   Manifest manifest;
   manifest.pipeline = spec_.name;
   manifest.pipeline_file = std::filesystem::path(spec_.file).filename().string();
@@ -287,7 +289,6 @@ Manifest Run::BuildManifest(const std::optional<Manifest>& previous,
       if (!tested_.count(sql::LowerName(old.relation))) manifest.tests.push_back(old);
     }
   }
-  (void)selected;
   manifest.timings.started_at = started_at_;
   manifest.timings.threads = request_.threads;
   manifest.timings.memory_limit = request_.memory_limit;
