@@ -1,6 +1,6 @@
 // `sluice graph PIPELINE.toml`: the pipeline's sources, models and sinks as Graphviz DOT on
-// stdout (render with `dot -Tpng`), after the same checks a run makes of the file and the
-// models' SQL.
+// stdout (render with `dot -Tpng`), after checking the file and parsing the models' SQL. It does
+// not bind the SQL, which would need the input files; `sluice run --dry-run` does.
 #include <fmt/format.h>
 
 #include <map>

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <regex>
 #include <set>
 
 #include "core/error.h"
@@ -34,6 +35,15 @@ std::string SourceSql(const SourceSpec& source) {
   std::string sql = fmt::format("SELECT * FROM {}({}", call, Quoted(source.resolved_path));
   for (const auto& [key, value] : source.options) sql += fmt::format(", {} = {}", key, value);
   return sql + ")";
+}
+
+/// A binder message about the generated read_parquet(...) call, without the place in that SQL
+/// (which the user never wrote): "line 1, column 15: no files match ...\n<sql>\n<caret>" ->
+/// "no files match ...".
+std::string WithoutSqlPlace(std::string message) {
+  static const std::regex kPlace(R"(^line \d+, column \d+: )");
+  message = std::regex_replace(message, kPlace, "", std::regex_constants::format_first_only);
+  return message.substr(0, message.find('\n'));
 }
 
 void CollectFiles(const LogicalPlan& plan, std::set<std::string>* files) {
@@ -70,7 +80,19 @@ PreparedPipeline::PreparedPipeline(const PipelineSpec& spec, const RunOptions& r
       relations.insert(node->reads.begin(), node->reads.end());
     }
     plan.relations.assign(relations.begin(), relations.end());
-    plan.input_files = PlanInputFiles(plan.plan);
+    // The files it reads, and those its data tests read (a relationships target, an
+    // expect_empty query): a change to any of them makes the sink stale.
+    std::set<std::string> files;
+    for (const std::string& file : PlanInputFiles(plan.plan)) files.insert(file);
+    for (const std::string& relation : plan.relations) {
+      for (const DataTestSpec& test : TestsOf(relation)) {
+        for (const std::string& file :
+             PlanInputFiles(session_->PlanQuery(DataTestSql(test, relation)))) {
+          files.insert(file);
+        }
+      }
+    }
+    plan.input_files.assign(files.begin(), files.end());
     sinks_.push_back(std::move(plan));
   }
 }
@@ -82,7 +104,7 @@ void PreparedPipeline::DefineSources() {
       session_->catalog().Put({sql::Catalog::Kind::kView, source.name, plan});
     } catch (const Error& error) {
       throw Error(error.kind(), fmt::format("{}:{}: source {}: {}", spec_->file, source.pos.line,
-                                            source.name, error.what()));
+                                            source.name, WithoutSqlPlace(error.what())));
     }
   }
 }

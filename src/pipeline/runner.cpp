@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -75,6 +76,14 @@ class Run {
     if (request_.observer) request_.observer->Notice(line);
   }
   RunOptions StepOptions() const;
+  struct StepCost {
+    double seconds = 0;
+    int64_t peak_memory = 0;
+  };
+  /// Runs one step: its progress bar, its time and peak memory (for the manifest), and the
+  /// step's name and line in the pipeline file on any error it throws.
+  StepCost Step(const std::string& label, const std::string& name, int line,
+                const std::function<void()>& work);
   /// Runs the data tests of `relation`; false when one failed (the run then stops).
   bool RunTests(const std::string& relation);
   void WriteSink(const SinkPlan& sink, const std::string& label);
@@ -119,21 +128,35 @@ bool Run::RunTests(const std::string& relation) {
   return passed;
 }
 
-void Run::WriteSink(const SinkPlan& sink, const std::string& label) {
-  SinkState& state = states_.at(sink.sink->name);
+Run::StepCost Run::Step(const std::string& label, const std::string& name, int line,
+                        const std::function<void()>& work) {
   if (request_.observer) request_.observer->StepStarted(label);
   ResetPeakResidentMemory();
   Clock::time_point start = Clock::now();
+  try {
+    work();
+  } catch (const Error& error) {
+    if (request_.observer) request_.observer->StepFinished();
+    throw Error(error.kind(), fmt::format("{} ({}:{}): {}", name, spec_.file, line, error.what()));
+  }
+  StepCost cost{SecondsSince(start), PeakResidentMemory()};
+  step_seconds_.emplace_back(name, cost.seconds);
+  step_memory_.emplace_back(name, cost.peak_memory);
+  if (request_.observer) request_.observer->StepFinished();
+  return cost;
+}
+
+void Run::WriteSink(const SinkPlan& sink, const std::string& label) {
+  SinkState& state = states_.at(sink.sink->name);
   SinkTarget target = SinkTargetOf(*sink.sink, staging_.StagedPath(sink.sink->resolved_path));
-  LazyFrame frame(prepared_.RelationPlan(sink.sink->model));
-  state.outcome.rows = frame.sink(target, StepOptions());
-  state.outcome.seconds = SecondsSince(start);
-  state.outcome.peak_memory = PeakResidentMemory();
+  StepCost cost = Step(label, "sink " + sink.sink->name, sink.sink->pos.line, [&] {
+    state.outcome.rows =
+        LazyFrame(prepared_.RelationPlan(sink.sink->model)).sink(target, StepOptions());
+  });
+  state.outcome.seconds = cost.seconds;
+  state.outcome.peak_memory = cost.peak_memory;
   state.outcome.written = true;
   state.staged_path = target.path;
-  step_seconds_.emplace_back("sink " + sink.sink->name, state.outcome.seconds);
-  step_memory_.emplace_back("sink " + sink.sink->name, state.outcome.peak_memory);
-  if (request_.observer) request_.observer->StepFinished();
 }
 
 void Run::Materialize(const std::string& model, const SinkPlan* into) {
@@ -143,19 +166,14 @@ void Run::Materialize(const std::string& model, const SinkPlan* into) {
     prepared_.Materialize(model, states_.at(into->sink->name).staged_path);
     return;
   }
-  std::string label = fmt::format("model {} (computed once for its readers)", model);
-  if (request_.observer) request_.observer->StepStarted(label);
-  ResetPeakResidentMemory();
-  Clock::time_point start = Clock::now();
-  std::string path = staging_.ScratchPath(model + ".parquet");
   SinkTarget target;
-  target.path = path;
+  target.path = staging_.ScratchPath(model + ".parquet");
   target.parquet.compression = io::Codec::kLz4Raw;  // Read back at once: speed over size.
-  LazyFrame(prepared_.RelationPlan(model)).sink(target, StepOptions());
-  step_seconds_.emplace_back("model " + model, SecondsSince(start));
-  step_memory_.emplace_back("model " + model, PeakResidentMemory());
-  prepared_.Materialize(model, path);
-  if (request_.observer) request_.observer->StepFinished();
+  const ModelNode* node = prepared_.graph().FindModel(model);
+  Step(fmt::format("model {} (computed once for its readers)", model), "model " + model,
+       node->spec->pos.line,
+       [&] { LazyFrame(prepared_.RelationPlan(model)).sink(target, StepOptions()); });
+  prepared_.Materialize(model, target.path);
 }
 
 RunReport Run::Execute(const std::vector<const SinkPlan*>& selected) {
