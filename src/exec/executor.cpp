@@ -26,6 +26,7 @@ class RunScope {
     context_.threads = own_threads_ ? &*own_threads_ : &ThreadPool::Default();
     context_.pool = options.pool ? options.pool : MemoryPool::Default();
     context_.progress = &progress_;
+    context_.profile = options.profile;
     if (options.progress) reporter_ = std::thread([this] { Report(); });
   }
   ~RunScope() {
@@ -62,6 +63,7 @@ class RunScope {
 
 DataFrame Collect(const PlanPtr& plan, const RunOptions& options) {
   PlanPtr optimized = Optimize(plan);
+  if (options.profile) options.profile->executed = optimized;
   RunScope scope(options);
   Stream stream = BuildStream(optimized, scope.context());
   CollectSink sink(optimized->schema);
@@ -72,6 +74,7 @@ DataFrame Collect(const PlanPtr& plan, const RunOptions& options) {
 int64_t RunSink(const PlanPtr& plan, const RunOptions& options) {
   PlanPtr optimized = Optimize(plan);
   SLUICE_CHECK(optimized->kind == PlanKind::kSink);
+  if (options.profile) options.profile->executed = optimized;
   RunScope scope(options);
   Stream stream = BuildStream(optimized->inputs[0], scope.context());
   if (!optimized->target->partition_by.empty()) {

@@ -6,6 +6,7 @@
 #include "exec/hash_aggregate.h"
 #include "exec/hash_join.h"
 #include "exec/ordered_sinks.h"
+#include "exec/profile.h"
 #include "exec/scan.h"
 #include "exec/sort.h"
 #include "exec/window.h"
@@ -40,54 +41,90 @@ class ConcatSource final : public Source {
   uint64_t next_seq_ = 0;
 };
 
-/// Runs `input` into `sink` and continues from its result.
-Stream RunBreaker(Stream input, BreakerSink& sink, const ExecContext& context) {
-  RunPipeline(std::move(input), sink, context);
-  return Stream{sink.TakeResult(), {}};
+/// The counters of `plan`'s node in a profiled run (EXPLAIN ANALYZE), else null.
+NodeProfile* ProfileOf(const PlanPtr& plan, const ExecContext& context) {
+  return context.profile ? context.profile->For(plan.get()) : nullptr;
 }
+
+/// Runs `input` into `sink` and continues from its result; a profiled run times the sink.
+Stream RunBreaker(const PlanPtr& plan, Stream input, std::unique_ptr<BreakerSink> sink,
+                  const ExecContext& context) {
+  if (NodeProfile* profile = ProfileOf(plan, context)) sink = ProfileSink(std::move(sink), profile);
+  RunPipeline(std::move(input), *sink, context);
+  return Stream{sink->TakeResult(), {}};
+}
+
+/// Appends the operator of a streaming node; a profiled run times it.
+Stream Extend(const PlanPtr& plan, Stream stream, std::shared_ptr<Operator> op,
+              const ExecContext& context) {
+  stream.ops.push_back(std::move(op));
+  if (NodeProfile* profile = ProfileOf(plan, context))
+    TimeStream(&stream, stream.ops.size() - 1, false, profile);
+  return stream;
+}
+
+Stream BuildNode(const PlanPtr& plan, const ExecContext& context);
 
 }  // namespace
 
 Stream BuildStream(const PlanPtr& plan, const ExecContext& context) {
+  Stream stream = BuildNode(plan, context);
+  if (NodeProfile* profile = ProfileOf(plan, context)) CountRows(&stream, profile);
+  return stream;
+}
+
+namespace {
+
+Stream BuildNode(const PlanPtr& plan, const ExecContext& context) {
   switch (plan->kind) {
-    case PlanKind::kScan: return MakeScanStream(*plan, context);
-    case PlanKind::kFilter: {
-      Stream stream = BuildStream(plan->inputs[0], context);
-      stream.ops.push_back(
-          MakeFilterOperator(plan->inputs[0]->schema, plan->predicate, context.pool));
+    case PlanKind::kScan: {
+      Stream stream = MakeScanStream(*plan, context);
+      if (NodeProfile* profile = ProfileOf(plan, context)) TimeStream(&stream, 0, true, profile);
       return stream;
     }
-    case PlanKind::kProject: {
-      Stream stream = BuildStream(plan->inputs[0], context);
-      stream.ops.push_back(
-          MakeProjectOperator(plan->inputs[0]->schema, plan->exprs, plan->schema, context.pool));
-      return stream;
-    }
+    case PlanKind::kFilter:
+      return Extend(plan, BuildStream(plan->inputs[0], context),
+                    MakeFilterOperator(plan->inputs[0]->schema, plan->predicate, context.pool),
+                    context);
+    case PlanKind::kProject:
+      return Extend(
+          plan, BuildStream(plan->inputs[0], context),
+          MakeProjectOperator(plan->inputs[0]->schema, plan->exprs, plan->schema, context.pool),
+          context);
     case PlanKind::kAggregate: {
       Stream input = BuildStream(plan->inputs[0], context);
       auto sink = MakeHashAggregateSink(*plan->inputs[0]->schema, plan->keys, plan->aggregates,
                                         plan->schema, context);
-      return RunBreaker(std::move(input), *sink, context);
+      return RunBreaker(plan, std::move(input), std::move(sink), context);
     }
     case PlanKind::kDistinct: {
       Stream input = BuildStream(plan->inputs[0], context);
       auto sink = MakeDistinctSink(*plan->inputs[0]->schema, plan->subset, context);
-      return RunBreaker(std::move(input), *sink, context);
+      return RunBreaker(plan, std::move(input), std::move(sink), context);
     }
     case PlanKind::kSort: {
       Stream input = BuildStream(plan->inputs[0], context);
       auto sink = MakeSortSink(*plan->inputs[0]->schema, plan->sort_keys, plan->limit, context);
-      return RunBreaker(std::move(input), *sink, context);
+      return RunBreaker(plan, std::move(input), std::move(sink), context);
     }
     case PlanKind::kLimit: {
       Stream input = BuildStream(plan->inputs[0], context);
       auto sink = MakeLimitSink(plan->schema, plan->offset, plan->count);
-      return RunBreaker(std::move(input), *sink, context);
+      return RunBreaker(plan, std::move(input), std::move(sink), context);
     }
     case PlanKind::kJoin: {
       Stream left = BuildStream(plan->inputs[0], context);
       Stream right = BuildStream(plan->inputs[1], context);
-      return MakeHashJoin(*plan, std::move(left), std::move(right), context);
+      // A profiled run times the probe: the operators the join adds to the left stream (or all
+      // of a stream it builds anew).
+      const size_t left_ops = left.ops.size();
+      const Source* left_source = left.source.get();
+      Stream joined = MakeHashJoin(*plan, std::move(left), std::move(right), context);
+      if (NodeProfile* profile = ProfileOf(plan, context)) {
+        bool same_stream = joined.source.get() == left_source && joined.ops.size() >= left_ops;
+        TimeStream(&joined, same_stream ? left_ops : 0, !same_stream, profile);
+      }
+      return joined;
     }
     case PlanKind::kUnion: {
       std::vector<std::unique_ptr<Source>> inputs;
@@ -98,11 +135,13 @@ Stream BuildStream(const PlanPtr& plan, const ExecContext& context) {
     case PlanKind::kWindow: {
       Stream input = BuildStream(plan->inputs[0], context);
       auto sink = MakeWindowSink(*plan, context);
-      return RunBreaker(std::move(input), *sink, context);
+      return RunBreaker(plan, std::move(input), std::move(sink), context);
     }
     case PlanKind::kSink: ThrowInvalid("a sink can only be the top of a plan");
   }
   ThrowInternal("unknown plan kind");
 }
+
+}  // namespace
 
 }  // namespace sluice::exec

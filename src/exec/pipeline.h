@@ -19,6 +19,7 @@
 #include "core/batch.h"
 #include "core/memory_pool.h"
 #include "core/thread_pool.h"
+#include "plan/plan_profile.h"
 
 namespace sluice::exec {
 
@@ -33,6 +34,7 @@ struct ExecContext {
   MemoryPool* pool = nullptr;
   ProgressCounters* progress = nullptr;  ///< May be null.
   int64_t batch_size = 64 * 1024;
+  PlanProfile* profile = nullptr;  ///< EXPLAIN ANALYZE's counters; usually null.
 };
 
 /// Produces batches with seq 0, 1, 2, ...; called from one thread at a time.

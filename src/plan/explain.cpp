@@ -129,18 +129,32 @@ std::string Describe(const LogicalPlan& plan) {
   return "?";
 }
 
-void Render(const LogicalPlan& plan, int depth, std::string* out) {
+/// "  (rows=1,234 time=12.5ms)": what a profiled run counted for the node.
+std::string Counters(const NodeProfile& profile) {
+  std::string digits = std::to_string(profile.rows.load()), rows;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) rows += ',';
+    rows += digits[i];
+  }
+  return fmt::format("  (rows={} time={:.1f}ms)", rows,
+                     static_cast<double>(profile.nanos.load()) / 1e6);
+}
+
+void Render(const LogicalPlan& plan, int depth, const PlanProfile* profile, std::string* out) {
   out->append(static_cast<size_t>(depth) * 2, ' ');
   *out += Describe(plan);
+  if (profile != nullptr) {
+    if (const NodeProfile* node = profile->Find(&plan)) *out += Counters(*node);
+  }
   *out += '\n';
-  for (const PlanPtr& input : plan.inputs) Render(*input, depth + 1, out);
+  for (const PlanPtr& input : plan.inputs) Render(*input, depth + 1, profile, out);
 }
 
 }  // namespace
 
-std::string ExplainPlan(const PlanPtr& plan) {
+std::string ExplainPlan(const PlanPtr& plan, const PlanProfile* profile) {
   std::string out;
-  Render(*plan, 0, &out);
+  Render(*plan, 0, profile, &out);
   return out;
 }
 

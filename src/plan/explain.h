@@ -5,11 +5,13 @@
 #include <string>
 
 #include "plan/logical_plan.h"
+#include "plan/plan_profile.h"
 
 namespace sluice {
 
-/// Renders `plan` as an indented tree.
-std::string ExplainPlan(const PlanPtr& plan);
+/// Renders `plan` as an indented tree; with a profile of its run (EXPLAIN ANALYZE), each node
+/// that ran ends with the rows it produced and the time of its own operators.
+std::string ExplainPlan(const PlanPtr& plan, const PlanProfile* profile = nullptr);
 
 /// The plan before and after Optimize, under the headers "== logical plan ==" and
 /// "== optimized plan ==".

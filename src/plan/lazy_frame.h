@@ -17,6 +17,7 @@
 #include "core/data_frame.h"
 #include "expr/expr.h"
 #include "plan/logical_plan.h"
+#include "plan/plan_profile.h"
 
 namespace sluice {
 
@@ -30,6 +31,7 @@ struct RunOptions {
   int threads = 0;                                            ///< 0: the default pool.
   MemoryPool* pool = nullptr;                                 ///< null: the default pool.
   std::function<void(int64_t done, int64_t total)> progress;  ///< Rows read of total, if known.
+  PlanProfile* profile = nullptr;  ///< When set, rows and time per plan node (EXPLAIN ANALYZE).
 };
 
 class LazyFrame;
