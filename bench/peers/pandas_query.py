@@ -2,8 +2,9 @@
 """pandas' side of the benchmark suite (bench/run): runs one workload Q1..Q5 eagerly with pandas
 over the CSV copy of the generated dataset (events.csv, users.csv: Debian packages no Parquet
 engine for pandas, neither pyarrow nor fastparquet) and writes the answer to OUT as CSV — for Q5
-too, which the other engines write as zstd Parquet. Q6 (a Parquet-to-Parquet convert) cannot be
-done without a Parquet engine. bench/run times this whole process and compares the answer with
+too, which the other engines write as zstd Parquet. Q6 (a Parquet-to-Parquet convert) and Q7
+(CSV to Parquet) cannot be done without a Parquet engine: bench/run does not run them for pandas
+(bench/peers/lib/workloads.mjs says why), and this script refuses them. bench/run times this whole process and compares the answer with
 the other engines'. The workloads are described in bench/peers/lib/workloads.mjs; each one reads
 only the columns it needs (usecols), as a careful pandas user would.
 
@@ -66,6 +67,10 @@ def q5(data_dir):
 
 
 WORKLOADS = {"Q1": q1, "Q2": q2, "Q3": q3, "Q4": q4, "Q5": q5}
+# The workloads that write Parquet, with the reason bench/peers/lib/workloads.mjs gives.
+NO_PARQUET = ("Debian packages no Parquet engine for pandas (neither pyarrow nor fastparquet): "
+              "it can neither read nor write Parquet")
+UNSUPPORTED = {"Q6": NO_PARQUET, "Q7": NO_PARQUET}
 
 
 def main(argv):
@@ -75,6 +80,10 @@ def main(argv):
         print("usage: pandas_query.py WORKLOAD DATA_DIR OUT | --noop", file=sys.stderr)
         return 2
     workload, data_dir, out = argv[1:]
+    if workload in UNSUPPORTED:
+        print(f"pandas_query.py: {workload} is not supported for pandas: {UNSUPPORTED[workload]}",
+              file=sys.stderr)
+        return 2
     if workload not in WORKLOADS:
         print(f"pandas_query.py: workload {workload} is not available for pandas "
               f"(use {', '.join(WORKLOADS)})", file=sys.stderr)

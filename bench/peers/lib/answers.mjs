@@ -7,7 +7,10 @@
 //         values; floats by sum, min and max to a relative tolerance (engines that read floats
 //         from CSV may differ in the last bit).
 // A missing column, an extra one, a value that does not cast, a count that differs: all are
-// disagreements, and a disagreement fails the run.
+// disagreements, and a disagreement fails the run. With `kinds: true` a Parquet output's column
+// must also be stored as a type of the compared type's kind (any timestamp unit for TIMESTAMP,
+// any integer width for BIGINT, ...): the types engines infer (a CSV's) may differ, but a
+// timestamp left as text is a disagreement.
 // For the TPC-H queries (lib/tpch.mjs) a spec may also say:
 //   positional: true  columns are matched by position, not name (engines name computed columns
 //                     differently); only their number must agree;
@@ -55,6 +58,24 @@ async function checkColumns(query, file, columns, positional = false) {
   if (!missing.length && !extra.length) return null;
   return `columns [${got.join(', ')}]: ${missing.length ? `missing ${missing.join(', ')}` : ''}` +
     `${missing.length && extra.length ? '; ' : ''}${extra.length ? `unexpected ${extra.join(', ')}` : ''}`;
+}
+
+// The kind of a DuckDB type: types of one kind hold the same values after a cast.
+function kindOf(type) {
+  if (/^TIMESTAMP/.test(type)) return 'timestamp';
+  if (/^U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)$/.test(type)) return 'integer';
+  if (/^(FLOAT|DOUBLE|REAL|DECIMAL)/.test(type) || type === 'MONEY') return 'float';
+  if (type === 'VARCHAR') return 'text';
+  return type.toLowerCase();
+}
+
+// Columns of a Parquet output stored as a type of another kind than the compared one, or null.
+async function kindProblem(query, file, columns) {
+  if (file.endsWith('.csv')) return null;
+  const rows = await query(`DESCRIBE SELECT * FROM ${sourceOf(file)}`);
+  const wrong = rows.filter((r) => columns[r.column_name] && kindOf(r.column_type) !== kindOf(columns[r.column_name]))
+    .map((r) => `${r.column_name} is ${r.column_type}, expected a ${kindOf(columns[r.column_name])} type`);
+  return wrong.length ? `column types: ${wrong.join('; ')}` : null;
 }
 
 const castList = (columns) => Object.entries(columns).map(([c, t]) => `CAST(${ident(c)} AS ${t === 'MONEY' ? 'DOUBLE' : t}) AS ${ident(c)}`).join(', ');
@@ -186,6 +207,8 @@ export async function compareAnswers(query, workload, outputs) {
     try {
       const columnProblem = await checkColumns(query, outputs[engine], spec.columns, spec.positional);
       if (columnProblem) { say(engine, columnProblem); continue; }
+      const kinds = spec.kinds ? await kindProblem(query, outputs[engine], spec.columns) : null;
+      if (kinds) say(engine, kinds);
       answers[engine] = spec.mode === 'bulk' ? await bulkFacts(query, outputs[engine], spec) : await readRows(query, outputs[engine], spec);
     } catch (e) {
       say(engine, `cannot read its answer ${outputs[engine]}: ${e.message.split('\n')[0]}`);

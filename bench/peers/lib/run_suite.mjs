@@ -1,5 +1,5 @@
 // The benchmark suite (issue 4): sluice side by side with DuckDB, Polars and pandas on workloads
-// Q1..Q6 (lib/workloads.mjs) over the same generated dataset, in the same run.
+// Q1..Q7 (lib/workloads.mjs) over the same generated dataset, in the same run.
 //
 //   bench/run [ROWS]            every workload at ROWS events (default 10,000,000):
 //                               bench/results/<date>-<ROWS>.{md,json} and -time.png, -memory.png
@@ -9,11 +9,13 @@
 //                               bench/results/<date>-tpch-sf<N>.{md,json,png}
 //
 // The data is generated once per row count by `sluice generate --csv` into bench/data/<ROWS>/
-// (gitignored) and reused. Every engine × workload runs in its own process, one warm-up then
-// --runs counted runs, engines alternating; wall time, CPU time and peak RSS come from
-// /usr/bin/time. After the runs, the answers of the last run are compared (lib/answers.mjs): a
-// disagreement, or an engine that fails, fails the run (exit 1; the results are then written
-// under a -failed name and never reach the README). Entry point: bench/run.
+// (gitignored; --data-dir moves it) and reused; Q7 reads its events.csv. Every engine × workload
+// runs in its own process, one warm-up then --runs counted runs, engines alternating; wall time,
+// CPU time and peak RSS come from /usr/bin/time. After the runs, the answers of the last run are
+// compared (lib/answers.mjs): a disagreement, or an engine that fails, fails the run (exit 1; the
+// results are then written under a -failed name and never reach the README; --results-dir moves
+// them). An engine a workload names as unsupported (workloads.mjs) is not run there, and the
+// report says why. Entry point: bench/run.
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -40,10 +42,13 @@ const log = (s) => console.error(`[bench] ${s}`);
 
 function usage(message) {
   console.error(`${message ? `bench/run: ${message}\n` : ''}usage: bench/run [ROWS] [--runs N] [--warmups N] [--workloads Q1,Q2,...] [--engines sluice,duckdb,polars,pandas]
+                 [--data-dir DIR] [--results-dir DIR]
        bench/run --scaling [--sizes 1000000,10000000,50000000] [--runs N] [--warmups N] [--engines ...]
        bench/run --tpch [--tpch-dir DIR | --scale-factor N] [--queries 1,3,...] [--runs N] ...   (bench/run --tpch --help)
        bench/run --report bench/results/RESULT.json   (rewrite a result's report and charts from its JSON)
-  ROWS defaults to 10000000. Environment: SLUICE_BIN (default build/release/sluice),
+  ROWS defaults to 10000000. The data goes to DIR/<ROWS>/ (--data-dir, default bench/data), the
+  engines' outputs to DIR/out/, the results to bench/results/ (--results-dir).
+  Environment: SLUICE_BIN (default build/release/sluice),
   SLUICE_QUERY_BIN (default build/release/bench/sluice_bench_query).`);
   process.exit(2);
 }
@@ -55,7 +60,10 @@ const toCount = (v, name, lo) => {
 };
 
 function parseArgs(argv) {
-  const opts = { rows: 10_000_000, runs: 3, warmups: 1, workloads: null, engines: null, scaling: false, sizes: [1_000_000, 10_000_000, 50_000_000] };
+  const opts = {
+    rows: 10_000_000, runs: 3, warmups: 1, workloads: null, engines: null, scaling: false, sizes: [1_000_000, 10_000_000, 50_000_000],
+    dataDir: path.join(REPO, 'bench/data'), resultsDir: path.join(REPO, 'bench/results'),
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const list = () => String(argv[++i] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -67,6 +75,8 @@ function parseArgs(argv) {
     else if (a === '--scaling') opts.scaling = true;
     else if (a === '--sizes') opts.sizes = list().map((s) => toCount(s, '--sizes', 1));
     else if (a === '--report') opts.report = argv[++i] ?? usage('--report needs a results .json file');
+    else if (a === '--data-dir') opts.dataDir = path.resolve(argv[++i] ?? usage('--data-dir needs a folder'));
+    else if (a === '--results-dir') opts.resultsDir = path.resolve(argv[++i] ?? usage('--results-dir needs a folder'));
     else if (a !== '' && !a.startsWith('-')) opts.rows = toCount(a, 'ROWS', 1);
     else if (a !== '') usage(`unknown option ${a}`);
   }
@@ -105,29 +115,29 @@ function discoverEngines(opts, versions) {
   const engines = {
     sluice: {
       name: 'sluice', label: 'sluice', sluiceBin, queryBin, available: null,
-      runtime: 'native, LazyFrame API (Q6: sluice convert)',
-      // Q6 needs only the command line; Q1..Q5 need the query engine's benchmark program.
-      supports: (w) => w.id === 'Q6' || fs.existsSync(queryBin),
-      argv: (w, dir, out) => (w.id === 'Q6'
-        ? [sluiceBin, '--quiet', 'convert', path.join(dir, 'events'), out, '--compression', 'zstd']
+      runtime: `native, LazyFrame API (${WORKLOADS.filter((w) => w.convert).map((w) => w.id).join(', ')}: sluice convert)`,
+      // The convert workloads (Q6, Q7) need only the command line; the others need the query
+      // engine's benchmark program.
+      supports: (w) => Boolean(w.convert) || fs.existsSync(queryBin),
+      argv: (w, dir, out) => (w.convert
+        ? [sluiceBin, '--quiet', 'convert', path.join(dir, w.convert.input), out, '--compression', 'zstd']
         : [queryBin, w.id, dir, out]),
     },
     duckdb: {
       name: 'duckdb', label: 'DuckDB', available: null,
-      runtime: `@duckdb/node-api ${versions.duckdb_node_api}, SQL over read_parquet`,
+      runtime: `@duckdb/node-api ${versions.duckdb_node_api}, SQL over read_parquet (Q7: read_csv)`,
       argv: (w, dir, out) => [node, path.join(PEERS, 'duckdb_query.mjs'), w.id, dir, out],
       baselineArgv: [node, path.join(PEERS, 'duckdb_query.mjs'), '--noop'],
     },
     polars: {
       name: 'polars', label: 'Polars', available: null,
-      runtime: `nodejs-polars ${versions.polars}, scanParquet + streaming engine`,
+      runtime: `nodejs-polars ${versions.polars}, scanParquet (Q7: scanCSV) + streaming engine`,
       argv: (w, dir, out) => [node, path.join(PEERS, 'polars_query.mjs'), w.id, dir, out],
       baselineArgv: [node, path.join(PEERS, 'polars_query.mjs'), '--noop'],
     },
     pandas: {
       name: 'pandas', label: 'pandas', available: versions.pandas ? null : `${PYTHON} cannot import pandas (Debian package python3-pandas; scripts/setup installs it)`,
       runtime: `Debian python3-pandas ${versions.pandas ?? '?'}, eager, over the CSV copy`,
-      supports: (w) => w.id !== 'Q6',
       argv: (w, dir, out) => [PYTHON, path.join(PEERS, 'pandas_query.py'), w.id, dir, out],
       baselineArgv: [PYTHON, path.join(PEERS, 'pandas_query.py'), '--noop'],
     },
@@ -141,7 +151,8 @@ function discoverEngines(opts, versions) {
   }
   const skipped = ENGINE_ORDER.filter((n) => wanted.includes(n) && engines[n].available).map((n) => ({ name: n, why: engines[n].available }));
   if (wanted.includes('sluice') && !fs.existsSync(queryBin)) {
-    skipped.push({ name: 'sluice', why: `Q1..Q5 not run: ${rel(queryBin)} is not built (the query engine's benchmark program, target sluice_bench_query)` });
+    const needs = WORKLOADS.filter((w) => !w.convert).map((w) => w.id);
+    skipped.push({ name: 'sluice', why: `${needs[0]}..${needs[needs.length - 1]} not run: ${rel(queryBin)} is not built (the query engine's benchmark program, target sluice_bench_query)` });
   }
   const list = ENGINE_ORDER.filter((n) => wanted.includes(n) && !engines[n].available).map((n) => engines[n]);
   return { list, skipped, sluiceBin, queryBin };
@@ -165,8 +176,8 @@ function generatorDigest() {
 
 // bench/data/<rows>/: events/part-00K.parquet (8 files, 1M-row groups, snappy), users.parquet,
 // events.csv, users.csv. Regenerated when the generator's arguments or sources change.
-function ensureData(sluiceBin, rows) {
-  const dir = path.join(REPO, 'bench/data', String(rows));
+function ensureData(sluiceBin, rows, dataDir) {
+  const dir = path.join(dataDir, String(rows));
   const args = ['--quiet', 'generate', dir, '--rows', String(rows), '--files', '8', '--row-group-size', String(ROW_GROUP),
     '--compression', 'snappy', '--seed', '42', '--csv'];
   const stampFile = path.join(dir, '.generated');
@@ -185,7 +196,7 @@ function ensureData(sluiceBin, rows) {
   const size = (f) => fs.statSync(f).size;
   return {
     dir,
-    path: rel(dir),
+    path: dir.startsWith(REPO) ? rel(dir) : dir,
     events_files: files.length,
     events_parquet_bytes: files.reduce((s, f) => s + size(path.join(eventsDir, f)), 0),
     events_csv_bytes: size(path.join(dir, 'events.csv')),
@@ -198,10 +209,16 @@ function ensureData(sluiceBin, rows) {
 // ---------------------------------------------------------------------------------------------
 // running
 
+// Why an engine does not run a workload (the workload names it unsupported), or null. (sluice
+// without its benchmark program is reported once, among the skipped engines.)
+const unsupportedWhy = (engine, workload) => workload.unsupported?.[engine.name] ?? null;
+
 async function runWorkload(workload, engines, data, opts, query) {
-  const outDir = path.join(REPO, 'bench/data/out', `suite-${path.basename(data.dir)}`, workload.id);
+  const outDir = path.join(opts.dataDir, 'out', `suite-${path.basename(data.dir)}`, workload.id);
   fs.mkdirSync(outDir, { recursive: true });
-  const list = engines.filter((e) => e.supports?.(workload) ?? true).map((e) => {
+  const unsupported = engines.filter((e) => unsupportedWhy(e, workload)).map((e) => ({ name: e.name, label: e.label, why: unsupportedWhy(e, workload) }));
+  for (const u of unsupported) log(`${workload.id}: ${u.name} not run: ${u.why}`);
+  const list = engines.filter((e) => !unsupportedWhy(e, workload) && (e.supports?.(workload) ?? true)).map((e) => {
     const output = path.join(outDir, `${e.name}.${outputExt(e, workload)}`);
     return { ...e, output, argv: e.argv(workload, data.dir, output), prepare: () => fs.rmSync(output, { force: true }) };
   });
@@ -228,6 +245,7 @@ async function runWorkload(workload, engines, data, opts, query) {
         runs: runs[e.name],
       };
     }),
+    unsupported,
     check,
   };
   result.ratios = workloadRatios(result);
@@ -257,7 +275,7 @@ function writeJsonAndMarkdown(base, result, markdown) {
 async function runSuite(opts) {
   const started = new Date();
   const { db, versions, engines } = await environment(opts);
-  const data = ensureData(engines.sluiceBin, opts.rows);
+  const data = ensureData(engines.sluiceBin, opts.rows, opts.dataDir);
   const workloads = WORKLOADS.filter((w) => !opts.workloads || opts.workloads.includes(w.id));
   const load_before = loadAverage();
   log(`${opts.rows.toLocaleString('en-US')} events; engines ${engines.list.map((e) => e.name).join(', ')}; load ${load_before.join(' ')}`);
@@ -287,7 +305,7 @@ async function runSuite(opts) {
     skipped_engines: engines.skipped,
     workloads: results,
   };
-  const dir = path.join(REPO, 'bench/results');
+  const dir = opts.resultsDir;
   fs.mkdirSync(dir, { recursive: true });
   const base = baseName(dir, `${date}-${opts.rows}`, ok);
   result.charts = renderSuiteCharts(result, base, { log });
@@ -306,7 +324,7 @@ async function runScaling(opts) {
   const load_before = loadAverage();
   const points = [];
   for (const rows of opts.sizes) {
-    const data = ensureData(engines.sluiceBin, rows);
+    const data = ensureData(engines.sluiceBin, rows, opts.dataDir);
     log(`Q1 at ${rows.toLocaleString('en-US')} events; load ${loadAverage().join(' ')}`);
     const r = await runWorkload(q1, engines.list, data, opts, db.query);
     points.push({ rows, data: { ...data, dir: undefined }, ...r });
@@ -333,7 +351,7 @@ async function runScaling(opts) {
     skipped_engines: engines.skipped,
     points,
   };
-  const dir = path.join(REPO, 'bench/results');
+  const dir = opts.resultsDir;
   fs.mkdirSync(dir, { recursive: true });
   const base = baseName(dir, `${date}-scaling`, ok);
   const chart = renderScalingChart(result, `${base}.png`, { log });

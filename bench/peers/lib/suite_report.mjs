@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { hasGnuplot } from './report.mjs';
 import { FLOAT_TOLERANCE } from './answers.mjs';
+import { workloadById } from './workloads.mjs';
 
 const fmt = (x, digits = 2) => Number(x).toFixed(digits);
 const fmtInt = (n) => Number(n).toLocaleString('en-US');
@@ -59,13 +60,17 @@ export function suiteHeadline(result) {
 // ---------------------------------------------------------------------------------------------
 // tables
 
-// The engines that ran at least one workload (sluice runs only Q6 while its program is not built).
+// The engines that ran at least one workload (sluice runs only Q6 and Q7 while its program is not built).
 const engineOrder = (result) => result.engines.map((e) => e.name)
   .filter((n) => (result.workloads ?? result.points).some((w) => w.engines.some((e) => e.name === n)));
 const labelOf = (result, name) => result.engines.find((e) => e.name === name)?.label ?? name;
 
-function summaryCell(e) {
-  if (!e) return '–';
+// The engines a workload names as unsupported (results before Q7 do not record them).
+const unsupportedOf = (w) => w.unsupported ?? [];
+
+function summaryCell(w, name) {
+  const e = w.engines.find((x) => x.name === name);
+  if (!e) return unsupportedOf(w).some((u) => u.name === name) ? 'unsupported' : '–';
   if (!e.ok) return '**failed**';
   return `${fmt(e.median_s)} s · ${fmt(e.peak_rss_mb, 0)} MB${e.comparable ? '' : ' †'}`;
 }
@@ -78,13 +83,30 @@ export function renderSummaryTable(result) {
     `|---|${names.map(() => '--:').join('|')}|--:|--:|:-:|`,
   ];
   for (const w of result.workloads) {
-    const cells = names.map((n) => summaryCell(w.engines.find((e) => e.name === n)));
+    const cells = names.map((n) => summaryCell(w, n));
     lines.push(`| ${w.id} ${w.title} | ${cells.join(' | ')} | ${ratioCell(w.ratios?.time)} | ${ratioCell(w.ratios?.memory)} | ${w.check.ok ? '✓' : '✗'} |`);
   }
   if (result.workloads.some((w) => w.engines.some((e) => !e.comparable))) {
     lines.push('', '† not counted as a peer: pandas writes CSV where the others write zstd Parquet.');
   }
+  const why = unsupportedLines(result);
+  if (why.length) lines.push('', ...why);
   return lines.join('\n');
+}
+
+// "unsupported: pandas on Q6, Q7: <why>", one line per engine and reason.
+function unsupportedLines(result) {
+  const groups = new Map();
+  for (const w of result.workloads) {
+    for (const u of unsupportedOf(w)) {
+      const key = JSON.stringify([u.label ?? u.name, u.why]);
+      groups.set(key, [...(groups.get(key) ?? []), w.id]);
+    }
+  }
+  return [...groups].map(([key, ids]) => {
+    const [label, why] = JSON.parse(key);
+    return `unsupported: ${label} on ${ids.join(', ')}: ${why}.`;
+  });
 }
 
 function workloadTable(w) {
@@ -151,8 +173,12 @@ function notes(result) {
   const sluice = result.engines.find((e) => e.name === 'sluice');
   if (sluice) out.push(`sluice (${sluice.runtime}) writes atomically (temporary file, fsync, rename); the peers write in place.`);
   for (const s of result.skipped_engines ?? []) out.push(`Not run: ${s.name}: ${s.why}.`);
+  const inferred = (result.workloads ?? []).filter((w) => workloadById(w.id)?.compare.kinds).map((w) => w.id);
   out.push(`Answers are compared by DuckDB over each engine's output: aggregates row by row matched by key, the top 100 in ` +
-    `order, large outputs by row count and per-column counts and hashes; floats to a relative tolerance of ${FLOAT_TOLERANCE}.`);
+    `order, large outputs by row count and per-column counts and hashes; floats to a relative tolerance of ${FLOAT_TOLERANCE}.` +
+    (inferred.length ? ` On ${inferred.join(', ')} each engine infers the CSV's column types itself: values are compared ` +
+      'after a cast to a common type (a timestamp unit or an integer width may differ), and every column must have been parsed ' +
+      'into its kind (a timestamp kept as text is a disagreement).' : ''));
   out.push('Ratio ranges (low–high) pair sluice\'s fastest run with the peer\'s slowest and the other way round: a second run ' +
     'on the same machine should land within them.');
   if (busy(result)) out.push('⚠ The machine was busy (load average above half the cores): expect noise, compare ratios rather than seconds.');
@@ -197,7 +223,8 @@ export function renderSuiteMarkdown(result) {
     result.charts?.memory ? `![peak memory per workload and engine](${chartRel(result.charts.memory)})\n` : '',
     '## Workloads',
     '',
-    ...result.workloads.flatMap((w) => [`### ${w.id}: ${w.title}`, '', `${w.description}.`, '', workloadTable(w), '', agreementLine(w), '']),
+    ...result.workloads.flatMap((w) => [`### ${w.id}: ${w.title}`, '', `${w.description}.`, '', workloadTable(w), '', agreementLine(w), '',
+      ...unsupportedOf(w).flatMap((u) => [`Not run: ${u.label ?? u.name}: ${u.why}.`, ''])]),
     '## Machine and versions',
     '',
     `- ${machineLine(result)}`,

@@ -1,6 +1,6 @@
 // Replaces the README's generated benchmark sections — everything between
 //   <!-- bench:KIND:start -->  and  <!-- bench:KIND:end -->
-// for KIND = suite (bench/run: workloads Q1..Q6), scaling (bench/run --scaling: Q1's memory
+// for KIND = suite (bench/run: workloads Q1..Q7), scaling (bench/run --scaling: Q1's memory
 // against the data size), convert (bench/peers/run_convert) and tpch (bench/run --tpch: the 22
 // TPC-H queries) — with the tables, summaries and charts of results files, so the README's
 // performance claims are generated, never typed.
@@ -43,7 +43,8 @@ function parseArgs(argv) {
 const readJson = (file) => JSON.parse(fs.readFileSync(file, 'utf8'));
 
 const kindOf = (result) => result.kind ?? (result.workload === 'convert' ? 'convert' : null);
-// sluice ran every workload (not only Q6, as it does while its query program is not built).
+// sluice ran every workload (not only the convert workloads Q6 and Q7, as it does while its query
+// program is not built).
 const sluiceEverywhere = (r) => (r.workloads ?? r.points ?? r.queries ?? []).every((w) => w.engines.some((e) => e.name === 'sluice' && e.ok));
 // A TPC-H run the README may show: all 22 queries.
 const allQueries = (r) => kindOf(r) !== 'tpch' || r.queries.length === 22;
@@ -59,6 +60,12 @@ function latestResult(kind, dir) {
 }
 
 const passed = (result) => (kindOf(result) === 'convert' ? result.check?.ok : result.ok);
+
+// "Q1–Q7": the first and last workload of a suite result (whichever it ran).
+function workloadRange(result) {
+  const ids = result.workloads.map((w) => w.id);
+  return ids.length > 1 ? `${ids[0]}–${ids[ids.length - 1]}` : ids[0] ?? 'no workloads';
+}
 
 // The generated section bodies, with paths relative to the README's folder.
 function sectionBody(kind, result, resultFile, readme) {
@@ -94,7 +101,7 @@ function sectionBody(kind, result, resultFile, readme) {
   }
   if (kind === 'suite') {
     return [
-      `**Workloads Q1–Q6 on ${result.rows.toLocaleString('en-US')} events** (${result.date}; ${suiteMachineLine(result)}; ` +
+      `**Workloads ${workloadRange(result)} on ${result.rows.toLocaleString('en-US')} events** (${result.date}; ${suiteMachineLine(result)}; ` +
         `${settings}; each cell: median wall time · peak RSS; every engine's answers checked equal)`,
       '',
       renderSummaryTable(result),

@@ -1,19 +1,29 @@
-// The workloads of the benchmark suite (bench/run), Q1..Q6 of issue 4, over the generated
-// dataset (`sluice generate DIR --rows N --csv`: events/*.parquet, users.parquet and their CSV
-// copies). Every engine's script implements each one as the same query:
-//   bench/queries/sluice_query.cpp (Q6: `sluice convert`), bench/peers/duckdb_query.mjs,
-//   bench/peers/polars_query.mjs, bench/peers/pandas_query.py (over the CSV copy; no Q6).
+// The workloads of the benchmark suite (bench/run), Q1..Q6 of issue 4 and Q7 of issue 5 (CSV),
+// over the generated dataset (`sluice generate DIR --rows N --csv`: events/*.parquet,
+// users.parquet and their CSV copies events.csv, users.csv). Every engine's script implements each
+// one as the same query:
+//   bench/queries/sluice_query.cpp (Q6, Q7: `sluice convert` of `convert.input`),
+//   bench/peers/duckdb_query.mjs, bench/peers/polars_query.mjs,
+//   bench/peers/pandas_query.py (over the CSV copy; not Q6 or Q7: see `unsupported`).
+// `unsupported: { engine: why }` names the engines that cannot run a workload and why; the
+// reports show the reason.
 // Each workload says how its answers are compared (lib/answers.mjs): the columns with the type
 // they are compared as, and a mode —
 //   keyed:   one row per key; rows matched by key, floats to a relative tolerance (aggregates);
 //   ordered: the rows in order (a sorted top-k; its sort keys make the order unique);
 //   bulk:    large outputs: row count, and per column the non-null count and an order-insensitive
-//            hash of the values (floats: sum, min and max to a tolerance).
+//            hash of the values (floats: sum, min and max to a tolerance). Values are compared
+//            after a cast to the listed type, so an engine may store them in another type of the
+//            same kind (timestamp[ns] for timestamp[us], int32 for int64); with `kinds: true` the
+//            stored type must be of that kind (a timestamp left as text is a disagreement).
 
 export const EVENTS_COLUMNS = {
   timestamp: 'TIMESTAMP', user_id: 'BIGINT', category: 'VARCHAR', region: 'VARCHAR',
   revenue: 'DOUBLE', quantity: 'BIGINT', discount: 'DOUBLE', sku: 'VARCHAR',
 };
+
+// Why pandas cannot run the workloads that write Parquet (Q6, Q7).
+const PANDAS_NO_PARQUET = 'Debian packages no Parquet engine for pandas (neither pyarrow nor fastparquet): it can neither read nor write Parquet';
 
 export const WORKLOADS = [
   {
@@ -66,7 +76,20 @@ export const WORKLOADS = [
     title: 'convert',
     description: 'every events file rewritten as one zstd Parquet file (sluice convert)',
     output: 'parquet',
+    convert: { input: 'events' },
+    unsupported: { pandas: PANDAS_NO_PARQUET },
     compare: { mode: 'bulk', columns: EVENTS_COLUMNS },
+  },
+  {
+    id: 'Q7',
+    title: 'CSV → Parquet',
+    description: 'read the events CSV, write zstd Parquet',
+    output: 'parquet',
+    convert: { input: 'events.csv' },
+    unsupported: { pandas: PANDAS_NO_PARQUET },
+    // Each engine infers the CSV's types itself: the values must agree, and every column must
+    // have been parsed into its kind (timestamps as timestamps, not text).
+    compare: { mode: 'bulk', columns: EVENTS_COLUMNS, kinds: true },
   },
 ];
 
