@@ -5,12 +5,6 @@
 
 namespace sluice {
 
-int128_t PowerOfTen(int digits) {
-  int128_t value = 1;
-  for (int i = 0; i < digits; ++i) value *= 10;
-  return value;
-}
-
 std::string FormatDecimal(int128_t unscaled, int scale) {
   bool negative = unscaled < 0;
   unsigned __int128 magnitude = negative ? -static_cast<unsigned __int128>(unscaled)
