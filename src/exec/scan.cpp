@@ -2,9 +2,12 @@
 #include "exec/scan.h"
 
 #include <algorithm>
+#include <mutex>
 #include <set>
 
+#include "core/take.h"
 #include "exec/filter_project.h"
+#include "expr/evaluate.h"
 #include "io/csv/reader.h"
 #include "io/parquet/reader/scanner.h"
 #include "plan/expr_util.h"
@@ -42,6 +45,33 @@ class CsvSource final : public Source {
 
  private:
   io::csv::CsvScanner scanner_;
+};
+
+/// The CSV reader's row filter for the scan's pushed predicates: bound to the filter columns'
+/// schema on first use (the reader sniffs the types), then evaluated on each batch of them.
+class CsvRowFilter {
+ public:
+  CsvRowFilter(Expr predicate, MemoryPool* pool) : predicate_(std::move(predicate)), pool_(pool) {}
+
+  std::vector<int64_t> operator()(const Batch& batch) {
+    std::call_once(bound_once_, [&] { bound_ = Bind(predicate_, *batch.schema); });
+    Column mask = Evaluate(*bound_, batch, /*expand=*/false, pool_);
+    if (mask.length == 1 && batch.num_rows != 1) {  // A constant: all rows or none.
+      std::vector<int64_t> all;
+      if (mask.IsValid(0) && mask.BoolAt(0)) {
+        all.resize(static_cast<size_t>(batch.num_rows));
+        for (int64_t i = 0; i < batch.num_rows; ++i) all[static_cast<size_t>(i)] = i;
+      }
+      return all;
+    }
+    return SelectedRows(mask);
+  }
+
+ private:
+  Expr predicate_;
+  MemoryPool* pool_;
+  std::once_flag bound_once_;
+  BoundExprPtr bound_;
 };
 
 /// Rows already in memory (DataFrame batches): the `read` columns of each batch, big batches cut
@@ -135,9 +165,17 @@ Stream MakeScanStream(const LogicalPlan& scan, const ExecContext& context) {
     options.batch_size = context.batch_size;
     options.pool = context.pool;
     options.threads = context.threads;
+    if (!scan.filters.empty()) {
+      // Filtered while reading: the other columns are converted only for the rows that pass.
+      Expr predicate = JoinConjunction(scan.filters);
+      std::set<std::string> columns = ReferencedColumns(predicate);
+      options.filter_columns.assign(columns.begin(), columns.end());
+      auto filter = std::make_shared<CsvRowFilter>(predicate, context.pool);
+      options.row_filter = [filter](const Batch& batch) { return (*filter)(batch); };
+    }
     stream.source = std::make_unique<CsvSource>(source, std::move(options));
   }
-  if (!scan.filters.empty()) {
+  if (!scan.filters.empty() && source.format != ScanSource::Format::kCsv) {
     stream.ops.push_back(
         MakeFilterOperator(stream.source->schema(), JoinConjunction(scan.filters), context.pool));
   }

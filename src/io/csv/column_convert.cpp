@@ -36,16 +36,31 @@ void CheckConvertible(const DataType& type, const std::string& column) {
 
 namespace {
 
-/// Calls fn(row, ref, data) for the field in `slot` of every row, in order, until it returns
-/// false.
+/// Calls fn(row, ref, data) for the field in `slot` of every row (or, with a selection, of the
+/// selected rows: `row` then counts them), in order, until it returns false.
 template <typename Fn>
-void ForEachField(const std::vector<RowSlice>& slices, uint32_t slot, uint32_t slots, Fn&& fn) {
+void ForEachField(const std::vector<RowSlice>& slices, uint32_t slot, uint32_t slots,
+                  const std::vector<int64_t>* selection, Fn&& fn) {
   int64_t row = 0;
+  if (selection == nullptr) {
+    for (const RowSlice& slice : slices) {
+      const FieldRef* refs = slice.chunk->fields.get() + slot;
+      for (int64_t r = slice.begin; r < slice.end; ++r, ++row) {
+        if (!fn(row, refs[r * slots], slice.data)) return;
+      }
+    }
+    return;
+  }
+  size_t next = 0;    // The next selected row.
+  int64_t first = 0;  // The batch row of the slice's first row.
   for (const RowSlice& slice : slices) {
     const FieldRef* refs = slice.chunk->fields.get() + slot;
-    for (int64_t r = slice.begin; r < slice.end; ++r, ++row) {
+    const int64_t end = first + (slice.end - slice.begin);
+    for (; next < selection->size() && (*selection)[next] < end; ++next, ++row) {
+      int64_t r = slice.begin + ((*selection)[next] - first);
       if (!fn(row, refs[r * slots], slice.data)) return;
     }
+    first = end;
   }
 }
 
@@ -105,8 +120,8 @@ inline bool IsBlank(std::string_view raw) {
 
 template <typename T, typename Parse>
 Column ConvertFixed(const ConvertOptions& options, const std::vector<RowSlice>& slices,
-                    int64_t rows, uint32_t slot, const DataType& type, Parse parse,
-                    ValueError* error) {
+                    const std::vector<int64_t>* selection, int64_t rows, uint32_t slot,
+                    const DataType& type, Parse parse, ValueError* error) {
   Column column;
   column.type = type;
   column.length = rows;
@@ -114,7 +129,7 @@ Column ConvertFixed(const ConvertOptions& options, const std::vector<RowSlice>& 
   T* out = column.values->as<T>();
   ValidityBuilder validity(rows, options.pool);
   std::string scratch;
-  ForEachField(slices, slot, options.slots,
+  ForEachField(slices, slot, options.slots, selection,
                [&](int64_t row, const FieldRef& ref, const uint8_t* data) {
                  std::string_view raw = ref.View(data);
                  if (IsNull(options, ref, raw, false)) {
@@ -151,8 +166,9 @@ bool ParseUnsigned(std::string_view text, T* out) {
   return true;
 }
 
-Column ConvertBool(const ConvertOptions& options, const std::vector<RowSlice>& slices, int64_t rows,
-                   uint32_t slot, ValueError* error) {
+Column ConvertBool(const ConvertOptions& options, const std::vector<RowSlice>& slices,
+                   const std::vector<int64_t>* selection, int64_t rows, uint32_t slot,
+                   ValueError* error) {
   Column column;
   column.type = Bool();
   column.length = rows;
@@ -160,7 +176,7 @@ Column ConvertBool(const ConvertOptions& options, const std::vector<RowSlice>& s
   uint8_t* out = column.values->data();
   ValidityBuilder validity(rows, options.pool);
   std::string scratch;
-  ForEachField(slices, slot, options.slots,
+  ForEachField(slices, slot, options.slots, selection,
                [&](int64_t row, const FieldRef& ref, const uint8_t* data) {
                  std::string_view raw = ref.View(data);
                  if (IsNull(options, ref, raw, false)) {
@@ -181,14 +197,16 @@ Column ConvertBool(const ConvertOptions& options, const std::vector<RowSlice>& s
   return column;
 }
 
-Column ConvertText(const ConvertOptions& options, const std::vector<RowSlice>& slices, int64_t rows,
-                   uint32_t slot, const DataType& type, ValueError* error) {
+Column ConvertText(const ConvertOptions& options, const std::vector<RowSlice>& slices,
+                   const std::vector<int64_t>* selection, int64_t rows, uint32_t slot,
+                   const DataType& type, ValueError* error) {
   // Unescaping only shrinks a field, so the raw sizes bound the bytes: one allocation.
   int64_t bound = 0;
-  ForEachField(slices, slot, options.slots, [&](int64_t, const FieldRef& ref, const uint8_t*) {
-    bound += ref.size();
-    return true;
-  });
+  ForEachField(slices, slot, options.slots, selection,
+               [&](int64_t, const FieldRef& ref, const uint8_t*) {
+                 bound += ref.size();
+                 return true;
+               });
   Column column;
   column.type = type;
   column.length = rows;
@@ -200,7 +218,7 @@ Column ConvertText(const ConvertOptions& options, const std::vector<RowSlice>& s
   ValidityBuilder validity(rows, options.pool);
   int64_t size = 0;
   offsets[0] = 0;
-  ForEachField(slices, slot, options.slots,
+  ForEachField(slices, slot, options.slots, selection,
                [&](int64_t row, const FieldRef& ref, const uint8_t* data) {
                  std::string_view raw = ref.View(data);
                  if (IsNull(options, ref, raw, true)) {
@@ -238,13 +256,15 @@ Column ConvertText(const ConvertOptions& options, const std::vector<RowSlice>& s
 }  // namespace
 
 Column ConvertColumn(const ConvertOptions& options, const std::vector<RowSlice>& slices,
-                     int64_t rows, uint32_t slot, const DataType& type, ValueError* error) {
+                     int64_t rows, uint32_t slot, const DataType& type, ValueError* error,
+                     const std::vector<int64_t>* selection) {
+  if (selection != nullptr) rows = static_cast<int64_t>(selection->size());
   auto fixed = [&](auto tag, auto parse) {
     using T = decltype(tag);
-    return ConvertFixed<T>(options, slices, rows, slot, type, parse, error);
+    return ConvertFixed<T>(options, slices, selection, rows, slot, type, parse, error);
   };
   switch (type.id) {
-    case TypeId::kBool: return ConvertBool(options, slices, rows, slot, error);
+    case TypeId::kBool: return ConvertBool(options, slices, selection, rows, slot, error);
     case TypeId::kInt8: return fixed(int8_t{}, ParseSigned<int8_t>);
     case TypeId::kInt16: return fixed(int16_t{}, ParseSigned<int16_t>);
     case TypeId::kInt32: return fixed(int32_t{}, ParseSigned<int32_t>);
@@ -271,7 +291,7 @@ Column ConvertColumn(const ConvertOptions& options, const std::vector<RowSlice>&
       });
     }
     case TypeId::kUtf8:
-    case TypeId::kBinary: return ConvertText(options, slices, rows, slot, type, error);
+    case TypeId::kBinary: return ConvertText(options, slices, selection, rows, slot, type, error);
     default: break;
   }
   ThrowInternal("CSV conversion to {} was not checked", type.ToString());

@@ -51,8 +51,10 @@ void CheckConvertible(const DataType& type, const std::string& column);
 /// Unquoted null strings, padded fields and, for non-text types, blank fields become nulls; a
 /// quoted empty field is an empty string in a text column and null in any other. On a value that
 /// does not parse (or invalid UTF-8 in a utf8 column) it fills *error and returns early with a
-/// column that must not be used.
+/// column that must not be used. With a `selection` (ascending rows of the slices), only those
+/// rows are converted, into a column of selection->size() rows (and error->row counts them).
 Column ConvertColumn(const ConvertOptions& options, const std::vector<RowSlice>& slices,
-                     int64_t rows, uint32_t slot, const DataType& type, ValueError* error);
+                     int64_t rows, uint32_t slot, const DataType& type, ValueError* error,
+                     const std::vector<int64_t>* selection = nullptr);
 
 }  // namespace sluice::io::csv

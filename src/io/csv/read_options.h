@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/batch.h"
 #include "core/memory_pool.h"
 #include "core/thread_pool.h"
 #include "core/types.h"
@@ -31,6 +33,12 @@ struct CsvReadOptions {
   int64_t sample_rows = 20480;                                 ///< Rows used for type inference.
   std::vector<std::pair<std::string, DataType>> column_types;  ///< Per-column overrides.
   std::vector<std::string> columns;  ///< Projection, in output order; empty = all.
+  /// A predicate pushed into the scan, applied while reading (the executor sets it): the reader
+  /// converts `filter_columns` (some of the projected columns) first, hands them to `row_filter`
+  /// as a batch, and converts the other columns of the rows it keeps (their batch rows,
+  /// ascending) only. Values in rows it drops are never converted, so they cannot fail either.
+  std::vector<std::string> filter_columns;
+  std::function<std::vector<int64_t>(const Batch&)> row_filter;
   int64_t batch_size = 64 * 1024;
   MemoryPool* pool = MemoryPool::Default();
   ThreadPool* threads = nullptr;  ///< The default pool when null.

@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "core/error.h"
+#include "core/take.h"
 #include "io/csv/block_reader.h"
 #include "io/csv/column_convert.h"
 #include "io/csv/file_cursor.h"
@@ -70,7 +71,9 @@ struct BatchJob {
   std::vector<PendingChunk> chunks;  ///< Parallel to slices.
   int64_t rows = 0;
   std::vector<Column> columns;
-  std::vector<ValueError> errors;
+  std::vector<ValueError> errors;  ///< Rows of the slices (not of the kept rows).
+  std::vector<int64_t> selection;  ///< With a row filter: the rows it keeps.
+  int64_t kept = -1;               ///< selection's size, once filtered.
 };
 
 }  // namespace
@@ -88,6 +91,9 @@ struct CsvScanner::State {
   std::vector<std::string> names;  ///< Of the projected columns, in output order.
   std::vector<DataType> types;
   SchemaPtr schema;
+  std::vector<uint32_t> filter_slots;  ///< The slots row_filter reads, in its batch's order.
+  std::vector<uint32_t> other_slots;   ///< The rest, converted for the rows it keeps.
+  SchemaPtr filter_schema;
 
   RowContext context;
   size_t next_file = 0;
@@ -133,6 +139,9 @@ struct CsvScanner::State {
   /// Converts pending rows into batches of batch_size rows (and the rest too when `final`),
   /// (batch, column) pairs in parallel; the first bad value becomes the deferred error.
   void FlushPending(bool final);
+  /// With a row filter: converts the filter columns, asks the filter, and converts the other
+  /// columns of the rows it keeps; the jobs' columns end up holding only those rows.
+  void ConvertFiltered(std::vector<BatchJob>& jobs);
   /// Keeps the first error to throw once the batches before it are out, and stops reading.
   void Defer(Error error);
   /// The line of a byte in a tokenized chunk.
@@ -211,6 +220,21 @@ void CsvScanner::State::ResolveColumns(const SniffedSchema& sniffed, const std::
     names.push_back(field.name);
     types.push_back(field.type);
     fields.push_back(field);
+  }
+  if (options.row_filter) {
+    std::vector<Field> filter_fields;
+    for (const std::string& name : options.filter_columns) {
+      auto found = std::find(names.begin(), names.end(), name);
+      if (found == names.end())
+        ThrowInvalid("the pushed filter reads column \"{}\", which is not read", name);
+      filter_slots.push_back(static_cast<uint32_t>(found - names.begin()));
+      filter_fields.push_back(fields[filter_slots.back()]);
+    }
+    for (uint32_t slot = 0; slot < fields.size(); ++slot) {
+      if (std::find(filter_slots.begin(), filter_slots.end(), slot) == filter_slots.end())
+        other_slots.push_back(slot);
+    }
+    filter_schema = std::make_shared<const Schema>(std::move(filter_fields));
   }
   schema = std::make_shared<const Schema>(std::move(fields));
   convert.dialect = dialect;
@@ -393,13 +417,17 @@ void CsvScanner::State::FlushPending(bool final) {
     jobs.push_back(std::move(job));
   }
   if (jobs.empty()) return;
-  const int64_t slots = layout.slots;
-  threads->ParallelFor(static_cast<int64_t>(jobs.size()) * slots, [&](int64_t task) {
-    BatchJob& job = jobs[task / slots];
-    uint32_t slot = static_cast<uint32_t>(task % slots);
-    job.columns[slot] =
-        ConvertColumn(convert, job.slices, job.rows, slot, types[slot], &job.errors[slot]);
-  });
+  if (options.row_filter) {
+    ConvertFiltered(jobs);
+  } else {
+    const int64_t slots = layout.slots;
+    threads->ParallelFor(static_cast<int64_t>(jobs.size()) * slots, [&](int64_t task) {
+      BatchJob& job = jobs[task / slots];
+      uint32_t slot = static_cast<uint32_t>(task % slots);
+      job.columns[slot] =
+          ConvertColumn(convert, job.slices, job.rows, slot, types[slot], &job.errors[slot]);
+    });
+  }
   for (BatchJob& job : jobs) {
     const ValueError* first = nullptr;
     uint32_t first_slot = 0;
@@ -431,10 +459,49 @@ void CsvScanner::State::FlushPending(bool final) {
     Batch batch;
     batch.schema = schema;
     batch.columns = std::move(job.columns);
-    batch.num_rows = job.rows;
+    batch.num_rows = job.kept < 0 ? job.rows : job.kept;
     batch.seq = next_seq++;
     ready.push_back(std::move(batch));
   }
+}
+
+void CsvScanner::State::ConvertFiltered(std::vector<BatchJob>& jobs) {
+  const int64_t filtered = static_cast<int64_t>(filter_slots.size());
+  threads->ParallelFor(static_cast<int64_t>(jobs.size()) * filtered, [&](int64_t task) {
+    BatchJob& job = jobs[task / filtered];
+    uint32_t slot = filter_slots[task % filtered];
+    job.columns[slot] =
+        ConvertColumn(convert, job.slices, job.rows, slot, types[slot], &job.errors[slot]);
+  });
+  threads->ParallelFor(static_cast<int64_t>(jobs.size()), [&](int64_t index) {
+    BatchJob& job = jobs[index];
+    for (uint32_t slot : filter_slots) {
+      if (job.errors[slot]) return;  // Reported by the caller; nothing to filter.
+    }
+    Batch input;
+    input.schema = filter_schema;
+    input.num_rows = job.rows;
+    for (uint32_t slot : filter_slots) input.columns.push_back(job.columns[slot]);
+    job.selection = options.row_filter(input);
+    job.kept = static_cast<int64_t>(job.selection.size());
+    if (job.kept < job.rows) {
+      for (uint32_t slot : filter_slots) {
+        job.columns[slot] = Take(job.columns[slot], job.selection.data(), job.kept, options.pool);
+      }
+    }
+  });
+  const int64_t others = static_cast<int64_t>(other_slots.size());
+  threads->ParallelFor(static_cast<int64_t>(jobs.size()) * others, [&](int64_t task) {
+    BatchJob& job = jobs[task / others];
+    if (job.kept < 0) return;
+    uint32_t slot = other_slots[task % others];
+    const std::vector<int64_t>* selection = job.kept < job.rows ? &job.selection : nullptr;
+    ValueError& error = job.errors[slot];
+    job.columns[slot] =
+        ConvertColumn(convert, job.slices, job.rows, slot, types[slot], &error, selection);
+    if (error && selection != nullptr)
+      error.row = job.selection[error.row];  // Back to a slice row.
+  });
 }
 
 void CsvScanner::State::Advance() {
