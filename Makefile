@@ -26,7 +26,7 @@ test-asan: setup
 	@cmake --build $(ASAN) -j $(JOBS)
 	@cd $(ASAN) && ctest --output-on-failure -j $(JOBS) --timeout 900 -L 'unit|fuzz'
 
-# The benchmark suite (bench/run): sluice, DuckDB, Polars and pandas on workloads Q1..Q6 at ROWS
+# The benchmark suite (bench/run): sluice, DuckDB, Polars and pandas on workloads Q1..Q7 at ROWS
 # events (default 10 million); bench/peers/update_readme then puts the results into README.md.
 bench: build
 	@./bench/run $(ROWS)
