@@ -24,6 +24,8 @@ namespace sluice::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
+using staging::Exists;
+using staging::IsFolder;
 
 /// Makes a path absolute and normal ("out/./a/" -> "/work/out/a"), so that every spelling of a
 /// target finds the same staging entry.
@@ -46,16 +48,6 @@ std::string Parent(const std::string& path) {
 
 std::string FileName(const std::string& path) {
   return fs::path(path).filename().string();
-}
-
-bool Exists(const std::string& path) {
-  struct stat info;
-  return ::lstat(path.c_str(), &info) == 0;
-}
-
-bool IsFolder(const std::string& path) {
-  struct stat info;
-  return ::lstat(path.c_str(), &info) == 0 && S_ISDIR(info.st_mode);
 }
 
 void MakeFolder(const std::string& path) {

@@ -15,6 +15,10 @@ namespace sluice::pipeline::staging {
 /// ".sluice-staging-<pipeline, sanitised>-": every staging folder of the pipeline starts so.
 std::string FolderPrefix(const std::string& pipeline_name);
 
+/// lstat-based: a symbolic link counts as itself, never as what it points to.
+bool Exists(const std::string& path);
+bool IsFolder(const std::string& path);
+
 /// Parses "<pid>-<16 hex>" (what follows the prefix); returns false for anything else.
 bool ParseToken(const std::string& rest, pid_t* pid);
 

@@ -2,20 +2,11 @@
 #include "pipeline/variables.h"
 
 #include "core/error.h"
+#include "pipeline/toml_reader.h"
 
 namespace sluice::pipeline {
 
 namespace {
-
-bool IsVariableName(std::string_view name) {
-  if (name.empty()) return false;
-  for (size_t i = 0; i < name.size(); ++i) {
-    const char c = name[i];
-    const bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
-    if (!letter && !(i > 0 && c >= '0' && c <= '9')) return false;
-  }
-  return true;
-}
 
 /// Tracks the line and column of a byte while walking text; columns count UTF-8 code points,
 /// as toml++ counts them, so positions agree with those of the TOML parser.
@@ -71,7 +62,7 @@ std::string VariableExpander::Expand(std::string_view text, const std::string& f
     const std::string_view inner = text.substr(i + 2, close - i - 2);
     const size_t separator = inner.find(":-");
     const std::string name(inner.substr(0, separator));
-    if (!IsVariableName(name)) {
+    if (!IsSqlIdentifier(name)) {  // Variable names follow the same rule.
       ThrowInvalid(
           "{}:{}:{}: \"${{{}}}\" does not name a variable: use ${{NAME}} or ${{NAME:-default}}, "
           "where NAME is letters, digits and _ (write $$ for a literal $)",
