@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -15,6 +14,7 @@
 #include "pipeline/prepare.h"
 #include "pipeline/step_plan.h"
 #include "sql/session.h"
+#include "testing/temp_dir.h"
 
 namespace sluice::pipeline {
 namespace {
@@ -50,10 +50,7 @@ path = "out/base.parquet"
 class RunnerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* root = std::getenv("SLUICE_TEST_TMP");
-    dir_ = fs::path(root ? root : "/tmp") / "runner_test";
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = tmp_.path();  // One folder per test: ctest runs this file's tests in parallel.
     WriteSource(100);
     std::ofstream(dir_ / "p.toml") << kPipeline;
   }
@@ -72,6 +69,7 @@ class RunnerTest : public ::testing::Test {
     return results.back().rows.ToString();
   }
 
+  sluice::test::TempDir tmp_;
   fs::path dir_;
 };
 
