@@ -26,6 +26,9 @@ inline int64_t BytesFor(int64_t bit_count) {
 /// Counts set bits in [0, length).
 int64_t CountSet(const uint8_t* bitmap, int64_t length);
 
+/// Sets the bits [offset, offset + length): whole bytes at once.
+void SetRange(uint8_t* bitmap, int64_t offset, int64_t length);
+
 /// Copies `length` bits from src starting at src_offset to dst starting at dst_offset.
 void Copy(const uint8_t* src, int64_t src_offset, uint8_t* dst, int64_t dst_offset, int64_t length);
 

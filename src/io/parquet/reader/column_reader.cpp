@@ -449,11 +449,23 @@ void ColumnChunkReader::Emit(Column& out, int64_t at, int64_t count) {
   int64_t valid = count;
   const uint8_t* levels = definition_levels_.data() + page_row_;
   if (leaf_.max_definition_level > 0) {
+    // Count first (a loop that vectorizes): columns declared nullable mostly hold no null, and
+    // then the bits are set a byte at a time.
     valid = 0;
+    int64_t i = 0;
+    if (leaf_.max_definition_level == 1) {
+      for (; i + 8 <= count; i += 8) {  // Levels of 0 or 1: 8 added with one multiply.
+        uint64_t word;
+        std::memcpy(&word, levels + i, 8);
+        valid += static_cast<int64_t>((word * 0x0101010101010101ULL) >> 56);
+      }
+    }
+    for (; i < count; ++i) valid += levels[i] != 0;
     uint8_t* bitmap = out.validity->data();
-    for (int64_t i = 0; i < count; ++i) {
-      bits::SetTo(bitmap, at + i, levels[i] != 0);
-      valid += levels[i];
+    if (valid == count) {
+      bits::SetRange(bitmap, at, count);
+    } else {
+      for (int64_t k = 0; k < count; ++k) bits::SetTo(bitmap, at + k, levels[k] != 0);
     }
     out.null_count += count - valid;
   }
