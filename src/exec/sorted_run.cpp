@@ -73,7 +73,7 @@ void SortEntries(const KeyView& view, std::vector<uint32_t>* rows, int64_t k) {
       entries[i] = Entry<K>{prefix, row};
     }
   }
-  auto less = [&view](const Entry<K>& a, const Entry<K>& b) {
+  auto less = [&](const Entry<K>& a, const Entry<K>& b) {  // view: only when not exact.
     if (a.key != b.key) return a.key < b.key;
     if constexpr (!kExact) {
       const int c = CompareKeys(view.Key(a.row), view.Key(b.row));

@@ -13,6 +13,14 @@
 namespace sluice {
 namespace {
 
+/// ORDER BY one column (ascending unless `descending`), nulls where the engine puts them.
+std::vector<SortKey> By(const char* column, bool descending = false) {
+  SortKey key;
+  key.expr = col(column);
+  key.descending = descending;
+  return {key};
+}
+
 using test::FakeScan;
 using test::Spine;
 
@@ -47,16 +55,16 @@ std::string ErrorOf(const std::function<void()>& body) {
 }
 
 TEST(WindowPlanTest, OutputSchemaAppendsOneTypedColumnPerWindow) {
-  PlanPtr plan = MakeWindow(
-      FakeScan(),
-      {Window("row_number", {}, {col("s")}, {{col("a")}}, "rn"),
-       Window("percent_rank", {}, {}, {{col("a")}}, "pr"),
-       Window("ntile", {lit(4)}, {}, {{col("a")}}, "tile"),
-       Window("lag", {col("s"), lit(1), lit("none")}, {}, {{col("a")}}, "prev"),
-       Window("nth_value", {col("flag"), lit(2)}, {}, {{col("a")}}, "second"),
-       Window("sum", {col("b")}, {col("s")}, {}, "total"),
-       Window("avg", {col("b")}, {col("s")}, {}, "average"), Window("count", {}, {}, {}, "rows"),
-       Window("max", {col("s")}, {}, {{col("a")}}, "top", RowsFrame(1, 1))});
+  PlanPtr plan =
+      MakeWindow(FakeScan(), {Window("row_number", {}, {col("s")}, By("a"), "rn"),
+                              Window("percent_rank", {}, {}, By("a"), "pr"),
+                              Window("ntile", {lit(4)}, {}, By("a"), "tile"),
+                              Window("lag", {col("s"), lit(1), lit("none")}, {}, By("a"), "prev"),
+                              Window("nth_value", {col("flag"), lit(2)}, {}, By("a"), "second"),
+                              Window("sum", {col("b")}, {col("s")}, {}, "total"),
+                              Window("avg", {col("b")}, {col("s")}, {}, "average"),
+                              Window("count", {}, {}, {}, "rows"),
+                              Window("max", {col("s")}, {}, By("a"), "top", RowsFrame(1, 1))});
   EXPECT_EQ(plan->kind, PlanKind::kWindow);
   const Schema& schema = *plan->schema;
   ASSERT_EQ(schema.size(), 14u);
@@ -74,49 +82,48 @@ TEST(WindowPlanTest, OutputSchemaAppendsOneTypedColumnPerWindow) {
 
 TEST(WindowPlanTest, RejectsInvalidWindowsWithClearMessages) {
   auto make = [](WindowExpr window) { return [window] { MakeWindow(FakeScan(), {window}); }; };
-  EXPECT_NE(ErrorOf(make(Window("dense_rnk", {}, {}, {{col("a")}}, "w"))).find("did you mean dense_rank()"),
-            std::string::npos);
-  EXPECT_NE(ErrorOf(make(Window("rank", {col("a")}, {}, {{col("a")}}, "w"))).find("takes 0"),
-            std::string::npos);
   EXPECT_NE(
-      ErrorOf(make(Window("lag", {col("a"), lit("x")}, {}, {{col("a")}}, "w"))).find("the offset"),
+      ErrorOf(make(Window("dense_rnk", {}, {}, By("a"), "w"))).find("did you mean dense_rank()"),
       std::string::npos);
+  EXPECT_NE(ErrorOf(make(Window("rank", {col("a")}, {}, By("a"), "w"))).find("takes 0"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf(make(Window("lag", {col("a"), lit("x")}, {}, By("a"), "w"))).find("the offset"),
+            std::string::npos);
   EXPECT_NE(ErrorOf(make(Window("sum", {col("s")}, {}, {}, "w"))).find("sum of utf8"),
             std::string::npos);
-  EXPECT_NE(ErrorOf(make(Window("rank", {}, {}, {{col("a")}}, "a"))).find("duplicate"),
+  EXPECT_NE(ErrorOf(make(Window("rank", {}, {}, By("a"), "a"))).find("duplicate"),
             std::string::npos);
-  WindowExpr distinct = Window("rank", {}, {}, {{col("a")}}, "w");
+  WindowExpr distinct = Window("rank", {}, {}, By("a"), "w");
   distinct.distinct = true;
   EXPECT_NE(ErrorOf(make(distinct)).find("DISTINCT"), std::string::npos);
   // Frames: RANGE with an offset needs one numeric or temporal ORDER BY key.
   WindowFrame range = RowsFrame(1, 1);
   range.units = WindowFrame::Units::kRange;
-  EXPECT_NE(ErrorOf(make(Window("sum", {col("b")}, {}, {{col("a")}, {col("c")}}, "w", range)))
+  EXPECT_NE(ErrorOf(make(Window("sum", {col("b")}, {}, {By("a")[0], By("c")[0]}, "w", range)))
                 .find("exactly one ORDER BY key"),
             std::string::npos);
-  EXPECT_NE(ErrorOf(make(Window("sum", {col("b")}, {}, {{col("s")}}, "w", range)))
+  EXPECT_NE(ErrorOf(make(Window("sum", {col("b")}, {}, By("s"), "w", range)))
                 .find("a number or a date/time"),
             std::string::npos);
-  EXPECT_NO_THROW(
-      MakeWindow(FakeScan(), {Window("sum", {col("b")}, {}, {{col("a")}}, "w", range)}));
+  EXPECT_NO_THROW(MakeWindow(FakeScan(), {Window("sum", {col("b")}, {}, By("a"), "w", range)}));
   WindowFrame negative = RowsFrame(-1, 1);
-  EXPECT_NE(ErrorOf(make(Window("sum", {col("b")}, {}, {{col("a")}}, "w", negative)))
+  EXPECT_NE(ErrorOf(make(Window("sum", {col("b")}, {}, By("a"), "w", negative)))
                 .find("must not be negative"),
             std::string::npos);
   WindowFrame backwards;
   backwards.units = WindowFrame::Units::kRows;
   backwards.start = {WindowBound::Kind::kCurrentRow, {}};
   backwards.end = {WindowBound::Kind::kPreceding, Scalar{Int64(), int64_t{1}}};
-  EXPECT_NE(ErrorOf(make(Window("sum", {col("b")}, {}, {{col("a")}}, "w", backwards)))
+  EXPECT_NE(ErrorOf(make(Window("sum", {col("b")}, {}, By("a"), "w", backwards)))
                 .find("starts after it ends"),
             std::string::npos);
   EXPECT_THROW(MakeWindow(FakeScan(), {}), Error);
 }
 
 TEST(WindowPlanTest, ExplainListsEachWindow) {
-  PlanPtr plan = MakeWindow(FakeScan(), {Window("sum", {col("b")}, {col("s")}, {{col("a"), true}},
-                                                "running", RowsFrame(2, 0)),
-                                         Window("rank", {}, {}, {{col("a")}}, "r")});
+  PlanPtr plan = MakeWindow(
+      FakeScan(), {Window("sum", {col("b")}, {col("s")}, By("a", true), "running", RowsFrame(2, 0)),
+                   Window("rank", {}, {}, By("a"), "r")});
   EXPECT_EQ(ExplainPlan(plan),
             "Window [sum(b) OVER (PARTITION BY s ORDER BY a DESC ROWS BETWEEN 2 PRECEDING AND 0 "
             "FOLLOWING) AS running, rank() OVER (ORDER BY a) AS r]\n"
@@ -124,9 +131,8 @@ TEST(WindowPlanTest, ExplainListsEachWindow) {
 }
 
 TEST(WindowPlanTest, FiltersOnPartitionColumnsMoveBelowTheWindow) {
-  PlanPtr window =
-      MakeWindow(FakeScan(), {Window("rank", {}, {col("s"), col("c")}, {{col("a")}}, "r"),
-                              Window("sum", {col("b")}, {col("s")}, {}, "t")});
+  PlanPtr window = MakeWindow(FakeScan(), {Window("rank", {}, {col("s"), col("c")}, By("a"), "r"),
+                                           Window("sum", {col("b")}, {col("s")}, {}, "t")});
   PlanPtr filtered =
       MakeFilter(window, (col("s") == "x") && (col("r") <= 2) && (col("a") > 1) && (col("c") > 0));
   PlanPtr pushed = PredicatePushdown(filtered);
@@ -137,13 +143,13 @@ TEST(WindowPlanTest, FiltersOnPartitionColumnsMoveBelowTheWindow) {
   EXPECT_EQ(test::Conjuncts(pushed->inputs[0]->inputs[0]->filters),
             (std::vector<std::string>{"s = 'x'"}));
   // Without PARTITION BY nothing passes.
-  PlanPtr global = MakeWindow(FakeScan(), {Window("rank", {}, {}, {{col("a")}}, "r")});
+  PlanPtr global = MakeWindow(FakeScan(), {Window("rank", {}, {}, By("a"), "r")});
   EXPECT_EQ(Spine(PredicatePushdown(MakeFilter(global, col("s") == "x"))), "Filter Window Scan");
 }
 
 TEST(WindowPlanTest, ProjectionPushdownDropsUnusedWindowsAndColumns) {
   PlanPtr window = MakeWindow(FakeScan(), {Window("sum", {col("b")}, {col("s")}, {}, "t"),
-                                           Window("max", {col("c")}, {}, {{col("a")}}, "m")});
+                                           Window("max", {col("c")}, {}, By("a"), "m")});
   PlanPtr pruned = Optimize(MakeProject(window, {col("t"), col("a")}));
   EXPECT_EQ(Spine(pruned), "Project Window Scan");
   ASSERT_EQ(pruned->inputs[0]->windows.size(), 1u);
@@ -157,8 +163,7 @@ TEST(WindowPlanTest, ProjectionPushdownDropsUnusedWindowsAndColumns) {
 
 TEST(WindowPlanTest, ConstantFoldingFoldsWindowArguments) {
   PlanPtr window = MakeWindow(
-      FakeScan(),
-      {Window("lag", {col("b"), lit(1) + lit(1), lit(2) * lit(5)}, {}, {{col("a")}}, "l")});
+      FakeScan(), {Window("lag", {col("b"), lit(1) + lit(1), lit(2) * lit(5)}, {}, By("a"), "l")});
   PlanPtr folded = ConstantFolding(window);
   ASSERT_EQ(folded->kind, PlanKind::kWindow);
   EXPECT_EQ(WindowExprToString(folded->windows[0]), "lag(b, 2, 10) OVER (ORDER BY a)");
@@ -166,8 +171,8 @@ TEST(WindowPlanTest, ConstantFoldingFoldsWindowArguments) {
 }
 
 TEST(WindowPlanTest, LimitsAndTopKStopAboveTheWindow) {
-  PlanPtr window = MakeWindow(MakeSort(FakeScan(), {{col("b")}}),
-                              {Window("sum", {col("b")}, {}, {{col("a")}}, "t")});
+  PlanPtr window =
+      MakeWindow(MakeSort(FakeScan(), By("b")), {Window("sum", {col("b")}, {}, By("a"), "t")});
   PlanPtr limited = MakeLimit(window, 0, 5);
   PlanPtr pushed = TopK(LimitPushdown(limited));
   EXPECT_EQ(Spine(pushed), "Limit Window Sort Scan");
@@ -176,7 +181,7 @@ TEST(WindowPlanTest, LimitsAndTopKStopAboveTheWindow) {
 }
 
 TEST(WindowPlanTest, WithInputsRebuildsTheWindow) {
-  PlanPtr window = MakeWindow(FakeScan(), {Window("rank", {}, {}, {{col("a")}}, "r")});
+  PlanPtr window = MakeWindow(FakeScan(), {Window("rank", {}, {}, By("a"), "r")});
   PlanPtr rebuilt = WithInputs(window, {FakeScan("u.parquet")});
   ASSERT_EQ(rebuilt->kind, PlanKind::kWindow);
   EXPECT_EQ(*rebuilt->schema, *window->schema);
