@@ -171,6 +171,33 @@ void SyncFolder(const std::string& path) noexcept {
   ::close(fd);
 }
 
+namespace {
+
+/// A journal may only name staging folders of its own run (the same folder name as those found)
+/// and move `<staging>/out/NAME` to `<its folder>/NAME`, with `<staging>/old/NAME` aside: a
+/// damaged or foreign journal naming anything else is ignored rather than obeyed.
+bool StaysInPlace(const Journal& journal, const std::vector<std::string>& found) {
+  if (found.empty()) return false;
+  const fs::path run_name = fs::path(found.front()).filename();
+  for (const std::string& folder : journal.folders) {
+    if (fs::path(folder).lexically_normal().filename() != run_name) return false;
+  }
+  for (const Move& move : journal.moves) {
+    const fs::path target = fs::path(move.target).lexically_normal();
+    const fs::path staged = fs::path(move.staged).lexically_normal();
+    const fs::path aside = fs::path(move.aside).lexically_normal();
+    const fs::path staging = staged.parent_path().parent_path();
+    bool in_place = staging.filename() == run_name && staged.parent_path().filename() == "out" &&
+                    aside.parent_path() == staging / "old" &&
+                    target.parent_path() == staging.parent_path() &&
+                    staged.filename() == target.filename() && aside.filename() == target.filename();
+    if (!in_place) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 void RecoverFolders(pid_t pid, std::vector<std::string> folders, std::vector<std::string>* log) {
   const auto note = [log](std::string line) {
     if (log != nullptr) log->push_back(std::move(line));
@@ -182,7 +209,13 @@ void RecoverFolders(pid_t pid, std::vector<std::string> folders, std::vector<std
     if (!Exists(path)) continue;
     journal_path = path;
     journal = ReadJournal(path);
-    if (!journal) note(fmt::format("ignored an unreadable commit journal '{}'", path));
+    if (!journal) {
+      note(fmt::format("ignored an unreadable commit journal '{}'", path));
+    } else if (!StaysInPlace(*journal, folders)) {
+      note(fmt::format("ignored a commit journal '{}' that names paths outside its staging folders",
+                       path));
+      journal.reset();
+    }
     break;
   }
   if (journal) {

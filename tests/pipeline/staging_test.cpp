@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -210,6 +211,33 @@ TEST(StagingTest, RefusesToReplaceAFolderThatIsNotPartitionedOutput) {
   area.Abort();
   EXPECT_EQ(test::ReadFile(target + "/notes.txt"), "precious");
   EXPECT_EQ(StagingFoldersIn(dir.Join("out")), std::vector<std::string>{});
+}
+
+// A journal is obeyed only when it stays within its run's staging folders: one edited to name
+// another folder is ignored, and that folder and the targets are left as they were.
+TEST(StagingTest, AJournalNamingOtherPathsIsIgnored) {
+  test::TempDir dir;
+  const Outputs outputs(dir);
+  const std::string elsewhere = dir.WriteFile("elsewhere/keep.txt", "keep");
+  std::string journal;
+  {
+    StagingArea area = StagingArea::Create("revenue", outputs.targets());
+    outputs.Stage(area);
+    area.CommitInterruptedForTesting(0);
+    journal = area.journal_path();
+  }
+  std::string text = test::ReadFile(journal);
+  const std::string folders_key = "\"folders\": [";
+  ASSERT_NE(text.find(folders_key), std::string::npos) << text;
+  text.insert(text.find(folders_key) + folders_key.size(),
+              "\"" + fs::path(elsewhere).parent_path().string() + "\", ");
+  { std::ofstream(journal) << text; }
+  const std::vector<std::string> log = RecoverInterruptedRuns("revenue", outputs.targets());
+  EXPECT_EQ(test::ReadFile(elsewhere), "keep");
+  EXPECT_EQ(test::ReadFile(outputs.file), "old a");  // Not rolled forward either.
+  outputs.ExpectNoStaging();
+  ASSERT_FALSE(log.empty());
+  EXPECT_TRUE(log[0].starts_with("ignored a commit journal ")) << testing::PrintToString(log);
 }
 
 // A commit takes 5 renames here (the folder 2: old aside, new in). Whichever rename the process
