@@ -17,6 +17,7 @@
 #include "core/error.h"
 #include "core/memory_pool.h"
 #include "core/thread_pool.h"
+#include "io/fs/spill_directory.h"
 #include "pipeline/pipeline_file.h"
 #include "pipeline/runner.h"
 
@@ -71,6 +72,8 @@ void RunRun(const RunCommandOptions& options, const GlobalOptions& global) {
       !global.memory_limit.empty() ? global.memory_limit : spec.settings.memory_limit.value_or("");
   if (!request.memory_limit.empty())
     MemoryPool::Default()->set_limit(ParseMemoryLimit(request.memory_limit));
+  if (global.temp_dir.empty() && !spec.settings.temp_dir.empty())
+    io::SpillDirectory::Get().SetBase(spec.settings.temp_dir);
   request.only = options.only;
   request.dry_run = options.dry_run;
   request.force = options.force;

@@ -13,6 +13,7 @@ namespace sluice::cli {
 struct GlobalOptions {
   int threads = 0;
   std::string memory_limit;
+  std::string temp_dir;  ///< Where spill files go; empty: $TMPDIR/sluice.
   bool quiet = false;
   bool progress = false;     ///< --progress forces the bar.
   bool no_progress = false;  ///< --no-progress hides it.

@@ -12,6 +12,7 @@
 #include "core/error.h"
 #include "core/memory_pool.h"
 #include "core/thread_pool.h"
+#include "io/fs/spill_directory.h"
 
 namespace sluice::cli {
 namespace {
@@ -30,7 +31,10 @@ int Run(int argc, char** argv) {
   app.add_option("--threads", global.threads, "Worker threads (default: all cores)")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--memory-limit", global.memory_limit,
-                 "Memory budget: bytes, 4GB, 512MiB or 60% of RAM");
+                 "Memory budget: bytes, 4GB, 512MiB or 60% of RAM (default 80% of RAM, or of "
+                 "the cgroup limit); sorts spill to disk to stay within it");
+  app.add_option("--temp-dir", global.temp_dir,
+                 "Folder for spill files (default $TMPDIR/sluice; removed after each run)");
   app.add_flag("--quiet,-q", global.quiet, "Print no progress");
   app.add_flag("--progress", global.progress,
                "Show progress bars even when stderr is not a terminal");
@@ -57,6 +61,7 @@ int Run(int argc, char** argv) {
     if (global.threads > 0) ThreadPool::SetDefaultThreads(global.threads);
     if (!global.memory_limit.empty())
       MemoryPool::Default()->set_limit(ParseMemoryLimit(global.memory_limit));
+    if (!global.temp_dir.empty()) io::SpillDirectory::Get().SetBase(global.temp_dir);
     action();
     return 0;
   } catch (const UsageError& error) {

@@ -6,18 +6,9 @@
 #include <algorithm>
 #include <filesystem>
 
-namespace sluice::cli {
+#include "core/memory_size.h"
 
-std::string HumanBytes(int64_t bytes) {
-  static const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  double value = static_cast<double>(bytes);
-  int unit = 0;
-  while (value >= 1024 && unit < 4) {
-    value /= 1024;
-    ++unit;
-  }
-  return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", value, kUnits[unit]);
-}
+namespace sluice::cli {
 
 namespace {
 
@@ -78,9 +69,9 @@ std::string RenderRunSummary(const pipeline::PipelineSpec& spec,
     } else if (!sink.written) {
       rows.push_back({sink.name, path, "not written", "", "", "", Tests(sink)});
     } else {
-      rows.push_back({sink.name, path, Rows(sink.rows), HumanBytes(sink.bytes),
+      rows.push_back({sink.name, path, Rows(sink.rows), FormatBytes(sink.bytes),
                       fmt::format("{:.2f}s", sink.seconds),
-                      sink.peak_memory > 0 ? HumanBytes(sink.peak_memory) : "-", Tests(sink)});
+                      sink.peak_memory > 0 ? FormatBytes(sink.peak_memory) : "-", Tests(sink)});
     }
   }
   std::string out = Table(rows);

@@ -11,7 +11,4 @@ namespace sluice::cli {
 
 std::string RenderRunSummary(const pipeline::PipelineSpec& spec, const pipeline::RunReport& report);
 
-/// 1536 -> "1.5 KiB", 3 -> "3 B".
-std::string HumanBytes(int64_t bytes);
-
 }  // namespace sluice::cli

@@ -6,6 +6,7 @@
 #include <new>
 
 #include "core/error.h"
+#include "core/memory_size.h"
 
 namespace sluice {
 
@@ -16,18 +17,78 @@ int64_t RoundUp(int64_t size) {
 }
 }  // namespace
 
-void MemoryPool::Reserve(int64_t bytes) {
-  int64_t now = used_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
-  if (now > limit_) {
-    used_.fetch_sub(bytes, std::memory_order_relaxed);
-    ThrowOutOfMemory(
-        "memory limit of {} bytes exceeded: {} bytes in use and {} more requested; raise "
-        "--memory-limit or read fewer columns",
-        limit_, now - bytes, bytes);
-  }
+namespace {
+/// Set while this thread runs a consumer's Spill: what the spill needs is granted beyond the
+/// budget (a bounded overdraft), and it never starts another spill.
+thread_local bool t_spilling = false;
+}  // namespace
+
+SpillingScope::SpillingScope() : outer_(!t_spilling) {
+  t_spilling = true;
+}
+
+SpillingScope::~SpillingScope() {
+  if (outer_) t_spilling = false;
+}
+
+void MemoryPool::UpdatePeak(int64_t now) {
   int64_t peak = peak_.load(std::memory_order_relaxed);
   while (now > peak && !peak_.compare_exchange_weak(peak, now, std::memory_order_relaxed)) {
   }
+}
+
+void MemoryPool::Reserve(int64_t bytes) {
+  int64_t now = used_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+  if (now > limit_ && !t_spilling) {
+    used_.fetch_sub(bytes, std::memory_order_relaxed);
+    if (!ReserveBySpilling(bytes)) {
+      ThrowOutOfMemory(
+          "memory limit of {} exceeded: {} in use and {} more requested, with nothing left to "
+          "spill; raise --memory-limit, lower --threads or read fewer columns",
+          FormatBytes(limit_), FormatBytes(used()), FormatBytes(bytes));
+    }
+    now = used();
+  }
+  UpdatePeak(now);
+}
+
+bool MemoryPool::ReserveBySpilling(int64_t bytes) {
+  std::lock_guard lock(consumers_mutex_);
+  std::vector<SpillableConsumer*> untried = consumers_;
+  while (true) {
+    // Another thread's spill may have made room while this one waited for the lock.
+    const int64_t now = used_.fetch_add(bytes, std::memory_order_relaxed) + bytes;
+    if (now <= limit_) return true;
+    used_.fetch_sub(bytes, std::memory_order_relaxed);
+    SpillableConsumer* largest = nullptr;
+    int64_t largest_bytes = 0;
+    for (SpillableConsumer* consumer : untried) {
+      const int64_t spillable = consumer->SpillableBytes();
+      if (spillable > largest_bytes) {
+        largest = consumer;
+        largest_bytes = spillable;
+      }
+    }
+    if (largest == nullptr) return false;
+    int64_t freed = 0;
+    {
+      SpillingScope scope;
+      freed = largest->Spill();
+    }
+    spill_count_.fetch_add(1, std::memory_order_relaxed);
+    // A consumer that freed nothing is not asked again for this reservation.
+    if (freed <= 0) std::erase(untried, largest);
+  }
+}
+
+void MemoryPool::AddConsumer(SpillableConsumer* consumer) {
+  std::lock_guard lock(consumers_mutex_);
+  consumers_.push_back(consumer);
+}
+
+void MemoryPool::RemoveConsumer(SpillableConsumer* consumer) {
+  std::lock_guard lock(consumers_mutex_);
+  std::erase(consumers_, consumer);
 }
 
 void MemoryPool::Release(int64_t bytes) {
@@ -61,7 +122,7 @@ void MemoryPool::Free(uint8_t* data, int64_t size) {
 }
 
 MemoryPool* MemoryPool::Default() {
-  static MemoryPool pool;
+  static MemoryPool pool(AvailableMemory() / 100 * kDefaultLimitPercent);
   return &pool;
 }
 

@@ -1,13 +1,32 @@
 // The memory pool: every buffer sluice allocates for data goes through one, so that the bytes in
-// use are known at any time and a budget (`--memory-limit`) can refuse a reservation with a clear
-// error instead of letting the kernel's OOM killer end the process.
+// use are known at any time and a budget (`--memory-limit`) is kept. Operators that can move
+// their state to disk (sort, aggregation, join) register as spillable consumers: a reservation
+// that would exceed the budget first makes the largest of them spill, and only when nothing is
+// left to spill fails with a clear out-of-memory error, instead of the kernel's OOM killer
+// ending the process.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <limits>
+#include <mutex>
+#include <string>
+#include <vector>
 
 namespace sluice {
+
+/// An operator whose memory can go to disk.
+class SpillableConsumer {
+ public:
+  virtual ~SpillableConsumer() = default;
+  /// Bytes that Spill would free now (0: nothing to spill).
+  virtual int64_t SpillableBytes() const = 0;
+  /// Writes state to disk and frees its memory; returns the bytes freed. The pool calls it on
+  /// whichever thread's reservation would exceed the budget, possibly one running inside this
+  /// very consumer: so a consumer must never reserve memory while holding a lock Spill takes.
+  /// Memory Spill itself needs (an output block) is granted beyond the budget.
+  virtual int64_t Spill() = 0;
+};
 
 class MemoryPool {
  public:
@@ -25,7 +44,8 @@ class MemoryPool {
   uint8_t* Reallocate(uint8_t* data, int64_t old_size, int64_t new_size);
   void Free(uint8_t* data, int64_t size);
 
-  /// Accounts `bytes` of memory not allocated through this pool (hash-table slots, say).
+  /// Accounts `bytes` of memory not allocated through this pool (hash-table slots, say). Over
+  /// the budget, spillable consumers spill first; throws out-of-memory when that is not enough.
   void Reserve(int64_t bytes);
   void Release(int64_t bytes);
 
@@ -34,13 +54,44 @@ class MemoryPool {
   int64_t limit() const { return limit_; }
   void set_limit(int64_t limit) { limit_ = limit; }
 
-  /// The process-wide pool used when no other is given.
+  /// The process-wide pool used when no other is given. Its budget starts at
+  /// kDefaultLimitPercent of the memory this process may use (physical memory, or the cgroup
+  /// limit when lower).
   static MemoryPool* Default();
+  static constexpr int kDefaultLimitPercent = 80;
+
+  /// Registers a consumer the pool may ask to spill; it must be removed before it is destroyed.
+  void AddConsumer(SpillableConsumer* consumer);
+  void RemoveConsumer(SpillableConsumer* consumer);
+  /// Times a consumer spilled, for tests and reports.
+  int64_t spill_count() const { return spill_count_.load(std::memory_order_relaxed); }
 
  private:
+  /// Tries to make room for `bytes` by spilling consumers, largest first; on success the bytes
+  /// are reserved. False when nothing (more) can be spilled.
+  bool ReserveBySpilling(int64_t bytes);
+  void UpdatePeak(int64_t now);
+
   std::atomic<int64_t> used_{0};
   std::atomic<int64_t> peak_{0};
   int64_t limit_;
+  std::mutex consumers_mutex_;  ///< Held while a consumer spills: one spill at a time.
+  std::vector<SpillableConsumer*> consumers_;
+  std::atomic<int64_t> spill_count_{0};
+};
+
+/// While alive, this thread's reservations are granted beyond the budget and start no spill:
+/// for the bounded memory that writing a spill itself needs (a block being encoded). The pool
+/// sets one around every Spill call; a consumer that spills on its own (at its end) sets one too.
+class SpillingScope {
+ public:
+  SpillingScope();
+  ~SpillingScope();
+  SpillingScope(const SpillingScope&) = delete;
+  SpillingScope& operator=(const SpillingScope&) = delete;
+
+ private:
+  bool outer_;
 };
 
 }  // namespace sluice

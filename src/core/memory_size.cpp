@@ -1,6 +1,7 @@
 // Memory-size parsing and the machine's usable memory.
 #include "core/memory_size.h"
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -78,6 +79,17 @@ int64_t ParseMemorySize(std::string_view text) {
   }
   ThrowInvalid("'{}' has an unknown unit '{}'; use B, KB, MB, GB, TB, KiB, MiB, GiB or %", text,
                unit);
+}
+
+std::string FormatBytes(int64_t bytes) {
+  static const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  double value = static_cast<double>(bytes);
+  int unit = 0;
+  while (value >= 1024 && unit < 4) {
+    value /= 1024;
+    ++unit;
+  }
+  return unit == 0 ? fmt::format("{} B", bytes) : fmt::format("{:.1f} {}", value, kUnits[unit]);
 }
 
 }  // namespace sluice

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace sluice {
@@ -15,5 +16,8 @@ int64_t ParseMemorySize(std::string_view text);
 
 /// Physical memory, capped by the cgroup (v2 or v1) limit of this process when it is lower.
 int64_t AvailableMemory();
+
+/// `bytes` for people: "512 B", "1.5 GiB".
+std::string FormatBytes(int64_t bytes);
 
 }  // namespace sluice

@@ -6,10 +6,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <deque>
 #include <mutex>
 
 #include "core/error.h"
+#include "exec/sort_spill.h"
 #include "exec/sorted_run.h"
 #include "expr/bound_expr.h"
 #include "expr/evaluate.h"
@@ -120,7 +122,18 @@ std::vector<BoundExprPtr> BindKeys(const std::vector<SortKey>& keys, const Schem
   return bound;
 }
 
-class SortSink final : public BreakerSink {
+/// Bytes a run holds: its rows' buffers, keys and ords.
+int64_t RunBytes(const SortedRun& run) {
+  int64_t bytes = run.KeyMemoryBytes();
+  for (const Column& column : run.rows.columns) {
+    for (const auto* buffer : {&column.validity, &column.values, &column.data}) {
+      if (*buffer != nullptr) bytes += (*buffer)->capacity();
+    }
+  }
+  return bytes;
+}
+
+class SortSink final : public BreakerSink, public SpillableConsumer {
  public:
   SortSink(const Schema& schema, const std::vector<SortKey>& keys, std::optional<int64_t> limit,
            const ExecContext& context)
@@ -131,8 +144,15 @@ class SortSink final : public BreakerSink {
         description_(DescribeSort(keys, limit)),
         threads_(context.threads != nullptr ? context.threads : &ThreadPool::Default()),
         pool_(context.pool != nullptr ? context.pool : MemoryPool::Default()),
-        batch_size_(std::max<int64_t>(1, context.batch_size)),
-        memory_(std::make_unique<MemoryReservation>(pool_)) {}
+        batch_size_(std::max<int64_t>(1, context.batch_size)) {
+    // Top-k holds only k rows per batch in flight: it never needs to spill.
+    if (!limit_) pool_->AddConsumer(this);
+  }
+
+  ~SortSink() override {
+    if (!limit_) pool_->RemoveConsumer(this);
+    pool_->Release(key_bytes_.load());
+  }
 
   bool Done() const override { return limit_ && *limit_ == 0; }
 
@@ -159,27 +179,91 @@ class SortSink final : public BreakerSink {
 
   void Finish() override {
     Guarded([&] {
-      std::vector<RunPtr> runs = std::move(runs_);
-      for (RunPtr& run : pending_) runs.push_back(std::move(run));
-      pending_.clear();
+      std::lock_guard spill_lock(spill_mutex_);
+      std::vector<RunPtr> runs = TakeHeldRuns();
+      if (!spilled_.empty()) {
+        // Part of the input is on disk: the rest joins it there, and the result streams from
+        // a merge of the files.
+        if (!runs.empty()) {
+          SpillingScope scope;
+          spilled_.push_back(SpillRuns(schema_, Pointers(runs), BlockRows(), pool_));
+        }
+        runs.clear();
+        result_ = MakeSpilledSortSource(schema_, std::move(spilled_), encoder_.fixed_width(),
+                                        limit_.value_or(INT64_MAX), batch_size_, pool_);
+        return;
+      }
+      // The source keeps the keys' memory accounted while it holds the runs.
+      auto memory = std::make_unique<MemoryReservation>(pool_);
+      const int64_t key_bytes = key_bytes_.exchange(0);
+      pool_->Release(key_bytes);
+      memory->Set(key_bytes);
       result_ = std::make_unique<SortedSource>(schema_, std::move(runs), limit_.value_or(INT64_MAX),
-                                               batch_size_, threads_, pool_, std::move(memory_));
+                                               batch_size_, threads_, pool_, std::move(memory));
     });
   }
 
   std::unique_ptr<Source> TakeResult() override { return std::move(result_); }
 
+  int64_t SpillableBytes() const override { return held_bytes_.load(); }
+
+  int64_t Spill() override {
+    // Busy means another thread is spilling this sink or handing its runs to the result: the
+    // pool then asks someone else rather than wait (waiting could deadlock with that thread).
+    std::unique_lock spill_lock(spill_mutex_, std::try_to_lock);
+    if (!spill_lock.owns_lock()) return 0;
+    std::vector<RunPtr> runs = TakeHeldRuns();
+    if (runs.empty()) return 0;
+    int64_t freed = 0;
+    for (const RunPtr& run : runs) freed += RunBytes(*run);
+    spilled_.push_back(SpillRuns(schema_, Pointers(runs), BlockRows(), pool_));
+    runs.clear();
+    return freed;
+  }
+
  private:
+  int64_t BlockRows() const { return std::min<int64_t>(batch_size_, 4096); }
+
+  /// Moves the runs out of the lists (for a spill or the end), with their accounting.
+  std::vector<RunPtr> TakeHeldRuns() {
+    std::vector<RunPtr> runs;
+    {
+      std::lock_guard lock(mutex_);
+      runs = std::move(runs_);
+      runs_.clear();
+      for (RunPtr& run : pending_) runs.push_back(std::move(run));
+      pending_.clear();
+      pending_rows_ = 0;
+      held_bytes_.store(0);
+    }
+    int64_t key_bytes = 0;
+    for (const RunPtr& run : runs) key_bytes += run->KeyMemoryBytes();
+    AccountKeys(-key_bytes);
+    return runs;
+  }
+
+  /// Moves the keys' accounting by `delta` bytes. Never called with mutex_ held: a reservation
+  /// may make the pool ask this sink to spill, which takes mutex_.
+  void AccountKeys(int64_t delta) {
+    if (delta > 0) {
+      pool_->Reserve(delta);
+    } else {
+      pool_->Release(-delta);
+    }
+    key_bytes_.fetch_add(delta);
+  }
+
   /// Files a new run. Top-k: pending runs are merged down to k rows once they hold several
   /// times k. Full sort: runs under half a batch are merged once they add up to a batch, so that
   /// tiny input batches do not make the final merge wide.
   void AddRun(RunPtr run) {
     if (run->size() == 0) return;
+    AccountKeys(run->KeyMemoryBytes());
     std::vector<RunPtr> to_merge;
     {
       std::lock_guard lock(mutex_);
-      memory_->Set(memory_->bytes() + run->KeyMemoryBytes());
       const int64_t rows = run->size();
+      held_bytes_.fetch_add(RunBytes(*run));
       if (limit_) {
         pending_.push_back(std::move(run));
         pending_rows_ += rows;
@@ -197,8 +281,9 @@ class SortSink final : public BreakerSink {
     int64_t freed = 0;
     for (const RunPtr& old : to_merge) freed += old->KeyMemoryBytes();
     to_merge.clear();
+    AccountKeys(merged->KeyMemoryBytes() - freed);
     std::lock_guard lock(mutex_);
-    memory_->Set(memory_->bytes() - freed + merged->KeyMemoryBytes());
+    held_bytes_.fetch_add(RunBytes(*merged));
     if (limit_) {
       if (merged->size() == *limit_) UpdateBound(*merged);
       pending_rows_ += merged->size();
@@ -208,7 +293,9 @@ class SortSink final : public BreakerSink {
     }
   }
 
+  /// Called with mutex_ held.
   void TakePending(std::vector<RunPtr>* out) {
+    for (const RunPtr& run : pending_) held_bytes_.fetch_sub(RunBytes(*run));
     *out = std::move(pending_);
     pending_.clear();
     pending_rows_ = 0;
@@ -252,12 +339,15 @@ class SortSink final : public BreakerSink {
   MemoryPool* pool_;
   int64_t batch_size_;
 
-  std::mutex mutex_;
+  std::mutex mutex_;             ///< Guards the run lists and the top-k bound.
+  std::mutex spill_mutex_;       ///< One spill (or the final hand-over) at a time.
   std::vector<RunPtr> runs_;     ///< Runs ready for the final merge.
   std::vector<RunPtr> pending_;  ///< Runs waiting to be merged together.
   int64_t pending_rows_ = 0;
-  std::shared_ptr<const SortBound> bound_;     ///< Top-k: rows not before it are dropped.
-  std::unique_ptr<MemoryReservation> memory_;  ///< Keys and ords of the runs held.
+  std::shared_ptr<const SortBound> bound_;           ///< Top-k: rows not before it are dropped.
+  std::atomic<int64_t> held_bytes_{0};               ///< Of the runs in runs_ and pending_.
+  std::atomic<int64_t> key_bytes_{0};                ///< Keys and ords reserved from the pool.
+  std::vector<std::shared_ptr<SpillFile>> spilled_;  ///< Guarded by spill_mutex_.
   std::unique_ptr<Source> result_;
 };
 

@@ -420,14 +420,18 @@ SortedRun MergeIntoRun(const SchemaPtr& schema, std::span<const SortedRun* const
               all_ids.insert(all_ids.end(), ids.begin(), ids.end());
               all_rows.insert(all_rows.end(), rows.begin(), rows.end());
             });
-  SortedRun merged;
-  merged.rows = GatherRunRows(schema, runs, all_ids, all_rows, pool);
-  merged.keys = GatherKeys(runs, all_ids, all_rows);
-  merged.ords.resize(all_rows.size());
-  for (size_t i = 0; i < all_rows.size(); ++i) {
-    merged.ords[i] = runs[all_ids[i]]->ords[all_rows[i]];
-  }
-  return merged;
+  return GatherRun(schema, runs, all_ids, all_rows, pool);
+}
+
+SortedRun GatherRun(const SchemaPtr& schema, std::span<const SortedRun* const> runs,
+                    std::span<const uint32_t> run_ids, std::span<const uint32_t> rows,
+                    MemoryPool* pool) {
+  SortedRun gathered;
+  gathered.rows = GatherRunRows(schema, runs, run_ids, rows, pool);
+  gathered.keys = GatherKeys(runs, run_ids, rows);
+  gathered.ords.resize(rows.size());
+  for (size_t i = 0; i < rows.size(); ++i) gathered.ords[i] = runs[run_ids[i]]->ords[rows[i]];
+  return gathered;
 }
 
 std::vector<std::vector<RunRange>> SplitRuns(std::span<const SortedRun* const> runs, int parts) {

@@ -1,7 +1,8 @@
 // Sorted runs and their merging: the building blocks of the sort sink. A run is a batch of rows
 // in sorted order with their normalized keys and their input positions (ord = seq << 32 | row),
 // so that any two rows of any runs compare by (key, ord): a total order that makes the sort
-// stable and the merge deterministic. Runs are self-contained, ready to be spilled.
+// stable and the merge deterministic. Runs are self-contained, so they can be spilled
+// (exec/sort_spill.h).
 #pragma once
 
 #include <cstdint>
@@ -71,6 +72,11 @@ void MergeRuns(std::span<const SortedRun* const> runs, std::span<const RunRange>
 
 /// Gathers (run, row) pairs into a batch of `schema`.
 Batch GatherRunRows(const SchemaPtr& schema, std::span<const SortedRun* const> runs,
+                    std::span<const uint32_t> run_ids, std::span<const uint32_t> rows,
+                    MemoryPool* pool);
+
+/// Gathers (run, row) pairs into a run: their rows, keys and ords.
+SortedRun GatherRun(const SchemaPtr& schema, std::span<const SortedRun* const> runs,
                     std::span<const uint32_t> run_ids, std::span<const uint32_t> rows,
                     MemoryPool* pool);
 

@@ -171,7 +171,7 @@ class PipelineReader {
 
   void ReadSettings(const toml::node& node) {
     const toml::table& table = r_.Table(node, "[settings]");
-    r_.CheckKeys(table, {"threads", "memory_limit", "manifest"}, "[settings]");
+    r_.CheckKeys(table, {"threads", "memory_limit", "temp_dir", "manifest"}, "[settings]");
     SettingsSpec& settings = spec_.settings;
     if (const toml::node* threads = table.get("threads")) {
       const int64_t value = r_.Integer(*threads, "[settings] threads");
@@ -199,6 +199,11 @@ class PipelineReader {
         r_.Fail(PosOf(*limit), fmt::format("[settings] memory_limit: {}", error.what()));
       }
       settings.memory_limit = text;
+    }
+    if (const toml::node* temp_dir = table.get("temp_dir")) {
+      settings.temp_dir = r_.ExpandedString(*temp_dir, "[settings] temp_dir");
+      if (settings.temp_dir.empty()) r_.Fail(PosOf(*temp_dir), "[settings] temp_dir is empty");
+      settings.temp_dir = Resolve(settings.temp_dir);
     }
     if (const toml::node* manifest = table.get("manifest")) {
       settings.manifest = r_.ExpandedString(*manifest, "[settings] manifest");

@@ -96,6 +96,7 @@ struct SinkSpec {
 struct SettingsSpec {
   std::optional<int> threads;               ///< 0: every core.
   std::optional<std::string> memory_limit;  ///< "60%", "4GB": as --memory-limit takes it.
+  std::string temp_dir;                     ///< Spill files (as --temp-dir); "" = default.
   /// Where the run manifest goes (as written / absolute). Default: _sluice_manifest.json in the
   /// folder of the first sink declared.
   std::string manifest;

@@ -11,6 +11,7 @@
 #include "core/memory_pool.h"
 #include "core/memory_size.h"
 #include "core/schema.h"
+#include "io/fs/spill_directory.h"
 #include "sql/binder.h"
 #include "sql/option_value.h"
 #include "sql/parser.h"
@@ -194,14 +195,19 @@ StatementResult Session::Run(const Statement& statement, std::string_view sql) {
         // the writers that charge the default pool, stay within it.
         (run_.pool != nullptr ? run_.pool : MemoryPool::Default())->set_limit(bytes);
         result.text = fmt::format("SET memory_limit = '{}'", text);
+      } else if (name == "temp_directory") {
+        std::string text = OptionText(value, "temp_directory", sql);
+        if (text.empty()) ThrowSqlError(sql, value.pos, "temp_directory must not be empty");
+        io::SpillDirectory::Get().SetBase(text);
+        result.text = fmt::format("SET temp_directory = '{}'", text);
       } else {
         std::string message = fmt::format("unknown setting \"{}\"", statement.name);
-        static const std::vector<std::string> kSettings = {"threads", "memory_limit",
-                                                           "worker_threads", "max_memory"};
+        static const std::vector<std::string> kSettings = {
+            "threads", "memory_limit", "temp_directory", "worker_threads", "max_memory"};
         if (auto closest = ClosestName(name, kSettings)) {
           message += fmt::format("; did you mean \"{}\"?", *closest);
         } else {
-          message += "; the settings are threads and memory_limit";
+          message += "; the settings are threads, memory_limit and temp_directory";
         }
         ThrowSqlError(sql, statement.pos, message);
       }

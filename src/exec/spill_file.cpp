@@ -1,0 +1,298 @@
+// Writing and reading spill blocks (format in the header).
+#include "exec/spill_file.h"
+
+#include <fcntl.h>
+#include <lz4.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "core/error.h"
+#include "io/fs/spill_directory.h"
+
+namespace sluice::exec {
+
+namespace {
+
+constexpr uint32_t kMagic = 0x42534C53;  // "SLSB"
+constexpr uint32_t kVersion = 1;
+constexpr size_t kHeaderSize = 32;
+constexpr size_t kFlushBytes = size_t{1} << 20;
+
+template <typename T>
+void Put(std::vector<uint8_t>* out, T value) {
+  const size_t at = out->size();
+  out->resize(at + sizeof(T));
+  std::memcpy(out->data() + at, &value, sizeof(T));
+}
+
+void PutBytes(std::vector<uint8_t>* out, const void* data, size_t size) {
+  Put<uint64_t>(out, size);
+  const size_t at = out->size();
+  out->resize(at + size);
+  if (size > 0) std::memcpy(out->data() + at, data, size);
+}
+
+/// Bytes of the values buffer of `rows` rows of `type`.
+int64_t ValuesBytes(const DataType& type, int64_t rows) {
+  if (type.IsVariableWidth()) return (rows + 1) * 8;
+  if (type.id == TypeId::kBool) return (rows + 7) / 8;
+  return rows * type.FixedWidth();
+}
+
+void AppendColumn(const Column& column, int64_t rows, std::vector<uint8_t>* raw) {
+  Put<uint64_t>(raw, static_cast<uint64_t>(column.null_count));
+  const bool has_validity = column.null_count > 0 && column.validity != nullptr;
+  PutBytes(raw, has_validity ? column.validity->data() : nullptr,
+           has_validity ? static_cast<size_t>((rows + 7) / 8) : 0);
+  if (!column.type.IsVariableWidth()) {
+    const int64_t bytes = ValuesBytes(column.type, rows);
+    PutBytes(raw, bytes > 0 ? column.values->data() : nullptr, static_cast<size_t>(bytes));
+    PutBytes(raw, nullptr, 0);
+    return;
+  }
+  // Offsets rebased to start at 0, and only the bytes they cover.
+  const int64_t* offsets = column.Offsets();
+  const int64_t first = offsets[0];
+  Put<uint64_t>(raw, static_cast<uint64_t>((rows + 1) * 8));
+  const size_t at = raw->size();
+  raw->resize(at + static_cast<size_t>(rows + 1) * 8);
+  int64_t* rebased = reinterpret_cast<int64_t*>(raw->data() + at);
+  for (int64_t i = 0; i <= rows; ++i) {
+    const int64_t value = offsets[i] - first;
+    std::memcpy(rebased + i, &value, 8);
+  }
+  const int64_t data_bytes = offsets[rows] - first;
+  PutBytes(raw, data_bytes > 0 ? column.data->data() + first : nullptr,
+           static_cast<size_t>(data_bytes));
+}
+
+/// Reads the raw payload of one block, checking every length against what is left.
+class PayloadReader {
+ public:
+  PayloadReader(std::span<const uint8_t> bytes, const std::string& path, int64_t offset)
+      : bytes_(bytes), path_(path), offset_(offset) {}
+
+  template <typename T>
+  T Get() {
+    Need(sizeof(T));
+    T value;
+    std::memcpy(&value, bytes_.data() + at_, sizeof(T));
+    at_ += sizeof(T);
+    return value;
+  }
+
+  /// A length-prefixed byte run.
+  std::span<const uint8_t> Bytes() {
+    const uint64_t size = Get<uint64_t>();
+    Need(size);
+    std::span<const uint8_t> out = bytes_.subspan(at_, size);
+    at_ += size;
+    return out;
+  }
+
+  [[noreturn]] void Fail(const std::string& what) const {
+    ThrowIo(
+        "spill file \"{}\" is damaged in the block at offset {}: {}; the disk under "
+        "--temp-dir may be failing",
+        path_, offset_, what);
+  }
+
+  bool AtEnd() const { return at_ == bytes_.size(); }
+
+ private:
+  void Need(uint64_t size) const {
+    if (size > bytes_.size() - at_) Fail("a length runs past the end of the block");
+  }
+
+  std::span<const uint8_t> bytes_;
+  const std::string& path_;
+  int64_t offset_;
+  size_t at_ = 0;
+};
+
+std::shared_ptr<Buffer> CopyToBuffer(std::span<const uint8_t> bytes, MemoryPool* pool) {
+  std::shared_ptr<Buffer> buffer = Buffer::Make(static_cast<int64_t>(bytes.size()), pool);
+  if (!bytes.empty()) std::memcpy(buffer->data(), bytes.data(), bytes.size());
+  return buffer;
+}
+
+Column ReadColumn(PayloadReader& in, const DataType& type, int64_t rows, MemoryPool* pool) {
+  Column column;
+  column.type = type;
+  column.length = rows;
+  const uint64_t null_count = in.Get<uint64_t>();
+  std::span<const uint8_t> validity = in.Bytes();
+  std::span<const uint8_t> values = in.Bytes();
+  std::span<const uint8_t> data = in.Bytes();
+  if (null_count > static_cast<uint64_t>(rows)) in.Fail("more nulls than rows");
+  if (validity.empty() != (null_count == 0) ||
+      (!validity.empty() && validity.size() != static_cast<size_t>((rows + 7) / 8)))
+    in.Fail("a validity bitmap of the wrong size");
+  if (values.size() != static_cast<size_t>(ValuesBytes(type, rows)))
+    in.Fail("a values buffer of the wrong size");
+  if (type.IsVariableWidth()) {
+    int64_t previous = 0;
+    for (int64_t i = 0; i <= rows; ++i) {
+      int64_t offset;
+      std::memcpy(&offset, values.data() + i * 8, 8);
+      if (offset < previous || (i == 0 && offset != 0)) in.Fail("offsets out of order");
+      previous = offset;
+    }
+    if (previous != static_cast<int64_t>(data.size())) in.Fail("offsets past the data");
+  } else if (!data.empty()) {
+    in.Fail("data bytes in a fixed-width column");
+  }
+  column.null_count = static_cast<int64_t>(null_count);
+  if (!validity.empty()) column.validity = CopyToBuffer(validity, pool);
+  column.values = CopyToBuffer(values, pool);
+  if (type.IsVariableWidth()) column.data = CopyToBuffer(data, pool);
+  return column;
+}
+
+}  // namespace
+
+SpillFile::SpillFile(const std::string& purpose)
+    : path_(io::SpillDirectory::Get().NewFilePath(purpose)) {
+  fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd_ < 0) ThrowIo("cannot create the spill file \"{}\": {}", path_, std::strerror(errno));
+}
+
+SpillFile::~SpillFile() {
+  if (fd_ >= 0) ::close(fd_);
+  ::unlink(path_.c_str());
+}
+
+void SpillFile::Append(const Batch& batch, std::span<const std::vector<uint8_t>> extras) {
+  if (finished_) ThrowInternal("append to the finished spill file \"{}\"", path_);
+  raw_.clear();
+  Put<uint64_t>(&raw_, static_cast<uint64_t>(batch.num_rows));
+  Put<uint32_t>(&raw_, static_cast<uint32_t>(batch.columns.size()));
+  Put<uint32_t>(&raw_, static_cast<uint32_t>(extras.size()));
+  for (const Column& column : batch.columns) AppendColumn(column, batch.num_rows, &raw_);
+  for (const std::vector<uint8_t>& extra : extras) PutBytes(&raw_, extra.data(), extra.size());
+  if (raw_.size() > static_cast<size_t>(LZ4_MAX_INPUT_SIZE))
+    ThrowUnsupported("a spill block of {} bytes is larger than LZ4 takes", raw_.size());
+
+  const size_t header_at = buffer_.size();
+  const int bound = LZ4_compressBound(static_cast<int>(raw_.size()));
+  buffer_.resize(header_at + kHeaderSize + static_cast<size_t>(bound));
+  uint8_t* stored = buffer_.data() + header_at + kHeaderSize;
+  const int stored_size =
+      LZ4_compress_default(reinterpret_cast<const char*>(raw_.data()),
+                           reinterpret_cast<char*>(stored), static_cast<int>(raw_.size()), bound);
+  if (stored_size <= 0) ThrowInternal("LZ4 failed to compress a spill block");
+  const uint64_t checksum = XXH3_64bits(stored, static_cast<size_t>(stored_size));
+  buffer_.resize(header_at + kHeaderSize + static_cast<size_t>(stored_size));
+  uint8_t* header = buffer_.data() + header_at;
+  const uint64_t raw_size = raw_.size();
+  const uint64_t stored_bytes = static_cast<uint64_t>(stored_size);
+  std::memcpy(header, &kMagic, 4);
+  std::memcpy(header + 4, &kVersion, 4);
+  std::memcpy(header + 8, &raw_size, 8);
+  std::memcpy(header + 16, &stored_bytes, 8);
+  std::memcpy(header + 24, &checksum, 8);
+  ++blocks_;
+  rows_ += batch.num_rows;
+  max_block_bytes_ = std::max(max_block_bytes_, static_cast<int64_t>(raw_size));
+  if (buffer_.size() >= kFlushBytes) Flush();
+}
+
+void SpillFile::Flush() {
+  size_t done = 0;
+  while (done < buffer_.size()) {
+    const ssize_t n = ::pwrite(fd_, buffer_.data() + done, buffer_.size() - done,
+                               static_cast<off_t>(size_ + static_cast<int64_t>(done)));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ThrowIo(
+          "cannot write the spill file \"{}\": {}; free space under --temp-dir or point it "
+          "elsewhere",
+          path_, std::strerror(errno));
+    }
+    done += static_cast<size_t>(n);
+  }
+  size_ += static_cast<int64_t>(done);
+  io::SpillDirectory::Get().AddWritten(static_cast<int64_t>(done));
+  buffer_.clear();
+}
+
+void SpillFile::Finish() {
+  if (finished_) return;
+  Flush();
+  buffer_.shrink_to_fit();
+  raw_ = std::vector<uint8_t>();
+  finished_ = true;
+}
+
+SpillReader::SpillReader(std::shared_ptr<const SpillFile> file, SchemaPtr schema, MemoryPool* pool)
+    : file_(std::move(file)), schema_(std::move(schema)), pool_(pool) {
+  if (!file_->finished_) ThrowInternal("reading the unfinished spill file \"{}\"", file_->path_);
+}
+
+bool SpillReader::Next(Batch* batch, std::vector<std::vector<uint8_t>>* extras) {
+  if (offset_ >= file_->size_) return false;
+  const std::string& path = file_->path_;
+  auto read_at = [&](uint8_t* into, size_t size, int64_t at) {
+    size_t done = 0;
+    while (done < size) {
+      const ssize_t n = ::pread(file_->fd_, into + done, size - done,
+                                static_cast<off_t>(at + static_cast<int64_t>(done)));
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) ThrowIo("cannot read the spill file \"{}\": {}", path, std::strerror(errno));
+      if (n == 0) ThrowIo("the spill file \"{}\" ends early at offset {}", path, at + done);
+      done += static_cast<size_t>(n);
+    }
+  };
+  uint8_t header[kHeaderSize];
+  if (file_->size_ - offset_ < static_cast<int64_t>(kHeaderSize))
+    ThrowIo("the spill file \"{}\" ends inside a block header at offset {}", path, offset_);
+  read_at(header, kHeaderSize, offset_);
+  uint32_t magic, version;
+  uint64_t raw_size, stored_size, checksum;
+  std::memcpy(&magic, header, 4);
+  std::memcpy(&version, header + 4, 4);
+  std::memcpy(&raw_size, header + 8, 8);
+  std::memcpy(&stored_size, header + 16, 8);
+  std::memcpy(&checksum, header + 24, 8);
+  PayloadReader fail({}, path, offset_);
+  if (magic != kMagic || version != kVersion) fail.Fail("not a spill block header");
+  if (stored_size > static_cast<uint64_t>(file_->size_ - offset_) - kHeaderSize)
+    fail.Fail("the block runs past the end of the file");
+  if (raw_size > static_cast<uint64_t>(LZ4_MAX_INPUT_SIZE)) fail.Fail("an impossible block size");
+  stored_.resize(stored_size);
+  read_at(stored_.data(), stored_size, offset_ + static_cast<int64_t>(kHeaderSize));
+  if (XXH3_64bits(stored_.data(), stored_.size()) != checksum) fail.Fail("checksum mismatch");
+  raw_.resize(raw_size);
+  const int decoded = LZ4_decompress_safe(
+      reinterpret_cast<const char*>(stored_.data()), reinterpret_cast<char*>(raw_.data()),
+      static_cast<int>(stored_size), static_cast<int>(raw_size));
+  if (decoded < 0 || static_cast<uint64_t>(decoded) != raw_size)
+    fail.Fail("LZ4 data does not decode");
+
+  PayloadReader in(raw_, path, offset_);
+  const uint64_t rows = in.Get<uint64_t>();
+  const uint32_t columns = in.Get<uint32_t>();
+  const uint32_t extra_count = in.Get<uint32_t>();
+  if (columns != schema_->size()) in.Fail("a block with the wrong number of columns");
+  if (rows > raw_size) in.Fail("an impossible row count");
+  batch->schema = schema_;
+  batch->columns.clear();
+  batch->num_rows = static_cast<int64_t>(rows);
+  batch->seq = 0;
+  for (uint32_t c = 0; c < columns; ++c)
+    batch->columns.push_back(ReadColumn(in, schema_->field(c).type, batch->num_rows, pool_));
+  if (extras != nullptr) extras->clear();
+  for (uint32_t e = 0; e < extra_count; ++e) {
+    std::span<const uint8_t> bytes = in.Bytes();
+    if (extras != nullptr) extras->emplace_back(bytes.begin(), bytes.end());
+  }
+  if (!in.AtEnd()) in.Fail("bytes after the last column");
+  offset_ += static_cast<int64_t>(kHeaderSize + stored_size);
+  return true;
+}
+
+}  // namespace sluice::exec

@@ -1,0 +1,82 @@
+// Spill files: sluice's own columnar format for batches written to disk under memory pressure
+// and read back once, in order. A file is a sequence of blocks; a block is one batch (plus
+// optional byte arrays its operator needs back, such as a sort run's normalized keys), laid out
+// column by column, compressed with LZ4 (fast enough to keep up with a disk) and guarded by an
+// XXH3 checksum. Reading checks the checksum and every length against the schema before
+// building a column, so a damaged file is an error naming the file and offset, never a crash.
+//
+// Block: magic u32 "SLSB", version u32, raw size u64, stored size u64, XXH3-64 of the stored
+// bytes u64, then the stored (LZ4) bytes. Raw payload: rows u64, columns u32, extras u32; per
+// column: null count u64, validity length u64 + bytes (0 = no nulls), values length u64 + bytes
+// (utf8/binary: rows + 1 offsets starting at 0), data length u64 + bytes; per extra: length u64
+// + bytes.
+//
+// A SpillFile lives in the process's spill folder (io/fs/spill_directory.h) and is removed when
+// the last reference to it goes.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "core/batch.h"
+#include "core/memory_pool.h"
+
+namespace sluice::exec {
+
+class SpillFile {
+ public:
+  /// Creates an empty file in the spill folder; `purpose` names it ("sort", "aggregate").
+  explicit SpillFile(const std::string& purpose);
+  ~SpillFile();
+  SpillFile(const SpillFile&) = delete;
+  SpillFile& operator=(const SpillFile&) = delete;
+
+  /// Appends a block. Not thread-safe; only before Finish.
+  void Append(const Batch& batch, std::span<const std::vector<uint8_t>> extras = {});
+  /// Flushes what Append buffered; afterwards the file can be read (by several readers at once).
+  void Finish();
+
+  const std::string& path() const { return path_; }
+  int64_t size() const { return size_; }  ///< Bytes on disk.
+  int64_t blocks() const { return blocks_; }
+  int64_t rows() const { return rows_; }
+  /// The largest block's decoded payload: about what reading it back takes in memory.
+  int64_t max_block_bytes() const { return max_block_bytes_; }
+
+ private:
+  friend class SpillReader;
+  void Flush();
+
+  std::string path_;
+  int fd_ = -1;
+  std::vector<uint8_t> buffer_;  ///< Blocks not yet written.
+  std::vector<uint8_t> raw_;     ///< Scratch: a block's raw payload.
+  int64_t size_ = 0;
+  int64_t blocks_ = 0;
+  int64_t rows_ = 0;
+  int64_t max_block_bytes_ = 0;
+  bool finished_ = false;
+};
+
+/// Reads a finished file's blocks in order.
+class SpillReader {
+ public:
+  SpillReader(std::shared_ptr<const SpillFile> file, SchemaPtr schema, MemoryPool* pool);
+
+  /// The next block's batch (seq 0) and extras; false at the end. Throws an I/O error naming the
+  /// file and offset when a block is damaged.
+  bool Next(Batch* batch, std::vector<std::vector<uint8_t>>* extras = nullptr);
+
+ private:
+  std::shared_ptr<const SpillFile> file_;
+  SchemaPtr schema_;
+  MemoryPool* pool_;
+  int64_t offset_ = 0;
+  std::vector<uint8_t> stored_;
+  std::vector<uint8_t> raw_;
+};
+
+}  // namespace sluice::exec

@@ -1,0 +1,125 @@
+// The process's spill folder: made lazily, locked for the process's lifetime, swept when stale.
+#include "io/fs/spill_directory.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <random>
+#include <system_error>
+
+#include "core/error.h"
+
+namespace sluice::io {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kFolderPrefix = "sluice-spill-";
+constexpr const char* kLockName = "lock";
+
+std::string DefaultBase() {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string root = tmp != nullptr && *tmp != '\0' ? tmp : "/tmp";
+  return (fs::path(root) / "sluice").string();
+}
+
+void MakeBase(const std::string& base) {
+  std::error_code error;
+  fs::create_directories(base, error);
+  if (error || !fs::is_directory(base)) {
+    ThrowIo("cannot use \"{}\" for spill files: {}; choose another folder with --temp-dir", base,
+            error ? error.message() : "not a folder");
+  }
+}
+
+}  // namespace
+
+SpillDirectory& SpillDirectory::Get() {
+  static SpillDirectory directory;
+  return directory;
+}
+
+SpillDirectory::~SpillDirectory() {
+  RemoveOwnFolder();
+}
+
+void SpillDirectory::SetBase(std::string base) {
+  std::lock_guard lock(mutex_);
+  base_ = std::move(base);
+}
+
+std::string SpillDirectory::base() const {
+  std::lock_guard lock(mutex_);
+  return base_.empty() ? DefaultBase() : base_;
+}
+
+int SpillDirectory::SweepStale(const std::string& base) {
+  std::error_code error;
+  int removed = 0;
+  for (fs::directory_iterator it(base, error), end; !error && it != end; it.increment(error)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(kFolderPrefix, 0) != 0 || !it->is_directory()) continue;
+    const std::string lock_path = (it->path() / kLockName).string();
+    const int fd = ::open(lock_path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd >= 0) {
+      // Held by a live process: leave it. flock locks die with their process, kill -9 included.
+      const bool dead = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+      ::close(fd);
+      if (!dead) continue;
+    } else if (errno != ENOENT) {
+      continue;
+    }
+    // No lock file means the process died between making the folder and its lock: stale too.
+    std::error_code remove_error;
+    fs::remove_all(it->path(), remove_error);
+    if (!remove_error) ++removed;
+  }
+  return removed;
+}
+
+void SpillDirectory::EnsureFolder() {
+  if (!folder_.empty()) return;
+  const std::string base = base_.empty() ? DefaultBase() : base_;
+  MakeBase(base);
+  SweepStale(base);
+  std::random_device random;
+  const std::string folder =
+      (fs::path(base) / fmt::format("{}{}-{:08x}", kFolderPrefix, ::getpid(), random())).string();
+  std::error_code error;
+  if (!fs::create_directory(folder, error) || error)
+    ThrowIo("cannot make the spill folder \"{}\": {}", folder, error.message());
+  const std::string lock_path = (fs::path(folder) / kLockName).string();
+  const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0 || ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int saved = errno;
+    if (fd >= 0) ::close(fd);
+    fs::remove_all(folder, error);
+    ThrowIo("cannot lock the spill folder \"{}\": {}", folder, std::strerror(saved));
+  }
+  folder_ = folder;
+  lock_fd_ = fd;
+}
+
+std::string SpillDirectory::NewFilePath(const std::string& purpose) {
+  std::lock_guard lock(mutex_);
+  EnsureFolder();
+  return (fs::path(folder_) / fmt::format("{}-{}.spill", purpose, next_file_++)).string();
+}
+
+void SpillDirectory::RemoveOwnFolder() noexcept {
+  std::lock_guard lock(mutex_);
+  if (folder_.empty()) return;
+  std::error_code error;
+  fs::remove_all(folder_, error);
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+  lock_fd_ = -1;
+  folder_.clear();
+}
+
+}  // namespace sluice::io
