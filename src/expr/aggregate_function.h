@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,17 @@ class GroupedAggregateState {
   virtual Column Finalize(MemoryPool* pool) = 0;
   /// Bytes held, for memory accounting.
   virtual int64_t MemoryUsage() const = 0;
+
+  /// Appends groups groups[0..count) of this state (groups 0..count when `groups` is null) to
+  /// `out`, in a form Deserialize reads back: a hash aggregation that spills a partition writes
+  /// its states to disk this way. Only reads the state (sealed or not).
+  virtual void Serialize(const uint32_t* groups, int64_t count,
+                         std::vector<uint8_t>* out) const = 0;
+  /// Replaces this state's groups with those in `bytes`, written by Serialize of a state of the
+  /// same function, input type and parameters: afterwards it holds exactly those groups, in that
+  /// order, and can be updated, merged into, sealed, merged from and finalized like the original.
+  /// Every length and count in `bytes` is checked; malformed bytes throw an internal error.
+  virtual void Deserialize(std::span<const uint8_t> bytes) = 0;
 };
 
 struct AggregateFunction {

@@ -45,7 +45,25 @@ class BoolState final : public StateBase {
     return static_cast<int64_t>(values_.capacity() + seen_.capacity());
   }
 
+  void Serialize(const uint32_t* groups, int64_t count, std::vector<uint8_t>* out) const override {
+    StateBytesWriter writer(out, kTag, groups, count, static_cast<int64_t>(values_.size()));
+    writer.PutGathered(values_);
+    writer.PutGathered(seen_);
+  }
+
+  void Deserialize(std::span<const uint8_t> bytes) override {
+    StateBytesReader reader(bytes, kTag, kAll ? "all" : "any");
+    std::vector<uint8_t> values, seen;
+    reader.GetFlags(&values, reader.groups());
+    reader.GetFlags(&seen, reader.groups());
+    reader.ExpectEnd();
+    values_ = std::move(values);
+    seen_ = std::move(seen);
+  }
+
  private:
+  static constexpr uint32_t kTag = SpillTag('b', 'o', 'l', kAll);
+
   std::vector<uint8_t> values_;
   std::vector<uint8_t> seen_;
 };

@@ -49,7 +49,22 @@ class CountState final : public StateBase {
     return static_cast<int64_t>(counts_.capacity() * sizeof(int64_t));
   }
 
+  void Serialize(const uint32_t* groups, int64_t count, std::vector<uint8_t>* out) const override {
+    StateBytesWriter writer(out, Tag(), groups, count, static_cast<int64_t>(counts_.size()));
+    writer.PutGathered(counts_);
+  }
+
+  void Deserialize(std::span<const uint8_t> bytes) override {
+    StateBytesReader reader(bytes, Tag(), star_ ? "count_star" : "count");
+    std::vector<int64_t> counts;
+    reader.GetArray(&counts, reader.groups());
+    reader.ExpectEnd();
+    counts_ = std::move(counts);
+  }
+
  private:
+  uint32_t Tag() const { return SpillTag('c', 'n', 't', star_); }
+
   bool star_;
   std::vector<int64_t> counts_;
 };

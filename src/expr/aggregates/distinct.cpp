@@ -5,6 +5,8 @@
 // distinct values are as deterministic as plain ones.
 #include <xxhash.h>
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <string_view>
 
@@ -25,7 +27,10 @@ class DistinctState final : public StateBase {
     slots_.assign(64, 0);
   }
 
-  void Resize(int64_t groups) override { groups_ = groups; }
+  void Resize(int64_t groups) override {
+    if (groups != groups_) sealed_ = false;  // The group index of Seal no longer fits.
+    groups_ = groups;
+  }
 
   void UpdateGroups(const Column* input, int64_t begin, int64_t end,
                     const uint32_t* group_ids) override {
@@ -42,14 +47,7 @@ class DistinctState final : public StateBase {
   /// Orders the entries by group (stably) so that MergeGroups finds a group's at once.
   void Seal() override {
     if (sealed_) return;
-    group_offsets_.assign(static_cast<size_t>(groups_) + 1, 0);
-    for (uint32_t g : entry_groups_) ++group_offsets_[g + 1];
-    for (int64_t g = 0; g < groups_; ++g) group_offsets_[g + 1] += group_offsets_[g];
-    std::vector<int64_t> next(group_offsets_.begin(), group_offsets_.end() - 1);
-    order_.resize(entry_groups_.size());
-    for (size_t e = 0; e < entry_groups_.size(); ++e) {
-      order_[next[entry_groups_[e]]++] = static_cast<uint32_t>(e);
-    }
+    OrderByGroup(entry_groups_, groups_, &group_offsets_, &order_);
     sealed_ = true;
   }
 
@@ -89,7 +87,108 @@ class DistinctState final : public StateBase {
                                 order_.capacity() * 4 + group_offsets_.capacity() * 8);
   }
 
+  /// Writes each group's entries in first-seen order: the number of entries per group, a valid
+  /// flag per entry, the value lengths (variable-width types only: a fixed-width value has the
+  /// type's width, a null none), then the value bytes. The order across groups is not kept: no
+  /// group's result depends on it.
+  void Serialize(const uint32_t* groups, int64_t count, std::vector<uint8_t>* out) const override {
+    StateBytesWriter writer(out, Tag(), groups, count, groups_);
+    std::vector<int64_t> local_offsets;
+    std::vector<uint32_t> local_order;
+    const std::vector<int64_t>* offsets = &group_offsets_;
+    const std::vector<uint32_t>* order = &order_;
+    if (!sealed_) {
+      OrderByGroup(entry_groups_, groups_, &local_offsets, &local_order);
+      offsets = &local_offsets;
+      order = &local_order;
+    }
+    std::vector<uint32_t> counts(static_cast<size_t>(count));
+    std::vector<uint8_t> valid;
+    std::vector<uint32_t> lengths;
+    size_t value_bytes = 0;
+    for (int64_t i = 0; i < count; ++i) {
+      uint32_t g = writer.group(i);
+      counts[i] = static_cast<uint32_t>((*offsets)[g + 1] - (*offsets)[g]);
+      for (int64_t k = (*offsets)[g]; k < (*offsets)[g + 1]; ++k) {
+        uint32_t e = (*order)[k];
+        valid.push_back(entry_valid_[e]);
+        lengths.push_back(static_cast<uint32_t>(offsets_[e + 1] - offsets_[e]));
+        value_bytes += lengths.back();
+      }
+    }
+    writer.PutBytes(counts.data(), counts.size() * sizeof(uint32_t));
+    writer.PutBytes(valid.data(), valid.size());
+    if (type_.IsVariableWidth()) writer.PutBytes(lengths.data(), lengths.size() * sizeof(uint32_t));
+    uint8_t* to = writer.Extend(value_bytes);
+    for (int64_t i = 0; i < count; ++i) {
+      uint32_t g = writer.group(i);
+      for (int64_t k = (*offsets)[g]; k < (*offsets)[g + 1]; ++k) {
+        std::string_view value = EntryValue((*order)[k]);
+        if (!value.empty()) std::memcpy(to, value.data(), value.size());
+        to += value.size();
+      }
+    }
+  }
+
+  void Deserialize(std::span<const uint8_t> bytes) override {
+    StateBytesReader reader(bytes, Tag(), "a distinct aggregate");
+    int64_t groups = reader.groups();
+    if (groups > int64_t{1} << 32) reader.Fail("more groups than group ids");
+    // Reads and checks everything first, so that a malformed input leaves the state as it was.
+    std::vector<uint32_t> counts;
+    reader.GetArray(&counts, groups);
+    int64_t entries = 0;
+    for (uint32_t n : counts) {
+      entries += n;
+      if (entries > reader.remaining()) reader.Fail("more entries than bytes");
+    }
+    if (entries >= int64_t{1} << 32) reader.Fail("more entries than entry ids");
+    std::vector<uint8_t> valid;
+    reader.GetFlags(&valid, entries);
+    const bool variable_width = type_.IsVariableWidth();
+    std::vector<uint32_t> lengths;
+    int64_t value_bytes = 0;
+    if (variable_width) {
+      reader.GetArray(&lengths, entries);
+      for (int64_t e = 0; e < entries; ++e) {
+        if (!valid[e] && lengths[e] != 0) reader.Fail("a null entry has a value");
+        value_bytes += lengths[e];
+      }
+    } else {
+      for (uint8_t flag : valid) value_bytes += flag * width_;
+    }
+    if (value_bytes != reader.remaining())
+      reader.Fail(fmt::format("the values need {} bytes, not {}", value_bytes, reader.remaining()));
+
+    entry_groups_.clear();
+    entry_hashes_.clear();
+    entry_valid_.clear();
+    bytes_.clear();
+    offsets_.assign(1, 0);
+    entry_groups_.reserve(static_cast<size_t>(entries));
+    entry_hashes_.reserve(static_cast<size_t>(entries));
+    entry_valid_.reserve(static_cast<size_t>(entries));
+    offsets_.reserve(static_cast<size_t>(entries) + 1);
+    bytes_.reserve(static_cast<size_t>(value_bytes));
+    slots_.assign(std::max<size_t>(64, std::bit_ceil(static_cast<size_t>(entries) * 2 + 2)), 0);
+    order_.clear();
+    group_offsets_.clear();
+    groups_ = groups;
+    sealed_ = false;
+    int64_t e = 0;
+    for (int64_t g = 0; g < groups; ++g) {
+      for (uint32_t k = 0; k < counts[g]; ++k, ++e) {
+        int64_t size = variable_width ? int64_t{lengths[e]} : valid[e] * width_;
+        Insert(static_cast<uint32_t>(g), valid[e] != 0, reader.GetBytes(size));
+      }
+    }
+  }
+
  private:
+  uint32_t Tag() const {
+    return SpillTag('d', 's', 't', (width_ & 0x7F) | (count_nulls_ ? 0x80 : 0));
+  }
+
   /// The bytes that identify value i: floats normalized so that -0.0 = 0.0 and all NaNs are one.
   std::string_view ValueAt(const Column& input, int64_t i, uint8_t* scratch) const {
     if (type_.IsVariableWidth()) return input.StringAt(i);

@@ -66,7 +66,30 @@ class FixedFirstLastState final : public StateBase {
     return static_cast<int64_t>(values_.capacity() * sizeof(T) + 2 * set_.capacity());
   }
 
+  /// Writes `set` apart from `valid`: a group whose first row was null is done for first.
+  void Serialize(const uint32_t* groups, int64_t count, std::vector<uint8_t>* out) const override {
+    StateBytesWriter writer(out, kTag, groups, count, static_cast<int64_t>(values_.size()));
+    writer.PutGathered(values_);
+    writer.PutGathered(set_);
+    writer.PutGathered(valid_);
+  }
+
+  void Deserialize(std::span<const uint8_t> bytes) override {
+    StateBytesReader reader(bytes, kTag, kLast ? "last" : "first");
+    std::vector<T> values;
+    std::vector<uint8_t> set, valid;
+    reader.GetArray(&values, reader.groups());
+    reader.GetFlags(&set, reader.groups());
+    reader.GetFlags(&valid, reader.groups());
+    reader.ExpectEnd();
+    values_ = std::move(values);
+    set_ = std::move(set);
+    valid_ = std::move(valid);
+  }
+
  private:
+  static constexpr uint32_t kTag = SpillTag(kLast ? 'l' : 'f', 's', 'f', sizeof(T));
+
   DataType type_;
   std::vector<T> values_;
   std::vector<uint8_t> set_;
@@ -131,7 +154,38 @@ class StringFirstLastState final : public StateBase {
            heap_bytes_;
   }
 
+  void Serialize(const uint32_t* groups, int64_t count, std::vector<uint8_t>* out) const override {
+    StateBytesWriter writer(out, kTag, groups, count, static_cast<int64_t>(values_.size()));
+    writer.PutGathered(set_);
+    writer.PutGathered(valid_);
+    writer.PutGatheredStrings(values_);
+  }
+
+  void Deserialize(std::span<const uint8_t> bytes) override {
+    StateBytesReader reader(bytes, kTag, kLast ? "last" : "first");
+    std::vector<uint8_t> set, valid;
+    std::vector<std::string> values;
+    reader.GetFlags(&set, reader.groups());
+    reader.GetFlags(&valid, reader.groups());
+    reader.GetStrings(&values, reader.groups());
+    reader.ExpectEnd();
+    // Finalize copies the type's width from each valid value of a fixed-width type.
+    for (size_t g = 0; g < values.size(); ++g) {
+      if (valid[g] && !set[g]) reader.Fail("a group has a valid value but none was set");
+      if (valid[g] && !type_.IsVariableWidth() &&
+          values[g].size() != static_cast<size_t>(type_.FixedWidth()))
+        reader.Fail(fmt::format("a value of {} has {} bytes", type_.ToString(), values[g].size()));
+    }
+    set_ = std::move(set);
+    valid_ = std::move(valid);
+    values_ = std::move(values);
+    heap_bytes_ = 0;
+    for (const std::string& value : values_) heap_bytes_ += StringHeapBytes(value);
+  }
+
  private:
+  static constexpr uint32_t kTag = SpillTag(kLast ? 'l' : 'f', 's', 's', 0);
+
   void Store(size_t g, const Column& input, int64_t row) {
     set_[g] = 1;
     valid_[g] = input.IsValid(row);

@@ -81,7 +81,26 @@ class FixedMinMaxState final : public StateBase {
     return static_cast<int64_t>(values_.capacity() * sizeof(T) + seen_.capacity());
   }
 
+  void Serialize(const uint32_t* groups, int64_t count, std::vector<uint8_t>* out) const override {
+    StateBytesWriter writer(out, kTag, groups, count, static_cast<int64_t>(values_.size()));
+    writer.PutGathered(values_);
+    writer.PutGathered(seen_);
+  }
+
+  void Deserialize(std::span<const uint8_t> bytes) override {
+    StateBytesReader reader(bytes, kTag, kMax ? "max" : "min");
+    std::vector<T> values;
+    std::vector<uint8_t> seen;
+    reader.GetArray(&values, reader.groups());
+    reader.GetFlags(&seen, reader.groups());
+    reader.ExpectEnd();
+    values_ = std::move(values);
+    seen_ = std::move(seen);
+  }
+
  private:
+  static constexpr uint32_t kTag = SpillTag('m', kMax ? 'x' : 'n', 'f', sizeof(T));
+
   /// The starting value: integers start at the far end so that the update needs no branch on
   /// `seen`; floats (NaN) compare specially and use `seen` instead.
   static T Identity() {
@@ -154,7 +173,28 @@ class StringMinMaxState final : public StateBase {
            heap_bytes_;
   }
 
+  void Serialize(const uint32_t* groups, int64_t count, std::vector<uint8_t>* out) const override {
+    StateBytesWriter writer(out, kTag, groups, count, static_cast<int64_t>(values_.size()));
+    writer.PutGathered(seen_);
+    writer.PutGatheredStrings(values_);
+  }
+
+  void Deserialize(std::span<const uint8_t> bytes) override {
+    StateBytesReader reader(bytes, kTag, kMax ? "max" : "min");
+    std::vector<uint8_t> seen;
+    std::vector<std::string> values;
+    reader.GetFlags(&seen, reader.groups());
+    reader.GetStrings(&values, reader.groups());
+    reader.ExpectEnd();
+    seen_ = std::move(seen);
+    values_ = std::move(values);
+    heap_bytes_ = 0;
+    for (const std::string& value : values_) heap_bytes_ += StringHeapBytes(value);
+  }
+
  private:
+  static constexpr uint32_t kTag = SpillTag('m', kMax ? 'x' : 'n', 's', 0);
+
   static bool Better(std::string_view value, std::string_view current) {
     return kMax ? value > current : value < current;
   }

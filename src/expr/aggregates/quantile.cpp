@@ -21,7 +21,10 @@ class QuantileState final : public StateBase {
   QuantileState(const DataType& input, double quantile)
       : type_(input), quantile_(quantile), decimal_divisor_(DecimalDivisor(input)) {}
 
-  void Resize(int64_t groups) override { groups_ = groups; }
+  void Resize(int64_t groups) override {
+    if (groups != groups_) sealed_ = false;  // The offsets of Seal no longer fit.
+    groups_ = groups;
+  }
 
   void UpdateGroups(const Column* input, int64_t begin, int64_t end,
                     const uint32_t* group_ids) override {
@@ -108,7 +111,72 @@ class QuantileState final : public StateBase {
                                 offsets_.capacity() * sizeof(int64_t));
   }
 
+  /// Writes each group's values in arrival order (the order Seal keeps): the number of values
+  /// per group (int64), then the values.
+  void Serialize(const uint32_t* groups, int64_t count, std::vector<uint8_t>* out) const override {
+    StateBytesWriter writer(out, kTag, groups, count, groups_);
+    std::vector<int64_t> counts(static_cast<size_t>(count));
+    if (sealed_) {
+      for (int64_t i = 0; i < count; ++i) {
+        uint32_t g = writer.group(i);
+        counts[i] = offsets_[g + 1] - offsets_[g];
+      }
+      writer.PutBytes(counts.data(), counts.size() * sizeof(int64_t));
+      for (int64_t i = 0; i < count; ++i) {
+        uint32_t g = writer.group(i);
+        writer.PutBytes(values_.data() + offsets_[g], counts[i] * sizeof(double));
+      }
+      return;
+    }
+    std::vector<int64_t> offsets;
+    std::vector<size_t> order;
+    OrderByGroup(group_ids_, groups_, &offsets, &order);
+    int64_t total = 0;
+    for (int64_t i = 0; i < count; ++i) {
+      uint32_t g = writer.group(i);
+      counts[i] = offsets[g + 1] - offsets[g];
+      total += counts[i];
+    }
+    writer.PutBytes(counts.data(), counts.size() * sizeof(int64_t));
+    uint8_t* to = writer.Extend(static_cast<size_t>(total) * sizeof(double));
+    for (int64_t i = 0; i < count; ++i) {
+      uint32_t g = writer.group(i);
+      for (int64_t k = offsets[g]; k < offsets[g + 1]; ++k, to += sizeof(double))
+        std::memcpy(to, &values_[order[k]], sizeof(double));
+    }
+  }
+
+  /// Reads the state back sealed: its values are already in group order.
+  void Deserialize(std::span<const uint8_t> bytes) override {
+    StateBytesReader reader(bytes, kTag, "median or quantile");
+    int64_t groups = reader.groups();
+    if (groups > int64_t{1} << 32) reader.Fail("more groups than group ids");
+    std::vector<int64_t> offsets;
+    reader.GetArray(&offsets, groups);  // The counts, summed into offsets below.
+    offsets.insert(offsets.begin(), 0);
+    for (int64_t g = 0; g < groups; ++g) {
+      int64_t n = offsets[g + 1];
+      if (n < 0 || n > reader.remaining() / int64_t{sizeof(double)} - offsets[g])
+        reader.Fail(fmt::format("group {} has {} values, more than the bytes left hold", g, n));
+      offsets[g + 1] = offsets[g] + n;
+    }
+    std::vector<double> values;
+    reader.GetArray(&values, offsets[groups]);
+    reader.ExpectEnd();
+    group_ids_.resize(values.size());
+    for (int64_t g = 0; g < groups; ++g) {
+      std::fill(group_ids_.begin() + offsets[g], group_ids_.begin() + offsets[g + 1],
+                static_cast<uint32_t>(g));
+    }
+    values_ = std::move(values);
+    offsets_ = std::move(offsets);
+    groups_ = groups;
+    sealed_ = true;
+  }
+
  private:
+  static constexpr uint32_t kTag = SpillTag('q', 'n', 't', 0);
+
   DataType type_;
   double quantile_;
   double decimal_divisor_;

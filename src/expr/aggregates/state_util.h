@@ -1,6 +1,7 @@
 // Shared pieces of the aggregate states (src/expr/aggregates/*.cpp): the Merge-to-MergeGroups
 // bridge, loops over the valid rows of a column, dispatch from a DataType to the C++ type of its
-// values, and result columns built from per-group arrays.
+// values, result columns built from per-group arrays, and (through state_bytes.h) their spill
+// form.
 #pragma once
 
 #include <bit>
@@ -19,6 +20,7 @@
 #include "core/decimal.h"
 #include "core/error.h"
 #include "expr/aggregate_function.h"
+#include "expr/aggregates/state_bytes.h"
 
 namespace sluice::aggregates {
 
@@ -73,6 +75,23 @@ inline std::vector<uint32_t> TargetsByGroup(const uint32_t* groups, const uint32
   std::vector<uint32_t> by_group(static_cast<size_t>(other_groups), kNoTarget);
   ForEachMerged(groups, targets, count, [&](uint32_t g, uint32_t t) { by_group[g] = t; });
   return by_group;
+}
+
+/// Orders items by their group, stably: afterwards the items of group g are
+/// order[offsets[g], offsets[g + 1]) (indexes into item_groups), with `groups` + 1 offsets. The
+/// states that keep values in arrival order (distinct, quantile) use it to find a group's values.
+template <typename Index>
+void OrderByGroup(const std::vector<uint32_t>& item_groups, int64_t groups,
+                  std::vector<int64_t>* offsets, std::vector<Index>* order) {
+  offsets->assign(static_cast<size_t>(groups) + 1, 0);
+  int64_t* starts = offsets->data();
+  for (uint32_t g : item_groups) ++starts[g + 1];
+  for (int64_t g = 0; g < groups; ++g) starts[g + 1] += starts[g];
+  std::vector<int64_t> next(offsets->begin(), offsets->end() - 1);
+  order->resize(item_groups.size());
+  for (size_t i = 0; i < item_groups.size(); ++i) {
+    (*order)[next[item_groups[i]]++] = static_cast<Index>(i);
+  }
 }
 
 /// Calls f(i) for every row i in [begin, end) where `input` is valid, a 64-bit validity word at

@@ -77,7 +77,26 @@ class IntegerSumState final : public StateBase {
     return static_cast<int64_t>(sums_.capacity() * sizeof(int64_t) + seen_.capacity());
   }
 
+  void Serialize(const uint32_t* groups, int64_t count, std::vector<uint8_t>* out) const override {
+    StateBytesWriter writer(out, kTag, groups, count, static_cast<int64_t>(sums_.size()));
+    writer.PutGathered(sums_);
+    writer.PutGathered(seen_);
+  }
+
+  void Deserialize(std::span<const uint8_t> bytes) override {
+    StateBytesReader reader(bytes, kTag, "sum");
+    std::vector<int64_t> sums;
+    std::vector<uint8_t> seen;
+    reader.GetArray(&sums, reader.groups());
+    reader.GetFlags(&seen, reader.groups());
+    reader.ExpectEnd();
+    sums_ = std::move(sums);
+    seen_ = std::move(seen);
+  }
+
  private:
+  static constexpr uint32_t kTag = SpillTag('i', 's', 'm', sizeof(In));
+
   std::vector<int64_t> sums_;
   std::vector<uint8_t> seen_;
 };
@@ -146,7 +165,30 @@ class FloatSumState final : public StateBase {
 
   int64_t MemoryUsage() const override { return static_cast<int64_t>(sums_.capacity() * 24); }
 
+  /// Writes the compensations too: the result is bit-identical only with both halves.
+  void Serialize(const uint32_t* groups, int64_t count, std::vector<uint8_t>* out) const override {
+    StateBytesWriter writer(out, Tag(), groups, count, static_cast<int64_t>(sums_.size()));
+    writer.PutGathered(sums_);
+    writer.PutGathered(compensations_);
+    writer.PutGathered(counts_);
+  }
+
+  void Deserialize(std::span<const uint8_t> bytes) override {
+    StateBytesReader reader(bytes, Tag(), mean_ ? "mean" : "sum");
+    std::vector<double> sums, compensations;
+    std::vector<int64_t> counts;
+    reader.GetArray(&sums, reader.groups());
+    reader.GetArray(&compensations, reader.groups());
+    reader.GetArray(&counts, reader.groups());
+    reader.ExpectEnd();
+    sums_ = std::move(sums);
+    compensations_ = std::move(compensations);
+    counts_ = std::move(counts);
+  }
+
  private:
+  uint32_t Tag() const { return SpillTag('f', 's', 'm', sizeof(In) | (mean_ ? 0x80 : 0)); }
+
   bool mean_;
   std::vector<double> sums_;
   std::vector<double> compensations_;
@@ -239,7 +281,26 @@ class WideSumState final : public StateBase {
                                 counts_.capacity() * sizeof(int64_t));
   }
 
+  void Serialize(const uint32_t* groups, int64_t count, std::vector<uint8_t>* out) const override {
+    StateBytesWriter writer(out, Tag(), groups, count, static_cast<int64_t>(sums_.size()));
+    writer.PutGathered(sums_);
+    writer.PutGathered(counts_);
+  }
+
+  void Deserialize(std::span<const uint8_t> bytes) override {
+    StateBytesReader reader(bytes, Tag(), mean_ ? "mean" : "sum");
+    std::vector<int128_t> sums;
+    std::vector<int64_t> counts;
+    reader.GetArray(&sums, reader.groups());
+    reader.GetArray(&counts, reader.groups());
+    reader.ExpectEnd();
+    sums_ = std::move(sums);
+    counts_ = std::move(counts);
+  }
+
  private:
+  uint32_t Tag() const { return SpillTag('w', 's', 'm', sizeof(In) | (mean_ ? 0x80 : 0)); }
+
   bool mean_;
   int scale_;
   std::vector<int128_t> sums_;

@@ -79,7 +79,30 @@ class VarianceState final : public StateBase {
     return static_cast<int64_t>(counts_.capacity() * 3 * sizeof(double));
   }
 
+  /// Writes Welford's state as it stands (count, mean, m2), so merges into or from the state read
+  /// back give the same bits as with the original.
+  void Serialize(const uint32_t* groups, int64_t count, std::vector<uint8_t>* out) const override {
+    StateBytesWriter writer(out, Tag(), groups, count, static_cast<int64_t>(counts_.size()));
+    writer.PutGathered(counts_);
+    writer.PutGathered(means_);
+    writer.PutGathered(m2s_);
+  }
+
+  void Deserialize(std::span<const uint8_t> bytes) override {
+    StateBytesReader reader(bytes, Tag(), std_ ? "std" : "var");
+    std::vector<double> counts, means, m2s;
+    reader.GetArray(&counts, reader.groups());
+    reader.GetArray(&means, reader.groups());
+    reader.GetArray(&m2s, reader.groups());
+    reader.ExpectEnd();
+    counts_ = std::move(counts);
+    means_ = std::move(means);
+    m2s_ = std::move(m2s);
+  }
+
  private:
+  uint32_t Tag() const { return SpillTag('v', 'a', 'r', sizeof(In) | (std_ ? 0x80 : 0)); }
+
   double ddof_;
   bool std_;
   double decimal_divisor_;
