@@ -7,6 +7,9 @@
 //                               bench/results/<date>-scaling.{md,json,png}
 //   bench/run --tpch            the 22 TPC-H queries (lib/run_tpch.mjs, which has its own options):
 //                               bench/results/<date>-tpch-sf<N>.{md,json,png}
+//   bench/run --spill           larger than memory: group-by, join and sort of TPC-H lineitem under
+//                               a memory limit (lib/run_spill.mjs, its own options):
+//                               bench/results/<date>-spill-sf<N>.{md,json}
 //
 // The data is generated once per row count by `sluice generate --csv` into bench/data/<ROWS>/
 // (gitignored; --data-dir moves it) and reused; Q7 reads its events.csv. Every engine × workload
@@ -30,6 +33,7 @@ import { openDuckDB } from './checksums.mjs';
 import { compareAnswers } from './answers.mjs';
 import { WORKLOADS, workloadById } from './workloads.mjs';
 import { runTpch, rerenderTpch } from './run_tpch.mjs';
+import { runSpill, rerenderSpill } from './run_spill.mjs';
 import { renderSuiteMarkdown, renderSuiteCharts, renderSummaryTable, renderScalingMarkdown, renderScalingChart, workloadRatios } from './suite_report.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -45,6 +49,7 @@ function usage(message) {
                  [--data-dir DIR] [--results-dir DIR]
        bench/run --scaling [--sizes 1000000,10000000,50000000] [--runs N] [--warmups N] [--engines ...]
        bench/run --tpch [--tpch-dir DIR | --scale-factor N] [--queries 1,3,...] [--runs N] ...   (bench/run --tpch --help)
+       bench/run --spill [--scale-factor 17] [--memory-limit 1GB] [--workloads groupby,join,sort] [--runs N] ...   (bench/run --spill --help)
        bench/run --report bench/results/RESULT.json   (rewrite a result's report and charts from its JSON)
   ROWS defaults to 10000000. The data goes to DIR/<ROWS>/ (--data-dir, default bench/data), the
   engines' outputs to DIR/out/, the results to bench/results/ (--results-dir).
@@ -373,6 +378,8 @@ function rerender(file) {
     writeJsonAndMarkdown(base, result, renderSuiteMarkdown(result));
   } else if (result.kind === 'tpch') {
     return rerenderTpch(file);
+  } else if (result.kind === 'spill') {
+    return rerenderSpill(file);
   } else if (result.kind === 'scaling') {
     const chart = renderScalingChart(result, `${base}.png`, { log });
     result.chart = chart ? rel(chart) : null;
@@ -387,6 +394,7 @@ function rerender(file) {
 async function main() {
   const argv = process.argv.slice(2);
   if (argv.includes('--tpch')) process.exit((await runTpch(argv)) ? 0 : 1);
+  if (argv.includes('--spill')) process.exit((await runSpill(argv)) ? 0 : 1);
   const opts = parseArgs(argv);
   const ok = opts.report ? rerender(opts.report) : opts.scaling ? await runScaling(opts) : await runSuite(opts);
   process.exit(ok ? 0 : 1);

@@ -1,16 +1,18 @@
 // Replaces the README's generated benchmark sections — everything between
 //   <!-- bench:KIND:start -->  and  <!-- bench:KIND:end -->
 // for KIND = suite (bench/run: workloads Q1..Q7), scaling (bench/run --scaling: Q1's memory
-// against the data size), convert (bench/peers/run_convert) and tpch (bench/run --tpch: the 22
-// TPC-H queries) — with the tables, summaries and charts of results files, so the README's
-// performance claims are generated, never typed.
+// against the data size), convert (bench/peers/run_convert), tpch (bench/run --tpch: the 22
+// TPC-H queries) and spill (bench/run --spill: group-by, join and sort larger than memory) — with
+// the tables, summaries and charts of results files, so the README's performance claims are
+// generated, never typed.
 // Entry point: bench/peers/update_readme.
 //
 // usage: bench/peers/update_readme [--readme FILE] [--results-dir DIR] [RESULT.json ...]
 //   FILE defaults to README.md at the repository root, DIR to bench/results. Without RESULT, every section the README
 //   has is updated from the newest passing result of its kind: the latest date, and on that date
 //   the largest row count or scale factor (for suite and scaling: only results in which sluice
-//   ran every workload; for tpch: only runs of all 22 queries in which sluice answered every one).
+//   ran every workload; for tpch: only runs of all 22 queries in which sluice answered every one;
+//   for spill: only runs of all three workloads, whichever engines finished them).
 //   With RESULT files, only their sections are updated, from them.
 
 import fs from 'node:fs';
@@ -19,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { renderTable, headline, machineLine } from './report.mjs';
 import { renderSummaryTable, suiteHeadline, renderScalingTable, renderScalingGrowth, machineLine as suiteMachineLine, runsLine } from './suite_report.mjs';
 import { renderTpchTable, tpchHeadline } from './tpch_report.mjs';
+import { renderSpillTable, spillHeadline } from './spill_report.mjs';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const markers = (kind) => [`<!-- bench:${kind}:start -->`, `<!-- bench:${kind}:end -->`];
@@ -48,12 +51,16 @@ const kindOf = (result) => result.kind ?? (result.workload === 'convert' ? 'conv
 const sluiceEverywhere = (r) => (r.workloads ?? r.points ?? r.queries ?? []).every((w) => w.engines.some((e) => e.name === 'sluice' && e.ok));
 // A TPC-H run the README may show: all 22 queries.
 const allQueries = (r) => kindOf(r) !== 'tpch' || r.queries.length === 22;
+// A larger-than-memory run the README may show: all three workloads. Not finishing is the result
+// being measured there, so sluice need not have finished them.
+const allSpillWorkloads = (r) => r.settings?.workloads?.length === 3;
+const showable = (kind, r) => (kind === 'spill' ? r.ok && allSpillWorkloads(r) : r.ok && sluiceEverywhere(r) && allQueries(r));
 
 // The newest passing result of a kind: latest date first, then most rows, then latest start.
 function latestResult(kind, dir) {
   const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json') && !f.includes('-failed')) : [];
   const results = files.map((f) => ({ file: path.join(dir, f), r: readJson(path.join(dir, f)) }))
-    .filter((x) => kindOf(x.r) === kind && (kind === 'convert' ? x.r.check?.ok : x.r.ok && sluiceEverywhere(x.r) && allQueries(x.r)));
+    .filter((x) => kindOf(x.r) === kind && (kind === 'convert' ? x.r.check?.ok : showable(kind, x.r)));
   const size = (r) => r.rows ?? r.scale_factor ?? Math.max(...(r.sizes ?? [0]));
   results.sort((a, b) => b.r.date.localeCompare(a.r.date) || size(b.r) - size(a.r) || b.r.started_at.localeCompare(a.r.started_at));
   return results[0]?.file ?? null;
@@ -97,6 +104,21 @@ function sectionBody(kind, result, resultFile, readme) {
       ...(result.chart ? [`![wall time and peak memory per TPC-H query and engine](${rel(result.chart)})`, ''] : []),
       `Full report, with every query's numbers, the peers' unsupported queries and the commands: [${path.basename(mdFile)}](${rel(mdFile)}) — ` +
         `rerun with \`make bench-tpch TPCH_DIR=${result.data.path}\`.`,
+    ];
+  }
+  if (kind === 'spill') {
+    return [
+      `**Larger than memory: a high-cardinality group-by, a join and a full sort of TPC-H lineitem at scale factor ${result.scale_factor} ` +
+        `(${result.data.tables.lineitem.rows.toLocaleString('en-US')} rows) under a ${result.memory_limit} memory limit** (${result.date}; ` +
+        `${suiteMachineLine(result)}; ${result.settings.runs === 1 ? 'one run each' : `median of ${result.settings.runs} runs`}; peak RSS from ` +
+        '`/usr/bin/time -v`; spilled = the largest size of the engine\'s temp folder; outputs of the engines that finished checked equal)',
+      '',
+      renderSpillTable(result),
+      '',
+      spillHeadline(result),
+      '',
+      `Full report, with each workload's SQL, the watchdog's limits and the commands: [${path.basename(mdFile)}](${rel(mdFile)}) — ` +
+        `rerun with \`bench/run --spill --scale-factor ${result.scale_factor} --memory-limit ${result.memory_limit}\`.`,
     ];
   }
   if (kind === 'suite') {
@@ -168,8 +190,8 @@ function main() {
       return [kind, file];
     });
   } else {
-    updates = ['suite', 'scaling', 'convert', 'tpch'].filter((k) => hasSection(before, k)).map((k) => [k, latestResult(k, opts.resultsDir)]);
-    const wanted = { convert: '', tpch: ' of all 22 queries in which sluice answered every one' };
+    updates = ['suite', 'scaling', 'convert', 'tpch', 'spill'].filter((k) => hasSection(before, k)).map((k) => [k, latestResult(k, opts.resultsDir)]);
+    const wanted = { convert: '', tpch: ' of all 22 queries in which sluice answered every one', spill: ' of all three workloads' };
     for (const [kind] of updates.filter(([, f]) => !f)) {
       console.log(`${path.basename(opts.readme)}: no passing ${kind} result${wanted[kind] ?? ' in which sluice ran every workload'} yet: section ${kind} left as it is`);
     }
