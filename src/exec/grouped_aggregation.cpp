@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/take.h"
+#include "exec/aggregation_spill.h"
 #include "expr/evaluate.h"
 
 namespace sluice::exec {
@@ -83,6 +84,40 @@ uint64_t FirstSeen(uint64_t seq, uint32_t row) {
   return (seq << 32) | row;
 }
 
+/// Spill files of partitions buffer little: there may be a hundred of them open.
+constexpr size_t kPartitionFlushBytes = size_t{64} << 10;
+/// Rows per block of result files at most (a block per partition is held while merging them).
+constexpr int64_t kResultBlockRows = 4096;
+
+/// Rows per block of a partition's result file: the blocks of all partitions, held together by
+/// the merge, take at most an eighth of the budget.
+int64_t ResultBlockRows(const std::vector<Column>& columns, int64_t groups, int64_t limit,
+                        size_t partitions) {
+  int64_t bytes = 0;
+  for (const Column& column : columns) {
+    for (const auto* buffer : {&column.validity, &column.values, &column.data}) {
+      if (*buffer != nullptr) bytes += (*buffer)->size();
+    }
+  }
+  const int64_t row_bytes = std::max<int64_t>(1, bytes / std::max<int64_t>(1, groups));
+  const int64_t share = limit / 8 / static_cast<int64_t>(partitions);
+  return std::clamp<int64_t>(share / row_bytes, 16, kResultBlockRows);
+}
+
+/// The partition this thread is merging (with its mutex held), which a spill on this thread
+/// must leave alone.
+thread_local const void* t_merging = nullptr;
+
+/// Marks the partition this thread merges for the length of a scope.
+class MergingScope {
+ public:
+  explicit MergingScope(const void* partition) : previous_(t_merging) { t_merging = partition; }
+  ~MergingScope() { t_merging = previous_; }
+
+ private:
+  const void* previous_;
+};
+
 }  // namespace
 
 struct GroupedAggregation::Partial {
@@ -102,12 +137,34 @@ struct GroupedAggregation::Partial {
   std::vector<std::unique_ptr<GroupedAggregateState>> states;  ///< Aggregated.
   std::vector<Column> arguments;  ///< Raw: the distinct arguments, rows partition-major.
   MemoryReservation reservation;
+  int64_t bytes = 0;  ///< All the partial holds: its reservation and its arguments' buffers.
+};
+
+/// What a partition merges from one partial: the partial's entries of that partition, in
+/// memory or read back from the partition's spill file.
+struct GroupedAggregation::PartialSlice {
+  uint64_t seq = 0;
+  const GroupKeys* groups = nullptr;
+  /// The entries of `groups`: entries[0..count), or begin, begin + 1, ... when null.
+  const uint32_t* entries = nullptr;
+  uint32_t begin = 0;
+  uint32_t count = 0;
+  const uint32_t* first_rows = nullptr;  ///< Indexed by entry.
+  bool raw = false;
+  const std::vector<std::unique_ptr<GroupedAggregateState>>* states = nullptr;  ///< Aggregated.
+  const std::vector<Column>* arguments = nullptr;  ///< Raw: rows begin..begin + count.
+
+  uint32_t Entry(uint32_t i) const { return entries != nullptr ? entries[i] : begin + i; }
 };
 
 struct GroupedAggregation::Partition {
   Partition(const KeyLayout& layout, MemoryPool* pool) : table(layout), reservation(pool) {}
   std::mutex mutex;
-  uint64_t next_seq = 0;  ///< The seq of the next partial to merge.
+  /// Set once the partition spilled: its snapshot, then its share of each later partial.
+  std::shared_ptr<SpillFile> file;
+  bool finished = false;
+  std::atomic<int64_t> bytes{0};  ///< What `reservation` holds, readable without the mutex.
+  uint64_t next_seq = 0;          ///< The seq of the next partial to merge.
   std::map<uint64_t, std::shared_ptr<const Partial>> pending;
   GroupingTable table;
   std::vector<uint64_t> first_seen;  ///< Per group, FirstSeen of its first row.
@@ -157,9 +214,24 @@ GroupedAggregation::GroupedAggregation(GroupedAggregationSpec spec, const ExecCo
     partitions_.push_back(std::make_unique<Partition>(layout_, context_.pool));
     partitions_.back()->states = MakeStates();
   }
+  std::vector<Field> fields;
+  for (size_t a = 0; a < arguments_.size(); ++a)
+    fields.push_back({fmt::format("argument{}", a), arguments_[a]->type});
+  arguments_schema_ = std::make_shared<Schema>(std::move(fields));
+  no_arguments_.schema = arguments_schema_;
+  for (const BoundExprPtr& argument : arguments_)
+    no_arguments_.columns.push_back(MakeEmptyColumn(argument->type, context_.pool));
+  // A global aggregate holds one group: nothing worth spilling.
+  if (radix_bits_ > 0) {
+    context_.pool->AddConsumer(this);
+    registered_ = true;
+  }
 }
 
-GroupedAggregation::~GroupedAggregation() = default;
+GroupedAggregation::~GroupedAggregation() {
+  if (registered_) context_.pool->RemoveConsumer(this);
+  for (const auto& partition : partitions_) held_bytes_ -= partition->bytes.load();
+}
 
 std::vector<std::unique_ptr<GroupedAggregateState>> GroupedAggregation::MakeStates() const {
   std::vector<std::unique_ptr<GroupedAggregateState>> states;
@@ -263,6 +335,7 @@ std::shared_ptr<GroupedAggregation::Partial> GroupedAggregation::BuildPartial(co
     bytes += state.MemoryUsage();
   }
   partial->reservation.Set(bytes);
+  partial->bytes = bytes;
   return partial;
 }
 
@@ -288,6 +361,12 @@ void GroupedAggregation::BuildRawPartial(const Batch& batch, const std::vector<C
   partial->first_rows = std::move(order);
   int64_t bytes = partial->groups.MemoryUsage() + rows * 4;
   partial->reservation.Set(bytes);  // The arguments' buffers are the pool's own.
+  for (const Column& argument : partial->arguments) {
+    for (const auto* buffer : {&argument.validity, &argument.values, &argument.data}) {
+      if (*buffer != nullptr) bytes += (*buffer)->capacity();
+    }
+  }
+  partial->bytes = bytes;
 }
 
 void GroupedAggregation::PartitionGroups(Partial* partial, Scratch* scratch) const {
@@ -333,11 +412,16 @@ void GroupedAggregation::AddPartial(std::shared_ptr<Partial> partial) {
     auto it = ready_.find(next_round_seq_);
     size_t consecutive = 0;
     int64_t rows = 0;
+    int64_t bytes = 0;
     for (auto at = it; at != ready_.end() && at->first == next_round_seq_ + consecutive; ++at) {
       ++consecutive;
       rows += at->second->rows;
+      bytes += at->second->bytes;
     }
-    if (rows < kRoundRows && consecutive < kRoundPartials) return;
+    // Under a small budget, partials waiting for their round would crowd out everything else
+    // (and cannot spill): rounds then end at a sixteenth of the budget.
+    if (rows < kRoundRows && consecutive < kRoundPartials && bytes < context_.pool->limit() / 16)
+      return;
     for (size_t k = 0; k < consecutive; ++k) {
       round.push_back(std::move(it->second));
       it = ready_.erase(it);
@@ -353,6 +437,7 @@ void GroupedAggregation::MergeRound(const std::vector<std::shared_ptr<Partial>>&
     const uint32_t index = static_cast<uint32_t>(p);
     Partition& partition = *partitions_[index];
     std::lock_guard lock(partition.mutex);
+    MergingScope merging(&partition);
     for (const std::shared_ptr<Partial>& partial : round) {
       if (partial->seq < partition.next_seq)
         ThrowInternal("the aggregation received batch seq {} twice", partial->seq);
@@ -372,10 +457,29 @@ void GroupedAggregation::MergeInto(Partition* partition, uint32_t index, const P
   if (count == 0) return;
   // Raw partials list no groups: partition p's entries are [begin, begin + count).
   const uint32_t* entries = partial.raw ? nullptr : partial.partition_groups.data() + begin;
+  if (partition->file != nullptr) {
+    WriteToSpill(partition, partial, entries, begin, count);
+    return;
+  }
+  PartialSlice slice;
+  slice.seq = partial.seq;
+  slice.groups = &partial.groups;
+  slice.entries = entries;
+  slice.begin = begin;
+  slice.count = count;
+  slice.first_rows = partial.first_rows.data();
+  slice.raw = partial.raw;
+  slice.states = &partial.states;
+  slice.arguments = &partial.arguments;
+  MergeSlice(partition, slice);
+}
+
+void GroupedAggregation::MergeSlice(Partition* partition, const PartialSlice& slice) {
+  const uint32_t count = slice.count;
   partition->targets.resize(count);
   uint32_t* targets = partition->targets.data();
   const uint32_t before = partition->table.size();
-  partition->table.FindOrInsertGroups(partial.groups, entries, begin, count, targets);
+  partition->table.FindOrInsertGroups(*slice.groups, slice.entries, slice.begin, count, targets);
   const uint32_t after = partition->table.size();
   if (after != before) {
     // New groups are numbered in order of their first entry.
@@ -383,8 +487,7 @@ void GroupedAggregation::MergeInto(Partition* partition, uint32_t index, const P
     uint32_t next_new = before;
     for (uint32_t i = 0; i < count && next_new < after; ++i) {
       if (targets[i] == next_new) {
-        uint32_t entry = entries != nullptr ? entries[i] : begin + i;
-        partition->first_seen[next_new++] = FirstSeen(partial.seq, partial.first_rows[entry]);
+        partition->first_seen[next_new++] = FirstSeen(slice.seq, slice.first_rows[slice.Entry(i)]);
       }
     }
   }
@@ -393,37 +496,189 @@ void GroupedAggregation::MergeInto(Partition* partition, uint32_t index, const P
     GroupedAggregateState& state = *partition->states[a];
     InAggregate(spec_.aggregates[a], [&] {
       state.Resize(after);
-      if (partial.raw) {
-        state.UpdateRange(argument_of_[a] >= 0 ? &partial.arguments[argument_of_[a]] : nullptr,
-                          begin, begin + count, targets);
+      if (slice.raw) {
+        state.UpdateRange(argument_of_[a] >= 0 ? &(*slice.arguments)[argument_of_[a]] : nullptr,
+                          slice.begin, slice.begin + count, targets);
       } else {
-        state.MergeGroups(*partial.states[a], entries, targets, count);
+        state.MergeGroups(*(*slice.states)[a], slice.entries, targets, count);
       }
     });
     bytes += state.MemoryUsage();
   }
+  SetPartitionBytes(partition, bytes);
+}
+
+void GroupedAggregation::SetPartitionBytes(Partition* partition, int64_t bytes) {
   partition->reservation.Set(bytes);
+  held_bytes_ += bytes - partition->bytes.exchange(bytes);
+}
+
+void GroupedAggregation::WriteToSpill(Partition* partition, const Partial& partial,
+                                      const uint32_t* entries, uint32_t begin, uint32_t count) {
+  std::vector<uint8_t> keys;
+  WriteGroupKeys(partial.groups, entries, begin, count, &keys);
+  std::vector<uint64_t> first(count);
+  for (uint32_t i = 0; i < count; ++i)
+    first[i] = partial.first_rows[entries != nullptr ? entries[i] : begin + i];
+  std::vector<std::vector<uint8_t>> states;
+  if (partial.raw) {
+    // The rows go as they are, with their arguments, to be aggregated at the rebuild.
+    Batch arguments;
+    arguments.schema = arguments_schema_;
+    arguments.num_rows = count;
+    for (const Column& column : partial.arguments)
+      arguments.columns.push_back(column.Slice(begin, count, context_.pool));
+    WritePartitionBlock(partition->file.get(), PartitionBlockKind::kRaw, partial.seq,
+                        std::move(keys), first, std::move(states), arguments);
+    return;
+  }
+  for (const auto& state : partial.states) state->Serialize(entries, count, &states.emplace_back());
+  WritePartitionBlock(partition->file.get(), PartitionBlockKind::kAggregated, partial.seq,
+                      std::move(keys), first, std::move(states), no_arguments_);
+}
+
+int64_t GroupedAggregation::Spill() {
+  // The largest partitions first, until half of what is held is freed: each one spilled takes
+  // the rest of its input to disk too, so a few big ones are better than many small.
+  std::vector<std::pair<int64_t, uint32_t>> sizes;
+  for (uint32_t p = 0; p < partitions_.size(); ++p) {
+    const int64_t bytes = partitions_[p]->bytes.load();
+    if (bytes > 0) sizes.emplace_back(bytes, p);
+  }
+  std::sort(sizes.begin(), sizes.end(), std::greater<>());
+  const int64_t target = held_bytes_.load() / 2;
+  int64_t freed = 0;
+  for (const auto& [bytes, p] : sizes) {
+    Partition& partition = *partitions_[p];
+    // The partition this thread is merging is left alone, and so is one another thread is
+    // merging: waiting for it could deadlock with that thread's own reservation.
+    if (t_merging == &partition) continue;
+    std::unique_lock lock(partition.mutex, std::try_to_lock);
+    if (!lock.owns_lock() || partition.file != nullptr || partition.finished) continue;
+    const int64_t held = partition.bytes.load();
+    SpillPartition(&partition);
+    freed += held;
+    if (freed >= target) break;
+  }
+  return freed;
+}
+
+void GroupedAggregation::SpillPartition(Partition* partition) {
+  const uint32_t groups = partition->table.size();
+  partition->file = std::make_shared<SpillFile>("aggregate", kPartitionFlushBytes);
+  std::vector<uint8_t> keys;
+  WriteGroupKeys(partition->table.groups(), nullptr, 0, groups, &keys);
+  std::vector<std::vector<uint8_t>> states;
+  for (const auto& state : partition->states) {
+    state->Resize(groups);
+    state->Serialize(nullptr, groups, &states.emplace_back());
+  }
+  WritePartitionBlock(partition->file.get(), PartitionBlockKind::kSnapshot, 0, std::move(keys),
+                      partition->first_seen, std::move(states), no_arguments_);
+  partition->table = GroupingTable(layout_);
+  partition->first_seen = std::vector<uint64_t>();
+  partition->targets = std::vector<uint32_t>();
+  partition->states = MakeStates();
+  SetPartitionBytes(partition, 0);
+  spilled_ = true;
+}
+
+void GroupedAggregation::RebuildPartition(Partition* partition) {
+  std::shared_ptr<SpillFile> file = std::move(partition->file);
+  partition->file = nullptr;
+  file->Finish();
+  PartitionReader reader(file, arguments_schema_, spec_.aggregates.size(), context_.pool);
+  PartitionBlock block;
+  std::vector<uint32_t> first_rows;
+  while (reader.Next(&block)) {
+    const uint32_t count = block.keys.size();
+    if (block.kind == PartitionBlockKind::kSnapshot) {
+      if (partition->table.size() != 0)
+        ThrowIo("spill file \"{}\" has two snapshots", file->path());
+      partition->targets.resize(count);
+      partition->table.FindOrInsertGroups(block.keys, nullptr, 0, count, partition->targets.data());
+      if (partition->table.size() != count)
+        ThrowIo("spill file \"{}\" repeats a group in its snapshot", file->path());
+      partition->first_seen = std::move(block.first);
+      for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
+        InAggregate(spec_.aggregates[a],
+                    [&] { partition->states[a]->Deserialize(block.states[a]); });
+      }
+      continue;
+    }
+    first_rows.assign(block.first.begin(), block.first.end());
+    std::vector<std::unique_ptr<GroupedAggregateState>> states;
+    if (block.kind == PartitionBlockKind::kAggregated) {
+      states = MakeStates();
+      for (size_t a = 0; a < states.size(); ++a) {
+        InAggregate(spec_.aggregates[a], [&] {
+          states[a]->Deserialize(block.states[a]);
+          states[a]->Seal();
+        });
+      }
+    }
+    PartialSlice slice;
+    slice.seq = block.seq;
+    slice.groups = &block.keys;
+    slice.count = count;
+    slice.first_rows = first_rows.data();
+    slice.raw = block.kind == PartitionBlockKind::kRaw;
+    slice.states = &states;
+    slice.arguments = &block.arguments.columns;
+    if (count > 0) MergeSlice(partition, slice);
+  }
 }
 
 void GroupedAggregation::Finish() {
   try {
-    context_.threads->ParallelFor(static_cast<int64_t>(partitions_.size()), [&](int64_t index) {
-      FinishPartition(static_cast<uint32_t>(index));
-    });
-    ready_.clear();
-    BuildOutput();
+    if (spilled_) {
+      FinishToDisk();
+    } else {
+      context_.threads->ParallelFor(static_cast<int64_t>(partitions_.size()), [&](int64_t index) {
+        FinishPartition(static_cast<uint32_t>(index));
+      });
+      ready_.clear();
+      BuildOutput();
+      result_ = MakeBatchSource(spec_.output_schema, std::move(output_));
+    }
   } catch (const Error& error) {
     ThrowWithContext(error);
   }
 }
 
+void GroupedAggregation::FinishToDisk() {
+  std::vector<std::shared_ptr<SpillFile>> files(partitions_.size());
+  std::vector<SchemaPtr> schemas(partitions_.size());
+  context_.threads->ParallelFor(static_cast<int64_t>(partitions_.size()), [&](int64_t index) {
+    FinishPartition(static_cast<uint32_t>(index));
+    Partition& partition = *partitions_[index];
+    std::vector<Field> fields;
+    for (size_t c = 0; c < partition.columns.size(); ++c)
+      fields.push_back({fmt::format("c{}", c), partition.columns[c].type});
+    schemas[index] = std::make_shared<Schema>(std::move(fields));
+    const int64_t groups = static_cast<int64_t>(partition.first_seen.size());
+    files[index] = WriteResultFile(
+        schemas[index], partition.columns, partition.first_seen,
+        ResultBlockRows(partition.columns, groups, context_.pool->limit(), partitions_.size()),
+        context_.pool);
+    partition.columns = std::vector<Column>();
+    partition.first_seen = std::vector<uint64_t>();
+  });
+  ready_.clear();
+  result_ = MakeResultMergeSource(schemas[0], spec_.output_schema, spec_.output_columns,
+                                  std::move(files), context_.batch_size, context_.pool);
+}
+
 void GroupedAggregation::FinishPartition(uint32_t index) {
   Partition& partition = *partitions_[index];
   std::lock_guard lock(partition.mutex);
+  MergingScope merging(&partition);
   for (const auto& [seq, partial] : ready_) partition.pending.emplace(seq, partial);
   // Partials after a gap in the seqs (a source that skipped one) are merged in seq order here.
   for (const auto& [seq, partial] : partition.pending) MergeInto(&partition, index, *partial);
   partition.pending.clear();
+  partition.finished = true;
+  if (partition.file != nullptr) RebuildPartition(&partition);
   if (layout_.mode() == KeyMode::kNone && index == 0 && partition.table.size() == 0) {
     // A global aggregate has one row even for an empty input: the empty group.
     GroupKeys empty;
@@ -443,7 +698,7 @@ void GroupedAggregation::FinishPartition(uint32_t index) {
   }
   for (const Column& column : partition.columns) SLUICE_CHECK(column.length == groups);
   partition.table = GroupingTable(layout_);
-  partition.reservation.Set(0);
+  SetPartitionBytes(&partition, 0);
 }
 
 void GroupedAggregation::BuildOutput() {

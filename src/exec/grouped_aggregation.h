@@ -19,8 +19,13 @@
 //
 // Finish drains what is pending, finalizes the partitions in parallel, and orders the groups by
 // first appearance with a k-way merge of the partitions (each already in that order).
+//
+// Under memory pressure the pool asks the aggregation to spill: its largest partitions move to
+// disk and take the rest of their input there, in merge order, so that rebuilding them at the
+// end gives bit-identical results; the output then streams from disk (exec/aggregation_spill.h).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -61,18 +66,22 @@ struct GroupedAggregationSpec {
   std::string display;
 };
 
-class GroupedAggregation {
+class GroupedAggregation final : public SpillableConsumer {
  public:
   GroupedAggregation(GroupedAggregationSpec spec, const ExecContext& context);
-  ~GroupedAggregation();
+  ~GroupedAggregation() override;
 
   void Consume(const Batch& batch);
   void Finish();
-  /// The result batches (about context.batch_size rows each), after Finish.
-  std::vector<Batch> TakeBatches() { return std::move(output_); }
+  /// The result (batches of about context.batch_size rows), after Finish.
+  std::unique_ptr<Source> TakeResult() { return std::move(result_); }
+
+  int64_t SpillableBytes() const override { return held_bytes_.load(); }
+  int64_t Spill() override;
 
  private:
   struct Partial;
+  struct PartialSlice;
   struct Partition;
   struct Scratch;
 
@@ -85,9 +94,21 @@ class GroupedAggregation {
   /// Queues a built partial; merges a round of consecutive ones when one is complete.
   void AddPartial(std::shared_ptr<Partial> partial);
   void MergeRound(const std::vector<std::shared_ptr<Partial>>& round);
+  /// Merges the partition's share of a partial, or writes it to the partition's file if spilled.
   void MergeInto(Partition* partition, uint32_t index, const Partial& partial);
+  void MergeSlice(Partition* partition, const PartialSlice& slice);
+  void WriteToSpill(Partition* partition, const Partial& partial, const uint32_t* entries,
+                    uint32_t begin, uint32_t count);
+  /// Moves a partition to disk (a snapshot); called with its mutex held.
+  void SpillPartition(Partition* partition);
+  /// Rebuilds a spilled partition from its file; called with its mutex held.
+  void RebuildPartition(Partition* partition);
+  /// Sets the partition's accounted memory (which the pool may answer by spilling others).
+  void SetPartitionBytes(Partition* partition, int64_t bytes);
   void FinishPartition(uint32_t index);
   void BuildOutput();
+  /// The spilled path's end: each finished partition to a result file, merged when pulled.
+  void FinishToDisk();
   std::vector<std::unique_ptr<GroupedAggregateState>> MakeStates() const;
   Scratch* AcquireScratch();
   void ReleaseScratch(Scratch* scratch);
@@ -107,6 +128,12 @@ class GroupedAggregation {
   std::mutex scratch_mutex_;
   std::vector<std::unique_ptr<Scratch>> free_scratch_;
   std::vector<Batch> output_;
+  SchemaPtr arguments_schema_;          ///< Of arguments_, for raw rows in spill files.
+  Batch no_arguments_;                  ///< No rows of arguments_schema_.
+  std::atomic<int64_t> held_bytes_{0};  ///< Of the partitions in memory.
+  std::atomic<bool> spilled_{false};    ///< Some partition went to disk.
+  bool registered_ = false;             ///< With the pool, as a spillable consumer.
+  std::unique_ptr<Source> result_;
 };
 
 }  // namespace sluice::exec

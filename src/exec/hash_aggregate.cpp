@@ -22,9 +22,7 @@ class GroupedAggregationSink final : public BreakerSink {
 
   void Consume(Batch batch) override { aggregation_.Consume(batch); }
   void Finish() override { aggregation_.Finish(); }
-  std::unique_ptr<Source> TakeResult() override {
-    return MakeBatchSource(schema_, aggregation_.TakeBatches());
-  }
+  std::unique_ptr<Source> TakeResult() override { return aggregation_.TakeResult(); }
 
  private:
   SchemaPtr schema_;

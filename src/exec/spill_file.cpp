@@ -20,7 +20,6 @@ namespace {
 constexpr uint32_t kMagic = 0x42534C53;  // "SLSB"
 constexpr uint32_t kVersion = 1;
 constexpr size_t kHeaderSize = 32;
-constexpr size_t kFlushBytes = size_t{1} << 20;
 
 template <typename T>
 void Put(std::vector<uint8_t>* out, T value) {
@@ -155,8 +154,8 @@ Column ReadColumn(PayloadReader& in, const DataType& type, int64_t rows, MemoryP
 
 }  // namespace
 
-SpillFile::SpillFile(const std::string& purpose)
-    : path_(io::SpillDirectory::Get().NewFilePath(purpose)) {
+SpillFile::SpillFile(const std::string& purpose, size_t flush_bytes)
+    : path_(io::SpillDirectory::Get().NewFilePath(purpose)), flush_bytes_(flush_bytes) {
   fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd_ < 0) ThrowIo("cannot create the spill file \"{}\": {}", path_, std::strerror(errno));
 }
@@ -168,43 +167,58 @@ SpillFile::~SpillFile() {
 
 void SpillFile::Append(const Batch& batch, std::span<const std::vector<uint8_t>> extras) {
   if (finished_) ThrowInternal("append to the finished spill file \"{}\"", path_);
-  raw_.clear();
-  Put<uint64_t>(&raw_, static_cast<uint64_t>(batch.num_rows));
-  Put<uint32_t>(&raw_, static_cast<uint32_t>(batch.columns.size()));
-  Put<uint32_t>(&raw_, static_cast<uint32_t>(extras.size()));
-  for (const Column& column : batch.columns) AppendColumn(column, batch.num_rows, &raw_);
-  for (const std::vector<uint8_t>& extra : extras) PutBytes(&raw_, extra.data(), extra.size());
-  if (raw_.size() > static_cast<size_t>(LZ4_MAX_INPUT_SIZE))
-    ThrowUnsupported("a spill block of {} bytes is larger than LZ4 takes", raw_.size());
+  // Scratch shared by every file a thread writes: an aggregation holds a hundred files open, and
+  // a scratch each, as big as their largest block, would add up to more than the budget.
+  thread_local std::vector<uint8_t> raw;
+  thread_local std::vector<uint8_t> block;
+  raw.clear();
+  Put<uint64_t>(&raw, static_cast<uint64_t>(batch.num_rows));
+  Put<uint32_t>(&raw, static_cast<uint32_t>(batch.columns.size()));
+  Put<uint32_t>(&raw, static_cast<uint32_t>(extras.size()));
+  for (const Column& column : batch.columns) AppendColumn(column, batch.num_rows, &raw);
+  for (const std::vector<uint8_t>& extra : extras) PutBytes(&raw, extra.data(), extra.size());
+  if (raw.size() > static_cast<size_t>(LZ4_MAX_INPUT_SIZE))
+    ThrowUnsupported("a spill block of {} bytes is larger than LZ4 takes", raw.size());
 
-  const size_t header_at = buffer_.size();
-  const int bound = LZ4_compressBound(static_cast<int>(raw_.size()));
-  buffer_.resize(header_at + kHeaderSize + static_cast<size_t>(bound));
-  uint8_t* stored = buffer_.data() + header_at + kHeaderSize;
+  const int bound = LZ4_compressBound(static_cast<int>(raw.size()));
+  block.resize(kHeaderSize + static_cast<size_t>(bound));
+  uint8_t* stored = block.data() + kHeaderSize;
   const int stored_size =
-      LZ4_compress_default(reinterpret_cast<const char*>(raw_.data()),
-                           reinterpret_cast<char*>(stored), static_cast<int>(raw_.size()), bound);
+      LZ4_compress_default(reinterpret_cast<const char*>(raw.data()),
+                           reinterpret_cast<char*>(stored), static_cast<int>(raw.size()), bound);
   if (stored_size <= 0) ThrowInternal("LZ4 failed to compress a spill block");
   const uint64_t checksum = XXH3_64bits(stored, static_cast<size_t>(stored_size));
-  buffer_.resize(header_at + kHeaderSize + static_cast<size_t>(stored_size));
-  uint8_t* header = buffer_.data() + header_at;
-  const uint64_t raw_size = raw_.size();
+  block.resize(kHeaderSize + static_cast<size_t>(stored_size));
+  const uint64_t raw_size = raw.size();
   const uint64_t stored_bytes = static_cast<uint64_t>(stored_size);
-  std::memcpy(header, &kMagic, 4);
-  std::memcpy(header + 4, &kVersion, 4);
-  std::memcpy(header + 8, &raw_size, 8);
-  std::memcpy(header + 16, &stored_bytes, 8);
-  std::memcpy(header + 24, &checksum, 8);
+  std::memcpy(block.data(), &kMagic, 4);
+  std::memcpy(block.data() + 4, &kVersion, 4);
+  std::memcpy(block.data() + 8, &raw_size, 8);
+  std::memcpy(block.data() + 16, &stored_bytes, 8);
+  std::memcpy(block.data() + 24, &checksum, 8);
   ++blocks_;
   rows_ += batch.num_rows;
   max_block_bytes_ = std::max(max_block_bytes_, static_cast<int64_t>(raw_size));
-  if (buffer_.size() >= kFlushBytes) Flush();
+  // Small blocks gather in the buffer; a big one goes straight to the file.
+  if (buffer_.size() + block.size() > flush_bytes_) Flush();
+  if (block.size() >= flush_bytes_) {
+    WriteAt(block.data(), block.size());
+  } else {
+    buffer_.insert(buffer_.end(), block.begin(), block.end());
+  }
+  if (block.capacity() > 4 * flush_bytes_) block = std::vector<uint8_t>();
+  if (raw.capacity() > 4 * flush_bytes_) raw = std::vector<uint8_t>();
 }
 
 void SpillFile::Flush() {
+  WriteAt(buffer_.data(), buffer_.size());
+  buffer_.clear();
+}
+
+void SpillFile::WriteAt(const uint8_t* data, size_t size) {
   size_t done = 0;
-  while (done < buffer_.size()) {
-    const ssize_t n = ::pwrite(fd_, buffer_.data() + done, buffer_.size() - done,
+  while (done < size) {
+    const ssize_t n = ::pwrite(fd_, data + done, size - done,
                                static_cast<off_t>(size_ + static_cast<int64_t>(done)));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
@@ -217,14 +231,12 @@ void SpillFile::Flush() {
   }
   size_ += static_cast<int64_t>(done);
   io::SpillDirectory::Get().AddWritten(static_cast<int64_t>(done));
-  buffer_.clear();
 }
 
 void SpillFile::Finish() {
   if (finished_) return;
   Flush();
-  buffer_.shrink_to_fit();
-  raw_ = std::vector<uint8_t>();
+  buffer_ = std::vector<uint8_t>();
   finished_ = true;
 }
 

@@ -28,8 +28,10 @@ namespace sluice::exec {
 
 class SpillFile {
  public:
-  /// Creates an empty file in the spill folder; `purpose` names it ("sort", "aggregate").
-  explicit SpillFile(const std::string& purpose);
+  /// Creates an empty file in the spill folder; `purpose` names it ("sort", "aggregate"). Blocks
+  /// are written once `flush_bytes` of them are buffered: owners of many files at once (an
+  /// aggregation's partitions) buffer less.
+  explicit SpillFile(const std::string& purpose, size_t flush_bytes = size_t{1} << 20);
   ~SpillFile();
   SpillFile(const SpillFile&) = delete;
   SpillFile& operator=(const SpillFile&) = delete;
@@ -49,11 +51,12 @@ class SpillFile {
  private:
   friend class SpillReader;
   void Flush();
+  void WriteAt(const uint8_t* data, size_t size);  ///< At the end of the file.
 
   std::string path_;
   int fd_ = -1;
-  std::vector<uint8_t> buffer_;  ///< Blocks not yet written.
-  std::vector<uint8_t> raw_;     ///< Scratch: a block's raw payload.
+  size_t flush_bytes_;
+  std::vector<uint8_t> buffer_;  ///< Small blocks not yet written.
   int64_t size_ = 0;
   int64_t blocks_ = 0;
   int64_t rows_ = 0;

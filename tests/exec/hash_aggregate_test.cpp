@@ -58,13 +58,14 @@ SchemaPtr AggregateSchema(const Schema& input, const std::vector<Expr>& keys,
   return std::make_shared<Schema>(std::move(fields));
 }
 
-/// Feeds `batches` (seq = index) to `sink` from `feeders` threads in a shuffled order and
-/// finishes it; rethrows the first error of a feeder.
+/// Feeds `batches` (seq = index) to `sink` from `feeders` threads in a shuffled order (in
+/// order for shuffle 0, as a pipeline delivers them) and finishes it; rethrows the first error
+/// of a feeder.
 void Feed(BreakerSink& sink, const std::vector<Batch>& batches, int feeders, uint32_t shuffle) {
   std::vector<size_t> order(batches.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::mt19937 random(shuffle);
-  std::shuffle(order.begin(), order.end(), random);
+  if (shuffle != 0) std::shuffle(order.begin(), order.end(), random);
   std::atomic<size_t> next{0};
   std::mutex mutex;
   std::exception_ptr error;
@@ -417,10 +418,74 @@ TEST(HashAggregateTest, SumOverflowNamesTheAggregate) {
   }
 }
 
+/// Every kind of aggregate state, for the spill tests.
+std::vector<Expr> EveryAggregate() {
+  return {col("v").sum(),      col("v").mean(),
+          count_rows(),        col("i").count(),
+          col("s").min(),      col("i").max(),
+          col("s").first(),    col("v").last(),
+          col("i").n_unique(), col("v").median(),
+          col("v").std(),      col("v").quantile(0.9),
+          col("flag").any(),   aggregate("sum", {col("i")}, /*distinct=*/true)};
+}
+
+TEST(HashAggregateTest, SpillsUnderATinyBudgetWithBitIdenticalResults) {
+  // 40K groups over 200K rows: the partitions outgrow a 6 MB budget many times over.
+  Data data = MakeData(200000, 1000, 40000);
+  const Rows expected = Aggregate(data.batches, {col("k")}, EveryAggregate(), 2);
+  for (int threads : {1, 3}) {
+    Harness harness(threads, 6'000'000);
+    const Schema& input = *data.batches[0].schema;
+    auto sink = MakeHashAggregateSink(input, {col("k")}, EveryAggregate(),
+                                      AggregateSchema(input, {col("k")}, EveryAggregate()),
+                                      harness.context);
+    EXPECT_EQ(Drive(*sink, data.batches, threads, 0), expected) << threads << " threads";
+    EXPECT_GT(harness.memory.spill_count(), 0);
+    sink.reset();
+    EXPECT_EQ(harness.memory.used(), 0);
+  }
+}
+
+/// Aggregates under `memory_limit` with batches fed in order; expects at least one spill.
+Rows AggregateSpilling(const std::vector<Batch>& batches, const std::vector<Expr>& keys,
+                       const std::vector<Expr>& aggregates, int64_t memory_limit) {
+  Harness harness(2, memory_limit);
+  const Schema& input = *batches.at(0).schema;
+  auto sink = MakeHashAggregateSink(input, keys, aggregates,
+                                    AggregateSchema(input, keys, aggregates), harness.context);
+  Rows rows = Drive(*sink, batches, 2, 0);
+  EXPECT_GT(harness.memory.spill_count(), 0);
+  return rows;
+}
+
+TEST(HashAggregateTest, SpillsWithStringAndSeveralKeys) {
+  Data data = MakeData(150000, 1000, 30000);
+  const std::vector<Expr> keys = {col("k"), col("small")};
+  const std::vector<Expr> aggregates = {col("v").sum(), col("s").last(), col("i").n_unique()};
+  EXPECT_EQ(AggregateSpilling(data.batches, keys, aggregates, 4'000'000),
+            Aggregate(data.batches, keys, aggregates, 2));
+  // A string key: the bytes layout.
+  const std::vector<Expr> by_name = {concat({col("s"), lit("-"), col("k").cast(Utf8())})};
+  EXPECT_EQ(AggregateSpilling(data.batches, by_name, {col("v").sum()}, 4'000'000),
+            Aggregate(data.batches, by_name, {col("v").sum()}, 2));
+}
+
+TEST(HashAggregateTest, DistinctSpillsToo) {
+  Data data = MakeData(150000, 1000, 60000);
+  Harness memory(2);
+  auto in_memory = MakeDistinctSink(*DataSchema(), {"k"}, memory.context);
+  const Rows expected = Drive(*in_memory, data.batches, 2, 3);
+  Harness tight(2, 4'000'000);
+  auto spilled = MakeDistinctSink(*DataSchema(), {"k"}, tight.context);
+  EXPECT_EQ(Drive(*spilled, data.batches, 2, 0), expected);
+  EXPECT_GT(tight.memory.spill_count(), 0);
+}
+
 TEST(HashAggregateTest, MemoryLimitErrorNamesTheAggregation) {
+  // Far too small even for one morsel's partial: nothing to spill helps.
   Data data = MakeData(100000, 10000, 1'000'000);
   try {
-    Aggregate(data.batches, {col("k")}, {col("v").sum()}, 2, 1, /*memory_limit=*/2'000'000);
+    Aggregate(data.batches, {col("k")}, {col("v").sum()}, 2, 1, /*memory_limit=*/200'000);
     FAIL() << "expected an out-of-memory error";
   } catch (const Error& error) {
     EXPECT_EQ(error.kind(), ErrorKind::kOutOfMemory);

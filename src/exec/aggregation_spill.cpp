@@ -1,0 +1,329 @@
+// Partition spill blocks and the merge of result files (see the header).
+#include "exec/aggregation_spill.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/error.h"
+#include "exec/row_gather.h"
+
+namespace sluice::exec {
+
+namespace {
+
+template <typename T>
+void Put(std::vector<uint8_t>* out, T value) {
+  const size_t at = out->size();
+  out->resize(at + sizeof(T));
+  std::memcpy(out->data() + at, &value, sizeof(T));
+}
+
+template <typename T>
+void PutArray(std::vector<uint8_t>* out, const T* values, size_t count) {
+  const size_t at = out->size();
+  out->resize(at + count * sizeof(T));
+  if (count > 0) std::memcpy(out->data() + at, values, count * sizeof(T));
+}
+
+/// Reads what Put wrote, checking every length against the bytes left.
+class BytesReader {
+ public:
+  BytesReader(std::span<const uint8_t> bytes, const std::string& path)
+      : bytes_(bytes), path_(path) {}
+
+  template <typename T>
+  T Get() {
+    T value;
+    std::memcpy(&value, Take(1, sizeof(T)), sizeof(T));
+    return value;
+  }
+  template <typename T>
+  void GetArray(std::vector<T>* out, uint64_t count) {
+    const uint8_t* from = Take(count, sizeof(T));
+    out->resize(count);
+    if (count > 0) std::memcpy(out->data(), from, count * sizeof(T));
+  }
+  void ExpectEnd() const {
+    if (at_ != bytes_.size()) Fail("bytes after the end of a record");
+  }
+  [[noreturn]] void Fail(const char* what) const {
+    ThrowIo("spill file \"{}\" of an aggregation is damaged: {}", path_, what);
+  }
+
+ private:
+  const uint8_t* Take(uint64_t count, size_t size) {
+    if (count > (bytes_.size() - at_) / size) Fail("a length runs past the end of a record");
+    const uint8_t* from = bytes_.data() + at_;
+    at_ += count * size;
+    return from;
+  }
+
+  std::span<const uint8_t> bytes_;
+  const std::string& path_;
+  size_t at_ = 0;
+};
+
+GroupKeys ReadGroupKeys(std::span<const uint8_t> bytes, const std::string& path) {
+  BytesReader in(bytes, path);
+  GroupKeys keys;
+  const uint64_t count = in.Get<uint64_t>();
+  const uint8_t has_fixed = in.Get<uint8_t>();
+  const uint8_t has_bytes = in.Get<uint8_t>();
+  const uint8_t has_nulls = in.Get<uint8_t>();
+  const uint32_t null_group = in.Get<uint32_t>();
+  if (count >= kNoGroup) in.Fail("an impossible group count");
+  if (null_group != kNoGroup && null_group >= count) in.Fail("a null group past the groups");
+  in.GetArray(&keys.hashes, count);
+  if (has_fixed) in.GetArray(&keys.fixed, count);
+  if (has_bytes) {
+    in.GetArray(&keys.offsets, count + 1);
+    const uint64_t size = in.Get<uint64_t>();
+    if (keys.offsets[0] != 0 || static_cast<uint64_t>(keys.offsets[count]) != size)
+      in.Fail("key offsets that do not cover the key bytes");
+    for (uint64_t i = 0; i < count; ++i) {
+      if (keys.offsets[i] > keys.offsets[i + 1]) in.Fail("key offsets out of order");
+    }
+    in.GetArray(&keys.bytes, size);
+  }
+  if (has_nulls) {
+    in.GetArray(&keys.nulls, count);
+  }
+  in.ExpectEnd();
+  keys.null_group = null_group;
+  return keys;
+}
+
+/// One result file read a block at a time, for the merge.
+struct ResultCursor {
+  ResultCursor(std::shared_ptr<const SpillFile> file, SchemaPtr schema, MemoryPool* pool)
+      : file(file), reader(std::move(file), std::move(schema), pool) {}
+
+  bool NextBlock() {
+    std::vector<std::vector<uint8_t>> extras;
+    Batch rows;
+    while (reader.Next(&rows, &extras)) {
+      if (rows.num_rows == 0) continue;
+      if (extras.size() != 1 || extras[0].size() != static_cast<size_t>(rows.num_rows) * 8)
+        ThrowIo("result spill file \"{}\" is damaged: first appearances missing", file->path());
+      auto next = std::make_shared<Block>();
+      next->rows = std::move(rows);
+      next->first_seen.resize(static_cast<size_t>(next->rows.num_rows));
+      std::memcpy(next->first_seen.data(), extras[0].data(), extras[0].size());
+      block = std::move(next);
+      pos = 0;
+      return true;
+    }
+    block.reset();
+    return false;
+  }
+  uint64_t Head() const { return block->first_seen[static_cast<size_t>(pos)]; }
+
+  struct Block {
+    Batch rows;
+    std::vector<uint64_t> first_seen;
+  };
+  std::shared_ptr<const SpillFile> file;
+  SpillReader reader;
+  std::shared_ptr<const Block> block;
+  int64_t pos = 0;
+};
+
+class ResultMergeSource final : public Source {
+ public:
+  ResultMergeSource(SchemaPtr internal_schema, SchemaPtr output_schema,
+                    std::vector<int> output_columns, std::vector<std::shared_ptr<SpillFile>> files,
+                    int64_t batch_size, MemoryPool* pool)
+      : output_schema_(std::move(output_schema)),
+        output_columns_(std::move(output_columns)),
+        batch_size_(std::max<int64_t>(1, batch_size)),
+        pool_(pool) {
+    for (std::shared_ptr<SpillFile>& file : files) {
+      cursors_.push_back(std::make_unique<ResultCursor>(std::move(file), internal_schema, pool));
+      if (cursors_.back()->NextBlock()) heap_.push_back(cursors_.size() - 1);
+    }
+    std::make_heap(heap_.begin(), heap_.end(), After{this});
+    chunk_id_.assign(cursors_.size(), -1);
+  }
+
+  const SchemaPtr& schema() const override { return output_schema_; }
+
+  bool Next(Batch* out) override {
+    std::vector<const ResultCursor::Block*> blocks;
+    std::vector<std::shared_ptr<const ResultCursor::Block>> held;
+    std::vector<uint32_t> ids;
+    std::vector<uint32_t> rows;
+    std::fill(chunk_id_.begin(), chunk_id_.end(), -1);
+    while (static_cast<int64_t>(rows.size()) < batch_size_ && !heap_.empty()) {
+      std::pop_heap(heap_.begin(), heap_.end(), After{this});
+      const size_t c = heap_.back();
+      ResultCursor& cursor = *cursors_[c];
+      if (chunk_id_[c] < 0) {
+        chunk_id_[c] = static_cast<int>(blocks.size());
+        blocks.push_back(cursor.block.get());
+        held.push_back(cursor.block);
+      }
+      ids.push_back(static_cast<uint32_t>(chunk_id_[c]));
+      rows.push_back(static_cast<uint32_t>(cursor.pos));
+      if (++cursor.pos == cursor.block->rows.num_rows) {
+        chunk_id_[c] = -1;
+        if (!cursor.NextBlock()) {
+          heap_.pop_back();
+          continue;
+        }
+      }
+      std::push_heap(heap_.begin(), heap_.end(), After{this});
+    }
+    if (rows.empty()) return false;
+    out->schema = output_schema_;
+    out->num_rows = static_cast<int64_t>(rows.size());
+    out->columns.clear();
+    out->seq = next_seq_++;
+    std::vector<const Column*> sources(blocks.size());
+    for (int c : output_columns_) {
+      for (size_t b = 0; b < blocks.size(); ++b) sources[b] = &blocks[b]->rows.columns[c];
+      out->columns.push_back(GatherFromMany(sources, ids, rows, pool_));
+    }
+    return true;
+  }
+
+ private:
+  /// Heap order: the cursor whose group appeared first on top.
+  struct After {
+    const ResultMergeSource* source;
+    bool operator()(size_t a, size_t b) const {
+      return source->cursors_[a]->Head() > source->cursors_[b]->Head();
+    }
+  };
+
+  SchemaPtr output_schema_;
+  std::vector<int> output_columns_;
+  int64_t batch_size_;
+  MemoryPool* pool_;
+  std::vector<std::unique_ptr<ResultCursor>> cursors_;
+  std::vector<size_t> heap_;
+  std::vector<int> chunk_id_;
+  uint64_t next_seq_ = 0;
+};
+
+}  // namespace
+
+void WriteGroupKeys(const GroupKeys& keys, const uint32_t* entries, uint32_t first, int64_t count,
+                    std::vector<uint8_t>* out) {
+  auto entry = [&](int64_t i) { return entries != nullptr ? entries[i] : first + uint32_t(i); };
+  const bool has_fixed = !keys.fixed.empty();
+  const bool has_bytes = keys.offsets.size() > 1;
+  const bool has_nulls = !keys.nulls.empty();
+  uint32_t null_group = kNoGroup;
+  if (keys.null_group != kNoGroup) {
+    for (int64_t i = 0; i < count && null_group == kNoGroup; ++i) {
+      if (entry(i) == keys.null_group) null_group = static_cast<uint32_t>(i);
+    }
+  }
+  Put<uint64_t>(out, static_cast<uint64_t>(count));
+  Put<uint8_t>(out, has_fixed);
+  Put<uint8_t>(out, has_bytes);
+  Put<uint8_t>(out, has_nulls);
+  Put<uint32_t>(out, null_group);
+  for (int64_t i = 0; i < count; ++i) Put<uint64_t>(out, keys.hashes[entry(i)]);
+  if (has_fixed) {
+    for (int64_t i = 0; i < count; ++i) Put<uint64_t>(out, keys.fixed[entry(i)]);
+  }
+  if (has_bytes) {
+    int64_t offset = 0;
+    Put<int64_t>(out, 0);
+    for (int64_t i = 0; i < count; ++i) {
+      const uint32_t e = entry(i);
+      offset += keys.offsets[e + 1] - keys.offsets[e];
+      Put<int64_t>(out, offset);
+    }
+    Put<uint64_t>(out, static_cast<uint64_t>(offset));
+    for (int64_t i = 0; i < count; ++i) {
+      const uint32_t e = entry(i);
+      PutArray(out, keys.bytes.data() + keys.offsets[e],
+               static_cast<size_t>(keys.offsets[e + 1] - keys.offsets[e]));
+    }
+  }
+  if (has_nulls) {
+    for (int64_t i = 0; i < count; ++i) Put<uint8_t>(out, keys.nulls[entry(i)]);
+  }
+}
+
+void WritePartitionBlock(SpillFile* file, PartitionBlockKind kind, uint64_t seq,
+                         std::vector<uint8_t> keys, std::span<const uint64_t> first,
+                         std::vector<std::vector<uint8_t>> states, const Batch& arguments) {
+  std::vector<std::vector<uint8_t>> extras;
+  extras.reserve(3 + states.size());
+  std::vector<uint8_t> header;
+  Put<uint8_t>(&header, static_cast<uint8_t>(kind));
+  Put<uint64_t>(&header, seq);
+  Put<uint32_t>(&header, static_cast<uint32_t>(states.size()));
+  extras.push_back(std::move(header));
+  extras.push_back(std::move(keys));
+  std::vector<uint8_t> firsts;
+  PutArray(&firsts, first.data(), first.size());
+  extras.push_back(std::move(firsts));
+  for (std::vector<uint8_t>& state : states) extras.push_back(std::move(state));
+  file->Append(arguments, extras);
+}
+
+PartitionReader::PartitionReader(std::shared_ptr<const SpillFile> file, SchemaPtr arguments,
+                                 size_t aggregates, MemoryPool* pool)
+    : file_(file), reader_(std::move(file), std::move(arguments), pool), aggregates_(aggregates) {}
+
+bool PartitionReader::Next(PartitionBlock* block) {
+  if (!reader_.Next(&block->arguments, &extras_)) return false;
+  const std::string& path = file_->path();
+  if (extras_.size() < 3) BytesReader({}, path).Fail("a block without its groups");
+  BytesReader header(extras_[0], path);
+  const uint8_t kind = header.Get<uint8_t>();
+  block->seq = header.Get<uint64_t>();
+  const uint32_t states = header.Get<uint32_t>();
+  header.ExpectEnd();
+  if (kind < 1 || kind > 3) header.Fail("an unknown block kind");
+  block->kind = static_cast<PartitionBlockKind>(kind);
+  const bool raw = block->kind == PartitionBlockKind::kRaw;
+  if (states != (raw ? 0 : aggregates_) || extras_.size() != 3 + states)
+    header.Fail("the wrong number of aggregate states");
+  block->keys = ReadGroupKeys(extras_[1], path);
+  const uint64_t count = block->keys.size();
+  BytesReader firsts(extras_[2], path);
+  firsts.GetArray(&block->first, count);
+  firsts.ExpectEnd();
+  if (raw ? block->arguments.num_rows != static_cast<int64_t>(count)
+          : block->arguments.num_rows != 0)
+    header.Fail("arguments that do not match the groups");
+  block->states.clear();
+  for (uint32_t a = 0; a < states; ++a) block->states.push_back(std::move(extras_[3 + a]));
+  return true;
+}
+
+std::shared_ptr<SpillFile> WriteResultFile(const SchemaPtr& schema,
+                                           const std::vector<Column>& columns,
+                                           const std::vector<uint64_t>& first_seen,
+                                           int64_t block_rows, MemoryPool* pool) {
+  auto file = std::make_shared<SpillFile>("aggregate-result");
+  const int64_t total = static_cast<int64_t>(first_seen.size());
+  for (int64_t start = 0; start < total; start += block_rows) {
+    const int64_t rows = std::min(block_rows, total - start);
+    Batch block;
+    block.schema = schema;
+    block.num_rows = rows;
+    for (const Column& column : columns) block.columns.push_back(column.Slice(start, rows, pool));
+    std::vector<std::vector<uint8_t>> extras(1);
+    PutArray(&extras[0], first_seen.data() + start, static_cast<size_t>(rows));
+    file->Append(block, extras);
+  }
+  file->Finish();
+  return file;
+}
+
+std::unique_ptr<Source> MakeResultMergeSource(SchemaPtr internal_schema, SchemaPtr output_schema,
+                                              std::vector<int> output_columns,
+                                              std::vector<std::shared_ptr<SpillFile>> files,
+                                              int64_t batch_size, MemoryPool* pool) {
+  return std::make_unique<ResultMergeSource>(std::move(internal_schema), std::move(output_schema),
+                                             std::move(output_columns), std::move(files),
+                                             batch_size, pool);
+}
+
+}  // namespace sluice::exec
