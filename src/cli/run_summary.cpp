@@ -61,17 +61,18 @@ std::string Table(const std::vector<std::vector<std::string>>& rows) {
 std::string RenderRunSummary(const pipeline::PipelineSpec& spec,
                              const pipeline::RunReport& report) {
   std::vector<std::vector<std::string>> rows{
-      {"sink", "path", "rows", "bytes", "time", "peak memory", "tests"}};
+      {"sink", "path", "rows", "bytes", "time", "peak memory", "spilled", "tests"}};
   for (const pipeline::SinkOutcome& sink : report.sinks) {
     std::string path = DisplayPath(spec, sink.name);
     if (sink.up_to_date) {
       rows.push_back({sink.name, path, "up to date"});
     } else if (!sink.written) {
-      rows.push_back({sink.name, path, "not written", "", "", "", Tests(sink)});
+      rows.push_back({sink.name, path, "not written", "", "", "", "", Tests(sink)});
     } else {
       rows.push_back({sink.name, path, Rows(sink.rows), FormatBytes(sink.bytes),
                       fmt::format("{:.2f}s", sink.seconds),
-                      sink.peak_memory > 0 ? FormatBytes(sink.peak_memory) : "-", Tests(sink)});
+                      sink.peak_memory > 0 ? FormatBytes(sink.peak_memory) : "-",
+                      sink.spilled_bytes > 0 ? FormatBytes(sink.spilled_bytes) : "-", Tests(sink)});
     }
   }
   std::string out = Table(rows);

@@ -1,5 +1,6 @@
-// The table `sluice run` ends with: one line per sink (rows, bytes, time, peak memory, data
-// tests passed, or "up to date"), then the data tests that failed, with their details.
+// The table `sluice run` ends with: one line per sink (rows, bytes, time, peak memory, bytes
+// spilled to disk, data tests passed, or "up to date"), then the data tests that failed, with
+// their details.
 #pragma once
 
 #include <string>

@@ -65,6 +65,8 @@ class MemoryPool {
   void RemoveConsumer(SpillableConsumer* consumer);
   /// Times a consumer spilled, for tests and reports.
   int64_t spill_count() const { return spill_count_.load(std::memory_order_relaxed); }
+  /// Counts a spill a consumer decided on by itself (seeing that what it holds cannot fit).
+  void CountSpill() { spill_count_.fetch_add(1, std::memory_order_relaxed); }
 
  private:
   /// Tries to make room for `bytes` by spilling consumers, largest first; on success the bytes

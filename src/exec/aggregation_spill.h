@@ -67,17 +67,13 @@ class PartitionReader {
 };
 
 /// Writes a finished partition's columns (keys, then aggregates) and each group's first
-/// appearance (increasing) to a new result file, in blocks of `block_rows` rows.
+/// appearance (increasing) to a new result file, in blocks of `block_rows` rows, for
+/// MakePositionMergeSource (exec/position_merge.h). `counters` (may be null): the aggregation's,
+/// for EXPLAIN ANALYZE.
 std::shared_ptr<SpillFile> WriteResultFile(const SchemaPtr& schema,
                                            const std::vector<Column>& columns,
                                            const std::vector<uint64_t>& first_seen,
-                                           int64_t block_rows, MemoryPool* pool);
-
-/// The output of a spilled aggregation: the result files' rows merged by first appearance;
-/// output column i is internal column output_columns[i].
-std::unique_ptr<Source> MakeResultMergeSource(SchemaPtr internal_schema, SchemaPtr output_schema,
-                                              std::vector<int> output_columns,
-                                              std::vector<std::shared_ptr<SpillFile>> files,
-                                              int64_t batch_size, MemoryPool* pool);
+                                           int64_t block_rows, MemoryPool* pool,
+                                           SpillCounters* counters = nullptr);
 
 }  // namespace sluice::exec

@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/take.h"
 #include "exec/aggregation_spill.h"
+#include "exec/position_merge.h"
 #include "expr/evaluate.h"
 
 namespace sluice::exec {
@@ -122,6 +123,9 @@ class MergingScope {
 
 struct GroupedAggregation::Partial {
   explicit Partial(MemoryPool* pool) : reservation(pool) {}
+  ~Partial() {
+    if (tally != nullptr) tally->fetch_sub(bytes, std::memory_order_relaxed);
+  }
   uint64_t seq = 0;
   int64_t rows = 0;  ///< Of the morsel.
   /// Aggregated: the morsel's groups in order of first occurrence, with a state per aggregate.
@@ -138,6 +142,7 @@ struct GroupedAggregation::Partial {
   std::vector<Column> arguments;  ///< Raw: the distinct arguments, rows partition-major.
   MemoryReservation reservation;
   int64_t bytes = 0;  ///< All the partial holds: its reservation and its arguments' buffers.
+  std::atomic<int64_t>* tally = nullptr;  ///< Profiled runs: the live partials' bytes.
 };
 
 /// What a partition merges from one partial: the partial's entries of that partition, in
@@ -277,6 +282,7 @@ void GroupedAggregation::Consume(const Batch& batch) {
       throw;
     }
     ReleaseScratch(scratch);
+    if (context_.counters != nullptr) TrackPartial(partial.get());
     AddPartial(std::move(partial));
   } catch (const Error& error) {
     ThrowWithContext(error);
@@ -419,9 +425,10 @@ void GroupedAggregation::AddPartial(std::shared_ptr<Partial> partial) {
       bytes += at->second->bytes;
     }
     // Under a small budget, partials waiting for their round would crowd out everything else
-    // (and cannot spill): rounds then end at a sixteenth of the budget.
-    if (rows < kRoundRows && consecutive < kRoundPartials && bytes < context_.pool->limit() / 16)
-      return;
+    // (and cannot spill): every thread may be merging a round, and together they take at most
+    // an eighth of the budget.
+    const int64_t round_budget = context_.pool->limit() / 8 / std::max(1, context_.threads->size());
+    if (rows < kRoundRows && consecutive < kRoundPartials && bytes < round_budget) return;
     for (size_t k = 0; k < consecutive; ++k) {
       round.push_back(std::move(it->second));
       it = ready_.erase(it);
@@ -511,6 +518,18 @@ void GroupedAggregation::MergeSlice(Partition* partition, const PartialSlice& sl
 void GroupedAggregation::SetPartitionBytes(Partition* partition, int64_t bytes) {
   partition->reservation.Set(bytes);
   held_bytes_ += bytes - partition->bytes.exchange(bytes);
+  if (context_.counters != nullptr) NotePeak();
+}
+
+void GroupedAggregation::TrackPartial(Partial* partial) {
+  partial_bytes_.fetch_add(partial->bytes, std::memory_order_relaxed);
+  partial->tally = &partial_bytes_;
+  NotePeak();
+}
+
+void GroupedAggregation::NotePeak() {
+  context_.counters->NotePeak(held_bytes_.load(std::memory_order_relaxed) +
+                              partial_bytes_.load(std::memory_order_relaxed));
 }
 
 void GroupedAggregation::WriteToSpill(Partition* partition, const Partial& partial,
@@ -560,12 +579,15 @@ int64_t GroupedAggregation::Spill() {
     freed += held;
     if (freed >= target) break;
   }
+  if (freed > 0 && context_.counters != nullptr)
+    context_.counters->spill_count.fetch_add(1, std::memory_order_relaxed);
   return freed;
 }
 
 void GroupedAggregation::SpillPartition(Partition* partition) {
   const uint32_t groups = partition->table.size();
-  partition->file = std::make_shared<SpillFile>("aggregate", kPartitionFlushBytes);
+  partition->file =
+      std::make_shared<SpillFile>("aggregate", kPartitionFlushBytes, context_.counters);
   std::vector<uint8_t> keys;
   WriteGroupKeys(partition->table.groups(), nullptr, 0, groups, &keys);
   std::vector<std::vector<uint8_t>> states;
@@ -660,13 +682,13 @@ void GroupedAggregation::FinishToDisk() {
     files[index] = WriteResultFile(
         schemas[index], partition.columns, partition.first_seen,
         ResultBlockRows(partition.columns, groups, context_.pool->limit(), partitions_.size()),
-        context_.pool);
+        context_.pool, context_.counters);
     partition.columns = std::vector<Column>();
     partition.first_seen = std::vector<uint64_t>();
   });
   ready_.clear();
-  result_ = MakeResultMergeSource(schemas[0], spec_.output_schema, spec_.output_columns,
-                                  std::move(files), context_.batch_size, context_.pool);
+  result_ = MakePositionMergeSource(schemas[0], spec_.output_schema, spec_.output_columns,
+                                    std::move(files), context_.batch_size, context_.pool);
 }
 
 void GroupedAggregation::FinishPartition(uint32_t index) {

@@ -105,6 +105,10 @@ class GroupedAggregation final : public SpillableConsumer {
   void RebuildPartition(Partition* partition);
   /// Sets the partition's accounted memory (which the pool may answer by spilling others).
   void SetPartitionBytes(Partition* partition, int64_t bytes);
+  /// In a profiled run: counts a built partial's bytes until it is freed, noting the peak.
+  void TrackPartial(Partial* partial);
+  /// In a profiled run: notes what the partitions and partials hold as a possible peak.
+  void NotePeak();
   void FinishPartition(uint32_t index);
   void BuildOutput();
   /// The spilled path's end: each finished partition to a result file, merged when pulled.
@@ -119,6 +123,9 @@ class GroupedAggregation final : public SpillableConsumer {
   ExecContext context_;
   KeyLayout layout_;
   int radix_bits_;
+  /// Bytes of the partials alive, in a profiled run. Declared before everything that holds
+  /// partials: they subtract themselves from it when freed.
+  std::atomic<int64_t> partial_bytes_{0};
   std::vector<std::unique_ptr<Partition>> partitions_;
   std::vector<BoundExprPtr> arguments_;  ///< The distinct arguments of the aggregates.
   std::vector<int> argument_of_;         ///< Per aggregate: its index in arguments_, or -1.

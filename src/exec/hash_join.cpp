@@ -12,6 +12,7 @@
 #include "exec/join_build.h"
 #include "exec/join_probe.h"
 #include "exec/join_residual.h"
+#include "exec/join_spill.h"
 #include "exec/ordered_sinks.h"
 
 namespace sluice::exec {
@@ -238,10 +239,18 @@ Stream MakeHashJoin(const LogicalPlan& join, Stream left, Stream right,
     case JoinType::kCross: break;
   }
 
-  std::shared_ptr<JoinBuildSide> build =
-      BuildJoinSide(swap ? std::move(left) : std::move(right), swap ? keys.left : keys.right,
-                    keys.spec, spec.track_matches, name, context);
+  // The build input is collected first: if it spilled, the join runs partition by partition.
+  const BoundJoinKeys& build_keys = swap ? keys.left : keys.right;
+  CollectedBuild collected =
+      CollectBuild(swap ? std::move(left) : std::move(right), build_keys, keys.spec, name, context);
   Stream probe = swap ? std::move(right) : std::move(left);
+  if (collected.spilled) {
+    return GraceJoin(std::move(collected), std::move(probe), std::move(spec),
+                     std::move(unmatched_columns), build_keys, name, context);
+  }
+  std::shared_ptr<JoinBuildSide> build =
+      BuildJoinSide(Stream{MakeBatchSource(collected.schema, std::move(collected.batches)), {}},
+                    build_keys, keys.spec, spec.track_matches, name, context);
   probe.ops.push_back(MakeJoinProbe(std::move(spec), build));
   if (type != JoinType::kFull) return probe;
   return FinishFullJoin(join, std::move(probe), *build, std::move(unmatched_columns), context);

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "core/error.h"
+#include "exec/profile.h"
 #include "exec/row_gather.h"
 #include "expr/evaluate.h"
 
@@ -47,10 +48,15 @@ class JoinBuildSink final : public Sink {
       if (!keys_.exprs.empty()) {
         EncodeJoinKeys(spec_, keys_.Evaluate(batch, context_.pool), &piece.keys);
       }
+      const int64_t row_bytes = context_.counters != nullptr ? BatchBytes(batch) : 0;
       piece.rows = std::move(batch);
       std::lock_guard lock(mutex_);
       pieces_memory_.Set(pieces_memory_.bytes() + piece.keys.MemoryBytes());
       pieces_.push_back(std::move(piece));
+      if (context_.counters != nullptr) {
+        row_bytes_ += row_bytes;
+        context_.counters->NotePeak(row_bytes_ + pieces_memory_.bytes());
+      }
     });
   }
 
@@ -85,6 +91,10 @@ class JoinBuildSink final : public Sink {
       side_->keys_memory.Set(side_->keys.MemoryBytes());
       pieces_memory_.Set(0);
       side_->table.Build(side_->keys, spec_.packed, context_.threads, &side_->table_memory);
+      if (context_.counters != nullptr) {
+        context_.counters->NotePeak(BatchBytes(side_->rows) + side_->keys_memory.bytes() +
+                                    side_->table_memory.bytes());
+      }
     });
   }
 
@@ -114,6 +124,7 @@ class JoinBuildSink final : public Sink {
   std::mutex mutex_;
   std::vector<Piece> pieces_;
   MemoryReservation pieces_memory_;
+  int64_t row_bytes_ = 0;  ///< Of the pieces' rows, in a profiled run; guarded by mutex_.
 };
 
 }  // namespace
@@ -131,6 +142,10 @@ std::shared_ptr<JoinBuildSide> BuildJoinSide(Stream build, const BoundJoinKeys& 
     side->matched = std::make_unique<std::atomic<uint8_t>[]>(static_cast<size_t>(rows));
     for (int64_t i = 0; i < rows; ++i) side->matched[i].store(0, std::memory_order_relaxed);
     side->table_memory.Set(side->table_memory.bytes() + rows);
+    if (context.counters != nullptr) {
+      context.counters->NotePeak(BatchBytes(side->rows) + side->keys_memory.bytes() +
+                                 side->table_memory.bytes());
+    }
   }
   return side;
 }

@@ -46,6 +46,14 @@ NodeProfile* ProfileOf(const PlanPtr& plan, const ExecContext& context) {
   return context.profile ? context.profile->For(plan.get()) : nullptr;
 }
 
+/// The context for the operators of `plan`'s own node: in a profiled run it carries the node's
+/// memory and spill counters (never passed on to the node's inputs, which have their own).
+ExecContext NodeContext(const PlanPtr& plan, const ExecContext& context) {
+  ExecContext own = context;
+  own.counters = ProfileOf(plan, context);
+  return own;
+}
+
 /// Runs `input` into `sink` and continues from its result; a profiled run times the sink.
 Stream RunBreaker(const PlanPtr& plan, Stream input, std::unique_ptr<BreakerSink> sink,
                   const ExecContext& context) {
@@ -94,17 +102,19 @@ Stream BuildNode(const PlanPtr& plan, const ExecContext& context) {
     case PlanKind::kAggregate: {
       Stream input = BuildStream(plan->inputs[0], context);
       auto sink = MakeHashAggregateSink(*plan->inputs[0]->schema, plan->keys, plan->aggregates,
-                                        plan->schema, context);
+                                        plan->schema, NodeContext(plan, context));
       return RunBreaker(plan, std::move(input), std::move(sink), context);
     }
     case PlanKind::kDistinct: {
       Stream input = BuildStream(plan->inputs[0], context);
-      auto sink = MakeDistinctSink(*plan->inputs[0]->schema, plan->subset, context);
+      auto sink =
+          MakeDistinctSink(*plan->inputs[0]->schema, plan->subset, NodeContext(plan, context));
       return RunBreaker(plan, std::move(input), std::move(sink), context);
     }
     case PlanKind::kSort: {
       Stream input = BuildStream(plan->inputs[0], context);
-      auto sink = MakeSortSink(*plan->inputs[0]->schema, plan->sort_keys, plan->limit, context);
+      auto sink = MakeSortSink(*plan->inputs[0]->schema, plan->sort_keys, plan->limit,
+                               NodeContext(plan, context));
       return RunBreaker(plan, std::move(input), std::move(sink), context);
     }
     case PlanKind::kLimit: {
@@ -119,7 +129,8 @@ Stream BuildNode(const PlanPtr& plan, const ExecContext& context) {
       // of a stream it builds anew).
       const size_t left_ops = left.ops.size();
       const Source* left_source = left.source.get();
-      Stream joined = MakeHashJoin(*plan, std::move(left), std::move(right), context);
+      Stream joined =
+          MakeHashJoin(*plan, std::move(left), std::move(right), NodeContext(plan, context));
       if (NodeProfile* profile = ProfileOf(plan, context)) {
         bool same_stream = joined.source.get() == left_source && joined.ops.size() >= left_ops;
         TimeStream(&joined, same_stream ? left_ops : 0, !same_stream, profile);
@@ -134,7 +145,7 @@ Stream BuildNode(const PlanPtr& plan, const ExecContext& context) {
     }
     case PlanKind::kWindow: {
       Stream input = BuildStream(plan->inputs[0], context);
-      auto sink = MakeWindowSink(*plan, context);
+      auto sink = MakeWindowSink(*plan, NodeContext(plan, context));
       return RunBreaker(plan, std::move(input), std::move(sink), context);
     }
     case PlanKind::kSink: ThrowInvalid("a sink can only be the top of a plan");

@@ -35,6 +35,9 @@ struct ExecContext {
   ProgressCounters* progress = nullptr;  ///< May be null.
   int64_t batch_size = 64 * 1024;
   PlanProfile* profile = nullptr;  ///< EXPLAIN ANALYZE's counters; usually null.
+  /// The memory and spill counters of the operator being built (its node's, in a profiled
+  /// run); usually null. The physical planner sets it per node, never for a node's inputs.
+  SpillCounters* counters = nullptr;
 };
 
 /// Produces batches with seq 0, 1, 2, ...; called from one thread at a time.

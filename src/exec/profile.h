@@ -1,8 +1,10 @@
 // EXPLAIN ANALYZE's instrumentation: wrappers that count the rows a plan node produces and time
 // its own operators, source and sink into the node's NodeProfile (plan/plan_profile.h). The
-// physical planner adds them only when a run is profiled, so ordinary runs pay nothing.
+// physical planner adds them only when a run is profiled, so ordinary runs pay nothing. Memory
+// and spill counters are kept by the operators themselves (ExecContext::counters).
 #pragma once
 
+#include <cstdint>
 #include <memory>
 
 #include "exec/pipeline.h"
@@ -19,5 +21,8 @@ void CountRows(Stream* stream, NodeProfile* profile);
 
 /// A breaker sink whose Consume and Finish time into `profile`.
 std::unique_ptr<BreakerSink> ProfileSink(std::unique_ptr<BreakerSink> sink, NodeProfile* profile);
+
+/// The bytes `batch`'s buffers take (their capacity), for operators' peak-memory counters.
+int64_t BatchBytes(const Batch& batch);
 
 }  // namespace sluice::exec

@@ -144,7 +144,8 @@ class SortSink final : public BreakerSink, public SpillableConsumer {
         description_(DescribeSort(keys, limit)),
         threads_(context.threads != nullptr ? context.threads : &ThreadPool::Default()),
         pool_(context.pool != nullptr ? context.pool : MemoryPool::Default()),
-        batch_size_(std::max<int64_t>(1, context.batch_size)) {
+        batch_size_(std::max<int64_t>(1, context.batch_size)),
+        counters_(context.counters) {
     // Top-k holds only k rows per batch in flight: it never needs to spill.
     if (!limit_) pool_->AddConsumer(this);
   }
@@ -186,11 +187,12 @@ class SortSink final : public BreakerSink, public SpillableConsumer {
         // a merge of the files.
         if (!runs.empty()) {
           SpillingScope scope;
-          spilled_.push_back(SpillRuns(schema_, Pointers(runs), BlockRows(), pool_));
+          spilled_.push_back(SpillRuns(schema_, Pointers(runs), BlockRows(), pool_, counters_));
+          CountSpill();
         }
         runs.clear();
         result_ = MakeSpilledSortSource(schema_, std::move(spilled_), encoder_.fixed_width(),
-                                        limit_.value_or(INT64_MAX), batch_size_, pool_);
+                                        limit_.value_or(INT64_MAX), batch_size_, pool_, counters_);
         return;
       }
       // The source keeps the keys' memory accounted while it holds the runs.
@@ -216,12 +218,23 @@ class SortSink final : public BreakerSink, public SpillableConsumer {
     if (runs.empty()) return 0;
     int64_t freed = 0;
     for (const RunPtr& run : runs) freed += RunBytes(*run);
-    spilled_.push_back(SpillRuns(schema_, Pointers(runs), BlockRows(), pool_));
+    spilled_.push_back(SpillRuns(schema_, Pointers(runs), BlockRows(), pool_, counters_));
+    CountSpill();
     runs.clear();
     return freed;
   }
 
  private:
+  void CountSpill() {
+    if (counters_ != nullptr) counters_->spill_count.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  /// Adds `bytes` to the runs held, noting a new peak in a profiled run.
+  void AddHeld(int64_t bytes) {
+    const int64_t held = held_bytes_.fetch_add(bytes) + bytes;
+    if (counters_ != nullptr) counters_->NotePeak(held);
+  }
+
   int64_t BlockRows() const { return std::min<int64_t>(batch_size_, 4096); }
 
   /// Moves the runs out of the lists (for a spill or the end), with their accounting.
@@ -263,7 +276,7 @@ class SortSink final : public BreakerSink, public SpillableConsumer {
     {
       std::lock_guard lock(mutex_);
       const int64_t rows = run->size();
-      held_bytes_.fetch_add(RunBytes(*run));
+      AddHeld(RunBytes(*run));
       if (limit_) {
         pending_.push_back(std::move(run));
         pending_rows_ += rows;
@@ -283,7 +296,7 @@ class SortSink final : public BreakerSink, public SpillableConsumer {
     to_merge.clear();
     AccountKeys(merged->KeyMemoryBytes() - freed);
     std::lock_guard lock(mutex_);
-    held_bytes_.fetch_add(RunBytes(*merged));
+    AddHeld(RunBytes(*merged));
     if (limit_) {
       if (merged->size() == *limit_) UpdateBound(*merged);
       pending_rows_ += merged->size();
@@ -338,6 +351,7 @@ class SortSink final : public BreakerSink, public SpillableConsumer {
   ThreadPool* threads_;
   MemoryPool* pool_;
   int64_t batch_size_;
+  SpillCounters* counters_;  ///< EXPLAIN ANALYZE's, or null.
 
   std::mutex mutex_;             ///< Guards the run lists and the top-k bound.
   std::mutex spill_mutex_;       ///< One spill (or the final hand-over) at a time.

@@ -161,7 +161,7 @@ class SpilledRunMerger {
 
 /// Merges groups of kMaxMergeFanIn files into longer ones until one merge can take them all.
 void MergeInPasses(const SchemaPtr& schema, std::vector<std::shared_ptr<SpillFile>>* files,
-                   int key_width, int64_t block_rows, MemoryPool* pool) {
+                   int key_width, int64_t block_rows, MemoryPool* pool, SpillCounters* counters) {
   int64_t block_bytes = 1;
   for (const auto& file : *files) block_bytes = std::max(block_bytes, file->max_block_bytes());
   // A merge holds a block per file plus the chunk it builds; an eighth of the budget for blocks
@@ -178,7 +178,7 @@ void MergeInPasses(const SchemaPtr& schema, std::vector<std::shared_ptr<SpillFil
       }
       std::vector<std::shared_ptr<SpillFile>> group(files->begin() + begin, files->begin() + end);
       SpilledRunMerger merger(group, schema, key_width, pool);
-      auto out = std::make_shared<SpillFile>("sort");
+      auto out = std::make_shared<SpillFile>("sort", size_t{1} << 20, counters);
       while (merger.NextChunk(block_rows)) {
         SortedRun run = GatherRun(schema, merger.blocks, merger.ids, merger.rows, pool);
         out->Append(run.rows, RunExtras(run));
@@ -225,8 +225,8 @@ class SpilledSortSource final : public Source {
 
 std::shared_ptr<SpillFile> SpillRuns(const SchemaPtr& schema,
                                      std::span<const SortedRun* const> runs, int64_t block_rows,
-                                     MemoryPool* pool) {
-  auto file = std::make_shared<SpillFile>("sort");
+                                     MemoryPool* pool, SpillCounters* counters) {
+  auto file = std::make_shared<SpillFile>("sort", size_t{1} << 20, counters);
   std::vector<RunRange> whole;
   for (const SortedRun* run : runs) whole.push_back({0, run->size()});
   MergeRuns(runs, whole, INT64_MAX, block_rows,
@@ -241,8 +241,8 @@ std::shared_ptr<SpillFile> SpillRuns(const SchemaPtr& schema,
 std::unique_ptr<Source> MakeSpilledSortSource(SchemaPtr schema,
                                               std::vector<std::shared_ptr<SpillFile>> files,
                                               int key_width, int64_t limit, int64_t batch_size,
-                                              MemoryPool* pool) {
-  MergeInPasses(schema, &files, key_width, std::min<int64_t>(batch_size, 4096), pool);
+                                              MemoryPool* pool, SpillCounters* counters) {
+  MergeInPasses(schema, &files, key_width, std::min<int64_t>(batch_size, 4096), pool, counters);
   return std::make_unique<SpilledSortSource>(std::move(schema), std::move(files), key_width, limit,
                                              batch_size, pool);
 }

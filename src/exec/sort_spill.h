@@ -23,15 +23,17 @@ namespace sluice::exec {
 inline constexpr size_t kMaxMergeFanIn = 32;
 
 /// Writes the merged order of `runs` to a new spill file in blocks of `block_rows` rows.
+/// `counters` (may be null): the sort's, for EXPLAIN ANALYZE.
 std::shared_ptr<SpillFile> SpillRuns(const SchemaPtr& schema,
                                      std::span<const SortedRun* const> runs, int64_t block_rows,
-                                     MemoryPool* pool);
+                                     MemoryPool* pool, SpillCounters* counters = nullptr);
 
 /// The sorted result of spilled runs: at most `limit` rows in batches of `batch_size`. Merges in
-/// passes first when there are more files than fit one merge within the pool's budget.
+/// passes first when there are more files than fit one merge within the pool's budget (files
+/// that count into `counters`, which may be null).
 std::unique_ptr<Source> MakeSpilledSortSource(SchemaPtr schema,
                                               std::vector<std::shared_ptr<SpillFile>> files,
                                               int key_width, int64_t limit, int64_t batch_size,
-                                              MemoryPool* pool);
+                                              MemoryPool* pool, SpillCounters* counters = nullptr);
 
 }  // namespace sluice::exec

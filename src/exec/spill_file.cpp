@@ -12,6 +12,7 @@
 
 #include "core/error.h"
 #include "io/fs/spill_directory.h"
+#include "plan/plan_profile.h"
 
 namespace sluice::exec {
 
@@ -154,8 +155,10 @@ Column ReadColumn(PayloadReader& in, const DataType& type, int64_t rows, MemoryP
 
 }  // namespace
 
-SpillFile::SpillFile(const std::string& purpose, size_t flush_bytes)
-    : path_(io::SpillDirectory::Get().NewFilePath(purpose)), flush_bytes_(flush_bytes) {
+SpillFile::SpillFile(const std::string& purpose, size_t flush_bytes, SpillCounters* counters)
+    : path_(io::SpillDirectory::Get().NewFilePath(purpose)),
+      counters_(counters),
+      flush_bytes_(flush_bytes) {
   fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd_ < 0) ThrowIo("cannot create the spill file \"{}\": {}", path_, std::strerror(errno));
 }
@@ -231,6 +234,8 @@ void SpillFile::WriteAt(const uint8_t* data, size_t size) {
   }
   size_ += static_cast<int64_t>(done);
   io::SpillDirectory::Get().AddWritten(static_cast<int64_t>(done));
+  if (counters_ != nullptr)
+    counters_->spilled_bytes.fetch_add(static_cast<int64_t>(done), std::memory_order_relaxed);
 }
 
 void SpillFile::Finish() {
@@ -304,6 +309,10 @@ bool SpillReader::Next(Batch* batch, std::vector<std::vector<uint8_t>>* extras) 
   }
   if (!in.AtEnd()) in.Fail("bytes after the last column");
   offset_ += static_cast<int64_t>(kHeaderSize + stored_size);
+  if (file_->counters_ != nullptr) {
+    file_->counters_->read_back_bytes.fetch_add(static_cast<int64_t>(kHeaderSize + stored_size),
+                                                std::memory_order_relaxed);
+  }
   return true;
 }
 

@@ -12,7 +12,8 @@
 // + bytes.
 //
 // A SpillFile lives in the process's spill folder (io/fs/spill_directory.h) and is removed when
-// the last reference to it goes.
+// the last reference to it goes. Given an operator's SpillCounters (plan/plan_profile.h), a file
+// counts the bytes it writes, and its readers the bytes they read back, for EXPLAIN ANALYZE.
 #pragma once
 
 #include <cstdint>
@@ -24,14 +25,20 @@
 #include "core/batch.h"
 #include "core/memory_pool.h"
 
+namespace sluice {
+struct SpillCounters;
+}  // namespace sluice
+
 namespace sluice::exec {
 
 class SpillFile {
  public:
   /// Creates an empty file in the spill folder; `purpose` names it ("sort", "aggregate"). Blocks
   /// are written once `flush_bytes` of them are buffered: owners of many files at once (an
-  /// aggregation's partitions) buffer less.
-  explicit SpillFile(const std::string& purpose, size_t flush_bytes = size_t{1} << 20);
+  /// aggregation's partitions) buffer less. `counters` (may be null) receive the bytes written
+  /// and, by readers of this file, read back; they must outlive the file.
+  explicit SpillFile(const std::string& purpose, size_t flush_bytes = size_t{1} << 20,
+                     SpillCounters* counters = nullptr);
   ~SpillFile();
   SpillFile(const SpillFile&) = delete;
   SpillFile& operator=(const SpillFile&) = delete;
@@ -54,6 +61,7 @@ class SpillFile {
   void WriteAt(const uint8_t* data, size_t size);  ///< At the end of the file.
 
   std::string path_;
+  SpillCounters* counters_;
   int fd_ = -1;
   size_t flush_bytes_;
   std::vector<uint8_t> buffer_;  ///< Small blocks not yet written.
@@ -64,7 +72,7 @@ class SpillFile {
   bool finished_ = false;
 };
 
-/// Reads a finished file's blocks in order.
+/// Reads a finished file's blocks in order (counting the bytes into the file's counters).
 class SpillReader {
  public:
   SpillReader(std::shared_ptr<const SpillFile> file, SchemaPtr schema, MemoryPool* pool);

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "core/error.h"
+#include "exec/profile.h"
 #include "exec/row_gather.h"
 #include "exec/window_functions.h"
 #include "expr/bound_expr.h"
@@ -26,6 +27,7 @@ class WindowSink final : public BreakerSink {
         threads_(context.threads != nullptr ? context.threads : &ThreadPool::Default()),
         pool_(context.pool != nullptr ? context.pool : MemoryPool::Default()),
         batch_size_(std::max<int64_t>(1, context.batch_size)),
+        counters_(context.counters),
         memory_(pool_) {
     // Bind now, so that a bad expression fails before any input is read.
     for (const WindowExpr& window : windows_) {
@@ -36,8 +38,10 @@ class WindowSink final : public BreakerSink {
   }
 
   void Consume(Batch batch) override {
+    const int64_t bytes = counters_ != nullptr ? BatchBytes(batch) : 0;
     std::lock_guard lock(mutex_);
     batches_.push_back(std::move(batch));
+    if (counters_ != nullptr) counters_->NotePeak(held_bytes_ += bytes);
   }
 
   void Finish() override {
@@ -46,6 +50,8 @@ class WindowSink final : public BreakerSink {
     Batch input = ConcatenateBatches(input_schema_, batches_, pool_, threads_);
     batches_.clear();
     input.schema = input_schema_;
+    const int64_t input_bytes = counters_ != nullptr ? BatchBytes(input) : 0;
+    int64_t result_bytes = 0;  // Of the windows computed so far, in a profiled run.
     std::vector<Column> columns = input.columns;
 
     // Window expressions by specification, in order of first appearance.
@@ -77,6 +83,12 @@ class WindowSink final : public BreakerSink {
           return ComputeWindow(windows_[w], output_schema_->field(input.columns.size() + w).type,
                                std::move(args), context);
         });
+        if (counters_ != nullptr) {
+          Batch result;
+          result.columns.push_back(results[w]);
+          result_bytes += BatchBytes(result);
+          counters_->NotePeak(input_bytes + order.MemoryBytes() + result_bytes);
+        }
       }
       memory_.Set(0);
     }
@@ -129,10 +141,12 @@ class WindowSink final : public BreakerSink {
   ThreadPool* threads_;
   MemoryPool* pool_;
   int64_t batch_size_;
+  SpillCounters* counters_;   ///< EXPLAIN ANALYZE's, or null.
   MemoryReservation memory_;  ///< The sort order and boundaries of the window being computed.
 
   std::mutex mutex_;
   std::vector<Batch> batches_;
+  int64_t held_bytes_ = 0;  ///< Of batches_, in a profiled run; guarded by mutex_.
   std::unique_ptr<Source> result_;
 };
 

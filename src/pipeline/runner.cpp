@@ -15,6 +15,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "io/fs/spill_directory.h"
 #include "pipeline/manifest.h"
 #include "pipeline/prepare.h"
 #include "pipeline/process_memory.h"
@@ -79,8 +80,9 @@ class Run {
   struct StepCost {
     double seconds = 0;
     int64_t peak_memory = 0;
+    int64_t spilled_bytes = 0;
   };
-  /// Runs one step: its progress bar, its time and peak memory (for the manifest), and the
+  /// Runs one step: its progress bar, its time, peak memory and bytes spilled, and the
   /// step's name and line in the pipeline file on any error it throws.
   StepCost Step(const std::string& label, const std::string& name, int line,
                 const std::function<void()>& work);
@@ -132,6 +134,7 @@ Run::StepCost Run::Step(const std::string& label, const std::string& name, int l
                         const std::function<void()>& work) {
   if (request_.observer) request_.observer->StepStarted(label);
   ResetPeakResidentMemory();
+  const int64_t spilled_before = io::SpillDirectory::Get().bytes_written();
   Clock::time_point start = Clock::now();
   try {
     work();
@@ -139,7 +142,8 @@ Run::StepCost Run::Step(const std::string& label, const std::string& name, int l
     if (request_.observer) request_.observer->StepFinished();
     throw Error(error.kind(), fmt::format("{} ({}:{}): {}", name, spec_.file, line, error.what()));
   }
-  StepCost cost{SecondsSince(start), PeakResidentMemory()};
+  StepCost cost{SecondsSince(start), PeakResidentMemory(),
+                io::SpillDirectory::Get().bytes_written() - spilled_before};
   step_seconds_.emplace_back(name, cost.seconds);
   step_memory_.emplace_back(name, cost.peak_memory);
   if (request_.observer) request_.observer->StepFinished();
@@ -155,6 +159,7 @@ void Run::WriteSink(const SinkPlan& sink, const std::string& label) {
   });
   state.outcome.seconds = cost.seconds;
   state.outcome.peak_memory = cost.peak_memory;
+  state.outcome.spilled_bytes = cost.spilled_bytes;
   state.outcome.written = true;
   state.staged_path = target.path;
 }

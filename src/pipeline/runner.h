@@ -51,6 +51,7 @@ struct SinkOutcome {
   int64_t peak_memory = 0;  ///< Peak resident memory of the process while it ran (bytes).
   int tests_passed = 0;     ///< Data tests of the models it writes (and their inputs).
   int tests_run = 0;
+  int64_t spilled_bytes = 0;  ///< Written to spill files while it ran (bytes).
 };
 
 struct RunReport {

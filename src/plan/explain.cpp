@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/error.h"
+#include "core/memory_size.h"
 #include "io/compress/codec.h"
 #include "plan/optimizer.h"
 #include "plan/scan_pruning.h"
@@ -129,15 +130,27 @@ std::string Describe(const LogicalPlan& plan) {
   return "?";
 }
 
-/// "  (rows=1,234 time=12.5ms)": what a profiled run counted for the node.
+/// "  (rows=1,234 time=12.5ms, peak 80.0 MiB, spilled 1.2 GiB in 3 spills (read 1.2 GiB))":
+/// what a profiled run counted for the node; memory only for operators that hold data, the
+/// spill part only when it spilled.
 std::string Counters(const NodeProfile& profile) {
   std::string digits = std::to_string(profile.rows.load()), rows;
   for (size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) rows += ',';
     rows += digits[i];
   }
-  return fmt::format("  (rows={} time={:.1f}ms)", rows,
-                     static_cast<double>(profile.nanos.load()) / 1e6);
+  std::string text = fmt::format("  (rows={} time={:.1f}ms", rows,
+                                 static_cast<double>(profile.nanos.load()) / 1e6);
+  if (const int64_t peak = profile.peak_memory.load(); peak > 0)
+    text += ", peak " + FormatBytes(peak);
+  const int64_t spilled = profile.spilled_bytes.load();
+  const int64_t spills = profile.spill_count.load();
+  if (spilled > 0 || spills > 0) {
+    text += ", spilled " + FormatBytes(spilled);
+    if (spills > 0) text += fmt::format(" in {} spill{}", spills, spills == 1 ? "" : "s");
+    text += " (read " + FormatBytes(profile.read_back_bytes.load()) + ")";
+  }
+  return text + ")";
 }
 
 void Render(const LogicalPlan& plan, int depth, const PlanProfile* profile, std::string* out) {

@@ -1,6 +1,6 @@
 // End-to-end tests of `sluice query` and `sluice explain`: the box table and the other output
-// formats, SQL from -f and stdin, --output files DuckDB reads back, EXPLAIN's pushed filter, and
-// the errors (a syntax error's caret and exit status, an unknown column's did-you-mean).
+// formats, SQL from -f and stdin, --output files DuckDB reads back, EXPLAIN's pushed filter,
+// explain --analyze's memory and spill counters under --memory-limit, and the errors (a syntax error's caret and exit status, an unknown column's did-you-mean).
 // Usage: node query.mjs SLUICE_BIN WORK_DIR
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -130,6 +130,23 @@ SELECT * FROM best ORDER BY top DESC, city LIMIT 2;
         verbose.stdout.includes('== optimized plan =='), show(verbose));
   const viaStdin = run(['explain'], `CREATE VIEW v AS SELECT * FROM '${people}'; SELECT id FROM v WHERE id = 3`);
   check('explain reads stdin and runs the CREATE VIEW before it', viaStdin.status === 0 && viaStdin.stdout.includes('filters='), show(viaStdin));
+}
+
+// explain --analyze under a small --memory-limit: the sort spills, and its line says how much it
+// held, spilled and read back.
+{
+  const data = path.join(work, 'generated');
+  const made = run(['generate', data, '--rows', '300000', '--quiet']);
+  check('generate writes the events to sort', made.status === 0, show(made));
+  const sql = `SELECT sku, user_id, category, region FROM '${data}/events/*.parquet' ORDER BY sku`;
+  const tight = run(['--memory-limit', '20MB', 'explain', '--analyze', sql]);
+  const sortLine = (r) => r.stdout.split('\n').find((line) => line.startsWith('Sort')) ?? '';
+  check('explain --analyze shows the peak memory, bytes spilled and read back of a sort under --memory-limit',
+        tight.status === 0 && /300000 rows in/.test(tight.stdout) && /, peak [0-9.]+ (KiB|MiB)/.test(sortLine(tight)) &&
+          /, spilled [0-9.]+ MiB in \d+ spills? \(read [0-9.]+ MiB\)/.test(sortLine(tight)), show(tight));
+  const roomy = run(['explain', '--analyze', sql]);
+  check('without a tight limit the sort holds everything and spills nothing',
+        roomy.status === 0 && /, peak [0-9.]+ MiB\)/.test(sortLine(roomy)) && !roomy.stdout.includes('spilled'), show(roomy));
 }
 
 // Errors: positions with a caret, did-you-mean, exit statuses.

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <mutex>
 #include <random>
 #include <unordered_map>
 
@@ -346,6 +348,59 @@ TEST(HashJoinTest, StringKeysMatchTheReference) {
     EXPECT_EQ(strip(JoinOn(left_batch, right_batch, type, "k", options)),
               ReferenceJoin(left, right, type))
         << JoinTypeName(type);
+  }
+}
+
+}  // namespace
+}  // namespace sluice::exec
+
+namespace sluice::exec {
+namespace {
+
+/// Renders batches to rows as they arrive (holding no batch: under a tiny budget the output
+/// itself would not fit), in seq order at the end.
+class RenderingSink final : public Sink {
+ public:
+  void Consume(Batch batch) override {
+    Rows rows = test::Rows({batch});
+    std::lock_guard lock(mutex_);
+    rendered_[batch.seq] = std::move(rows);
+  }
+  void Finish() override {}
+  Rows Ordered() const {
+    Rows all;
+    for (const auto& [seq, rows] : rendered_) all.insert(all.end(), rows.begin(), rows.end());
+    return all;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<uint64_t, Rows> rendered_;
+};
+
+TEST(HashJoinTest, EveryJoinTypeSpillsUnderATinyBudgetAndKeepsItsOrder) {
+  std::mt19937_64 random(11);
+  const Side left = RandomSide(random, 120000, 60000, true);
+  const Side right = RandomSide(random, 100000, 50000, false);
+  for (JoinType type : {JoinType::kInner, JoinType::kLeft, JoinType::kRight, JoinType::kFull,
+                        JoinType::kSemi, JoinType::kAnti}) {
+    const Rows expected = ReferenceJoin(left, right, type);
+    for (int threads : {1, 3}) {
+      MemoryPool tight(1'500'000);
+      PlanPtr join = MakeJoin(ScanOf(BatchOf(left, "l").schema), ScanOf(BatchOf(right, "r").schema),
+                              type, {col("k")}, {col("k")}, "_right", true);
+      ThreadPool pool_threads(threads);
+      ExecContext context{&pool_threads, &tight, nullptr, 4096};
+      RenderingSink sink;
+      {
+        Stream stream = MakeHashJoin(*join, test::StreamOf(BatchOf(left, "l"), 1000),
+                                     test::StreamOf(BatchOf(right, "r"), 1000), context);
+        RunPipeline(std::move(stream), sink, context);
+      }
+      EXPECT_EQ(sink.Ordered(), expected) << JoinTypeName(type) << " with " << threads;
+      EXPECT_GT(tight.spill_count(), 0) << JoinTypeName(type);
+      EXPECT_EQ(tight.used(), 0) << JoinTypeName(type);
+    }
   }
 }
 

@@ -64,7 +64,9 @@ int SpillDirectory::SweepStale(const std::string& base) {
   int removed = 0;
   for (fs::directory_iterator it(base, error), end; !error && it != end; it.increment(error)) {
     const std::string name = it->path().filename().string();
-    if (name.rfind(kFolderPrefix, 0) != 0 || !it->is_directory()) continue;
+    // A hidden one is being set up, or its process died before renaming it.
+    const bool hidden = name.rfind(std::string(".") + kFolderPrefix, 0) == 0;
+    if ((!hidden && name.rfind(kFolderPrefix, 0) != 0) || !it->is_directory()) continue;
     const std::string lock_path = (it->path() / kLockName).string();
     const int fd = ::open(lock_path.c_str(), O_RDWR | O_CLOEXEC);
     if (fd >= 0) {
@@ -72,10 +74,10 @@ int SpillDirectory::SweepStale(const std::string& base) {
       const bool dead = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
       ::close(fd);
       if (!dead) continue;
-    } else if (errno != ENOENT) {
+    } else if (errno != ENOENT || hidden) {
       continue;
     }
-    // No lock file means the process died between making the folder and its lock: stale too.
+    // A visible folder without a lock file cannot be in use (they are renamed into view locked).
     std::error_code remove_error;
     fs::remove_all(it->path(), remove_error);
     if (!remove_error) ++removed;
@@ -88,19 +90,23 @@ void SpillDirectory::EnsureFolder() {
   const std::string base = base_.empty() ? DefaultBase() : base_;
   MakeBase(base);
   SweepStale(base);
+  // The folder is made and locked under a hidden name, then renamed: a sweep by another process
+  // only ever sees spill folders whose lock is already held.
   std::random_device random;
-  const std::string folder =
-      (fs::path(base) / fmt::format("{}{}-{:08x}", kFolderPrefix, ::getpid(), random())).string();
+  const std::string name = fmt::format("{}{}-{:08x}", kFolderPrefix, ::getpid(), random());
+  const std::string hidden = (fs::path(base) / ("." + name)).string();
+  const std::string folder = (fs::path(base) / name).string();
   std::error_code error;
-  if (!fs::create_directory(folder, error) || error)
-    ThrowIo("cannot make the spill folder \"{}\": {}", folder, error.message());
-  const std::string lock_path = (fs::path(folder) / kLockName).string();
+  if (!fs::create_directory(hidden, error) || error)
+    ThrowIo("cannot make the spill folder \"{}\": {}", hidden, error.message());
+  const std::string lock_path = (fs::path(hidden) / kLockName).string();
   const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0 || ::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  if (fd < 0 || ::flock(fd, LOCK_EX | LOCK_NB) != 0 ||
+      ::rename(hidden.c_str(), folder.c_str()) != 0) {
     const int saved = errno;
     if (fd >= 0) ::close(fd);
-    fs::remove_all(folder, error);
-    ThrowIo("cannot lock the spill folder \"{}\": {}", folder, std::strerror(saved));
+    fs::remove_all(hidden, error);
+    ThrowIo("cannot set up the spill folder \"{}\": {}", folder, std::strerror(saved));
   }
   folder_ = folder;
   lock_fd_ = fd;

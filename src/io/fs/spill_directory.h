@@ -1,6 +1,6 @@
 // Where spill files live (`--temp-dir`). Each process that spills gets its own folder under the
 // base, "sluice-spill-<pid>-<random>", holding a lock file that the process keeps locked (flock)
-// for its lifetime. The folder is made on first use and removed at exit; files in it are removed
+// for its lifetime (the folder is set up under a hidden name and renamed once locked). The folder is made on first use and removed at exit; files in it are removed
 // as soon as their owner drops them, which unwinding does on errors. A process killed outright
 // (kill -9, the OOM killer) cannot clean up, so every process sweeps the base when it first
 // spills: a folder whose lock can be taken belongs to a dead process and is removed. The lock
