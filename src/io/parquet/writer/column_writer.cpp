@@ -114,11 +114,15 @@ void ColumnChunkWriter::Write(const Column& column, int64_t offset, int64_t leng
     }
   }
   ToPhysical(column, offset, length, element_, &levels_, &values_);
-  // Rows go in slices so that page size and dictionary size are checked often enough.
+  // Rows go in slices so that page size and dictionary size are checked often enough. Slices end
+  // at multiples of kSlice rows of the chunk, not of this call: pages and the dictionary fallback
+  // then fall at the same rows however the input was cut into batches.
   constexpr int64_t kSlice = 4096;
   int64_t next_value = 0;
   for (int64_t row = 0; row < length;) {
-    int64_t take = std::min<int64_t>({length - row, kSlice, options_.page_row_limit - page_rows_});
+    const int64_t in_chunk = chunk_rows_ + page_rows_;
+    int64_t take = std::min<int64_t>(
+        {length - row, kSlice - in_chunk % kSlice, options_.page_row_limit - page_rows_});
     const uint8_t* levels = levels_.data() + row;
     int64_t valid = 0;
     for (int64_t i = 0; i < take; ++i) valid += levels[i];
