@@ -214,16 +214,25 @@ Batch LoadInOrder(const std::shared_ptr<SpillFile>& file, const SchemaPtr& with_
   return TakeBatch(rows, order.data(), rows.num_rows, context.pool);
 }
 
-/// Writes `batch` (ords in its last column) to `file`: the other columns, with the ords aside.
-void WriteWithOrds(SpillFile* file, Batch batch, const SchemaPtr& schema) {
+/// Writes `batch` (ords in its last column) to `file`: the other columns, with the ords aside,
+/// in blocks small enough that the final merge, holding a block of every partition's file, takes
+/// at most an eighth of the budget.
+void WriteWithOrds(SpillFile* file, Batch batch, const SchemaPtr& schema, MemoryPool* pool) {
   if (batch.num_rows == 0) return;
   const Column ords = std::move(batch.columns.back());
   batch.columns.pop_back();
   batch.schema = schema;
-  std::vector<std::vector<uint8_t>> extras(1);
-  extras[0].resize(static_cast<size_t>(batch.num_rows) * 8);
-  std::memcpy(extras[0].data(), ords.Values<uint64_t>(), extras[0].size());
-  file->Append(batch, extras);
+  const int64_t row_bytes = std::max<int64_t>(1, BatchBytes(batch) / batch.num_rows);
+  const int64_t block_rows = std::clamp<int64_t>(pool->limit() / 8 / kJoinPartitions / row_bytes,
+                                                 16, std::max<int64_t>(16, batch.num_rows));
+  for (int64_t start = 0; start < batch.num_rows; start += block_rows) {
+    const int64_t rows = std::min(block_rows, batch.num_rows - start);
+    const Batch block = start == 0 && rows == batch.num_rows ? batch : batch.Slice(start, rows);
+    std::vector<std::vector<uint8_t>> extras(1);
+    extras[0].resize(static_cast<size_t>(rows) * 8);
+    std::memcpy(extras[0].data(), ords.Values<uint64_t>() + start, extras[0].size());
+    file->Append(block, extras);
+  }
 }
 
 /// One source after another, numbered on.
@@ -306,7 +315,7 @@ Stream GraceJoin(CollectedBuild build, Stream probe, JoinProbeSpec probe_spec,
       SpillReader reader(probe_files[p], probe_with_ord, context.pool);
       Batch block;
       while (reader.Next(&block))
-        WriteWithOrds(result.get(), prober->Process(std::move(block)), output);
+        WriteWithOrds(result.get(), prober->Process(std::move(block)), output, context.pool);
       probe_files[p].reset();
       result->Finish();
       results.push_back(std::move(result));
@@ -326,7 +335,7 @@ Stream GraceJoin(CollectedBuild build, Stream probe, JoinProbeSpec probe_spec,
               file.get(),
               AssembleJoinOutput(output_with_ord, unmatched_columns, nullptr, {}, false, side->rows,
                                  picked, static_cast<int64_t>(count), context.pool),
-              output);
+              output, context.pool);
         }
         file->Finish();
         unmatched_results.push_back(std::move(file));

@@ -1,0 +1,84 @@
+// End-to-end tests of larger-than-memory runs: a sort, a group-by, a distinct and every kind of
+// join over generated data, each written to Parquet once without a limit and once under a
+// --memory-limit far below what it holds; the files must be byte-identical (spilled or not,
+// the output is the same) and the runs must have spilled (EXPLAIN ANALYZE says so). The spill
+// folder (--temp-dir) is empty after each run, a run killed mid-spill leaves a folder the next
+// run removes, and a budget too small for anything is a clear error with no output file.
+// Usage: node spill.mjs SLUICE_BIN WORK_DIR
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { check, finish } from '../lib/check.mjs';
+
+const [sluice, work] = process.argv.slice(2);
+if (!sluice || !fs.existsSync(sluice)) {
+  console.error(`usage: node spill.mjs SLUICE_BIN WORK_DIR (no program at '${sluice}')`);
+  process.exit(1);
+}
+fs.rmSync(work, { recursive: true, force: true });
+fs.mkdirSync(work, { recursive: true });
+const temp = path.join(work, 'temp');
+
+function run(args) {
+  const result = spawnSync(sluice, ['--temp-dir', temp, ...args], { encoding: 'utf8', timeout: 300000 });
+  return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? '' };
+}
+const show = (r) => `status ${r.status}\n--- stdout\n${r.stdout}--- stderr\n${r.stderr}`;
+const digest = (file) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+const leftovers = () => (fs.existsSync(temp) ? fs.readdirSync(temp) : []);
+
+const data = path.join(work, 'data');
+const generated = run(['generate', '--rows', '1000000', data]);
+check('sluice generate writes the events', generated.status === 0, show(generated));
+const events = `'${data}/events/*.parquet'`;
+const users = `'${data}/users.parquet'`;
+
+const queries = {
+  sort: `SELECT * FROM ${events} ORDER BY sku DESC, user_id`,
+  'group-by': `SELECT sku, count(*) AS n, sum(revenue) AS revenue, avg(discount) AS discount, min(region) AS region FROM ${events} GROUP BY sku`,
+  distinct: `SELECT DISTINCT sku, category FROM ${events}`,
+  // The joins build their right side: here the events, so that it is what spills.
+  'inner join': `SELECT u.*, e.sku, e.revenue FROM ${users} u JOIN ${events} e ON u.user_id = e.user_id`,
+  'left join': `SELECT u.user_id, e.sku FROM (SELECT * FROM ${users} UNION ALL SELECT -user_id, country, signup_date, tier FROM ${users}) u LEFT JOIN ${events} e ON u.user_id = e.user_id`,
+  'full join': `SELECT u.user_id, e.sku FROM (SELECT * FROM ${users} WHERE user_id % 2 = 0) u FULL JOIN ${events} e ON u.user_id = e.user_id`,
+  'semi join': `SELECT * FROM ${users} WHERE user_id IN (SELECT user_id FROM ${events})`,
+};
+for (const [name, sql] of Object.entries(queries)) {
+  const free = path.join(work, `${name.replace(' ', '-')}-free.parquet`);
+  const tight = path.join(work, `${name.replace(' ', '-')}-tight.parquet`);
+  const a = run(['query', `COPY (${sql}) TO '${free}' (FORMAT parquet)`]);
+  const b = run(['--memory-limit', '64MB', 'query', `COPY (${sql}) TO '${tight}' (FORMAT parquet)`]);
+  check(`${name}: runs without a limit and under 64MB`, a.status === 0 && b.status === 0, show(a) + show(b));
+  if (a.status === 0 && b.status === 0) {
+    check(`${name}: the spilled output is byte-identical`, digest(free) === digest(tight));
+  }
+  const analyzed = run(['--memory-limit', '64MB', 'explain', '--analyze', `SELECT count(*) FROM (${sql})`]);
+  check(`${name}: explain --analyze shows the spill`, analyzed.status === 0 && /spilled [0-9.]+ [KMG]i?B/.test(analyzed.stdout), show(analyzed));
+  check(`${name}: the spill folder is empty afterwards`, leftovers().length === 0, leftovers().join(', '));
+}
+
+// A run killed in the middle of spilling leaves its folder; the next run that spills removes it.
+{
+  const child = spawn(sluice, ['--temp-dir', temp, '--memory-limit', '64MB', 'query',
+    `COPY (${queries.sort}) TO '${path.join(work, 'killed.parquet')}' (FORMAT parquet)`]);
+  const started = Date.now();
+  while (leftovers().length === 0 && Date.now() - started < 20000) await new Promise((r) => setTimeout(r, 20));
+  child.kill('SIGKILL');
+  await new Promise((r) => child.on('exit', r));
+  const left = leftovers();
+  check('a run killed mid-spill leaves its spill folder', left.length === 1 && left[0].startsWith('sluice-spill-'), left.join(', '));
+  check('and no output file', !fs.existsSync(path.join(work, 'killed.parquet')));
+  const next = run(['--memory-limit', '64MB', 'query', `COPY (${queries.sort}) TO '${path.join(work, 'after.parquet')}' (FORMAT parquet)`]);
+  check('the next run sweeps it and leaves nothing', next.status === 0 && leftovers().length === 0, show(next) + leftovers().join(', '));
+}
+
+// Too small for anything: a clear error naming the operator, exit 1, no output file.
+{
+  const out = path.join(work, 'tiny.parquet');
+  const r = run(['--memory-limit', '1MB', 'query', `COPY (${queries.sort}) TO '${out}' (FORMAT parquet)`]);
+  check('a budget too small is an out-of-memory error, not a crash', r.status === 1 && /sluice: error: .*memory limit/.test(r.stderr), show(r));
+  check('and writes no output file', !fs.existsSync(out));
+}
+
+finish();
