@@ -71,7 +71,7 @@ void RunRun(const RunCommandOptions& options, const GlobalOptions& global) {
   request.memory_limit =
       !global.memory_limit.empty() ? global.memory_limit : spec.settings.memory_limit.value_or("");
   if (!request.memory_limit.empty())
-    MemoryPool::Default()->set_limit(ParseMemoryLimit(request.memory_limit));
+    MemoryPool::Default()->SetMemoryLimit(ParseMemoryLimit(request.memory_limit));
   if (global.temp_dir.empty() && !spec.settings.temp_dir.empty())
     io::SpillDirectory::Get().SetBase(spec.settings.temp_dir);
   request.only = options.only;

@@ -60,7 +60,7 @@ int Run(int argc, char** argv) {
   try {
     if (global.threads > 0) ThreadPool::SetDefaultThreads(global.threads);
     if (!global.memory_limit.empty())
-      MemoryPool::Default()->set_limit(ParseMemoryLimit(global.memory_limit));
+      MemoryPool::Default()->SetMemoryLimit(ParseMemoryLimit(global.memory_limit));
     if (!global.temp_dir.empty()) io::SpillDirectory::Get().SetBase(global.temp_dir);
     action();
     return 0;

@@ -42,10 +42,14 @@ void MemoryPool::Reserve(int64_t bytes) {
   if (now > limit_ && !t_spilling) {
     used_.fetch_sub(bytes, std::memory_order_relaxed);
     if (!ReserveBySpilling(bytes)) {
+      const std::string budget = memory_limit_ > 0
+                                     ? fmt::format("memory limit of {} ({} of it for data)",
+                                                   FormatBytes(memory_limit_), FormatBytes(limit_))
+                                     : fmt::format("memory limit of {}", FormatBytes(limit_));
       ThrowOutOfMemory(
-          "memory limit of {} exceeded: {} in use and {} more requested, with nothing left to "
-          "spill; raise --memory-limit, lower --threads or read fewer columns",
-          FormatBytes(limit_), FormatBytes(used()), FormatBytes(bytes));
+          "{} exceeded: {} in use and {} more requested, with nothing left to spill; raise "
+          "--memory-limit, lower --threads or read fewer columns",
+          budget, FormatBytes(used()), FormatBytes(bytes));
     }
     now = used();
   }
@@ -121,9 +125,18 @@ void MemoryPool::Free(uint8_t* data, int64_t size) {
   Release(size);
 }
 
+void MemoryPool::SetMemoryLimit(int64_t memory_limit) {
+  memory_limit_ = memory_limit;
+  limit_ = memory_limit / 100 * kDataSharePercent;
+}
+
 MemoryPool* MemoryPool::Default() {
-  static MemoryPool pool(AvailableMemory() / 100 * kDefaultLimitPercent);
-  return &pool;
+  static MemoryPool* pool = [] {
+    auto* made = new MemoryPool();
+    made->SetMemoryLimit(AvailableMemory() / 100 * kDefaultLimitPercent);
+    return made;
+  }();
+  return pool;
 }
 
 }  // namespace sluice

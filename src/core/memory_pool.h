@@ -54,6 +54,12 @@ class MemoryPool {
   int64_t limit() const { return limit_; }
   void set_limit(int64_t limit) { limit_ = limit; }
 
+  /// A process's memory limit (`--memory-limit`): the pool gives kDataSharePercent of it to data
+  /// and leaves the rest for what no pool accounts (the allocator's retained pages, I/O and
+  /// compression buffers, the program itself), so that resident memory stays near the limit.
+  void SetMemoryLimit(int64_t memory_limit);
+  static constexpr int kDataSharePercent = 80;
+
   /// The process-wide pool used when no other is given. Its budget starts at
   /// kDefaultLimitPercent of the memory this process may use (physical memory, or the cgroup
   /// limit when lower).
@@ -77,6 +83,7 @@ class MemoryPool {
   std::atomic<int64_t> used_{0};
   std::atomic<int64_t> peak_{0};
   int64_t limit_;
+  int64_t memory_limit_ = 0;    ///< As given to SetMemoryLimit, for messages; 0: not given.
   std::mutex consumers_mutex_;  ///< Held while a consumer spills: one spill at a time.
   std::vector<SpillableConsumer*> consumers_;
   std::atomic<int64_t> spill_count_{0};

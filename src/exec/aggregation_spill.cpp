@@ -106,15 +106,30 @@ void WriteGroupKeys(const GroupKeys& keys, const uint32_t* entries, uint32_t fir
       if (entry(i) == keys.null_group) null_group = static_cast<uint32_t>(i);
     }
   }
+  // The arrays are sized once and filled in place: this runs for every partition of every
+  // morsel once a partition spilled.
+  int64_t key_bytes = 0;
+  if (has_bytes) {
+    for (int64_t i = 0; i < count; ++i)
+      key_bytes += keys.offsets[entry(i) + 1] - keys.offsets[entry(i)];
+  }
+  out->reserve(out->size() + 15 +
+               static_cast<size_t>(count) *
+                   (8 + (has_fixed ? 8 : 0) + (has_bytes ? 8 : 0) + has_nulls) +
+               (has_bytes ? 16 : 0) + static_cast<size_t>(key_bytes));
   Put<uint64_t>(out, static_cast<uint64_t>(count));
   Put<uint8_t>(out, has_fixed);
   Put<uint8_t>(out, has_bytes);
   Put<uint8_t>(out, has_nulls);
   Put<uint32_t>(out, null_group);
-  for (int64_t i = 0; i < count; ++i) Put<uint64_t>(out, keys.hashes[entry(i)]);
-  if (has_fixed) {
-    for (int64_t i = 0; i < count; ++i) Put<uint64_t>(out, keys.fixed[entry(i)]);
-  }
+  auto gather = [&](const std::vector<uint64_t>& values) {
+    const size_t at = out->size();
+    out->resize(at + static_cast<size_t>(count) * 8);
+    uint8_t* to = out->data() + at;
+    for (int64_t i = 0; i < count; ++i) std::memcpy(to + i * 8, &values[entry(i)], 8);
+  };
+  gather(keys.hashes);
+  if (has_fixed) gather(keys.fixed);
   if (has_bytes) {
     int64_t offset = 0;
     Put<int64_t>(out, 0);

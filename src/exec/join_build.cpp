@@ -127,6 +127,18 @@ class JoinBuildSink final : public Sink {
   int64_t row_bytes_ = 0;  ///< Of the pieces' rows, in a profiled run; guarded by mutex_.
 };
 
+/// Full joins: a matched flag per build row, all clear.
+void AddMatchFlags(JoinBuildSide* side, const ExecContext& context) {
+  const int64_t rows = side->rows.num_rows;
+  side->matched = std::make_unique<std::atomic<uint8_t>[]>(static_cast<size_t>(rows));
+  for (int64_t i = 0; i < rows; ++i) side->matched[i].store(0, std::memory_order_relaxed);
+  side->table_memory.Set(side->table_memory.bytes() + rows);
+  if (context.counters != nullptr) {
+    context.counters->NotePeak(BatchBytes(side->rows) + side->keys_memory.bytes() +
+                               side->table_memory.bytes());
+  }
+}
+
 }  // namespace
 
 std::shared_ptr<JoinBuildSide> BuildJoinSide(Stream build, const BoundJoinKeys& keys,
@@ -137,16 +149,19 @@ std::shared_ptr<JoinBuildSide> BuildJoinSide(Stream build, const BoundJoinKeys& 
   SchemaPtr schema = build.schema();
   JoinBuildSink sink(schema, keys, spec, join_name, context, side);
   RunPipeline(std::move(build), sink, context);
-  if (track_matches) {
-    const int64_t rows = side->rows.num_rows;
-    side->matched = std::make_unique<std::atomic<uint8_t>[]>(static_cast<size_t>(rows));
-    for (int64_t i = 0; i < rows; ++i) side->matched[i].store(0, std::memory_order_relaxed);
-    side->table_memory.Set(side->table_memory.bytes() + rows);
-    if (context.counters != nullptr) {
-      context.counters->NotePeak(BatchBytes(side->rows) + side->keys_memory.bytes() +
-                                 side->table_memory.bytes());
-    }
-  }
+  if (track_matches) AddMatchFlags(side.get(), context);
+  return side;
+}
+
+std::shared_ptr<JoinBuildSide> BuildJoinSideFromRows(Batch rows, const BoundJoinKeys& keys,
+                                                     const JoinKeySpec& spec, bool track_matches,
+                                                     const ExecContext& context) {
+  auto side = std::make_shared<JoinBuildSide>(context.pool);
+  side->rows = std::move(rows);
+  EncodeJoinKeys(spec, keys.Evaluate(side->rows, context.pool), &side->keys);
+  side->keys_memory.Set(side->keys.MemoryBytes());
+  side->table.Build(side->keys, spec.packed, context.threads, &side->table_memory);
+  if (track_matches) AddMatchFlags(side.get(), context);
   return side;
 }
 

@@ -46,4 +46,10 @@ std::shared_ptr<JoinBuildSide> BuildJoinSide(Stream build, const BoundJoinKeys& 
                                              const std::string& join_name,
                                              const ExecContext& context);
 
+/// Builds the table over `rows` directly (no pipeline: the rows are already in memory, in
+/// input order), as BuildJoinSide does. For the partitions of a spilled join.
+std::shared_ptr<JoinBuildSide> BuildJoinSideFromRows(Batch rows, const BoundJoinKeys& keys,
+                                                     const JoinKeySpec& spec, bool track_matches,
+                                                     const ExecContext& context);
+
 }  // namespace sluice::exec

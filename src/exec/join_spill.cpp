@@ -4,12 +4,12 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <numeric>
 
 #include "core/error.h"
 #include "core/take.h"
-#include "exec/ordered_sinks.h"
 #include "exec/position_merge.h"
 #include "exec/row_gather.h"
 #include "exec/sorted_run.h"
@@ -71,8 +71,12 @@ class PartitionWriter {
   }
 
   /// Writes the rows of `batch` (without its ords: they are added from its seq).
-  void Write(const Batch& batch) {
-    if (batch.num_rows == 0) return;
+  void Write(const Batch& batch) { Append(Split(batch)); }
+
+  /// The rows of `batch` with their ords, one batch per partition (no rows: none). Thread-safe.
+  std::vector<Batch> Split(const Batch& batch) const {
+    std::vector<Batch> parts(kJoinPartitions);
+    if (batch.num_rows == 0) return parts;
     const Batch rows = AppendOrds(batch, with_ord_, pool_);
     EncodedKeys encoded;
     EncodeJoinKeys(spec_, keys_.Evaluate(batch, pool_), &encoded);
@@ -80,10 +84,18 @@ class PartitionWriter {
     for (int64_t row = 0; row < batch.num_rows; ++row)
       picked[PartitionOfHash(encoded.hashes[row])].push_back(row);
     for (int p = 0; p < kJoinPartitions; ++p) {
-      if (picked[p].empty()) continue;
-      Batch part = TakeBatch(rows, picked[p].data(), static_cast<int64_t>(picked[p].size()), pool_);
+      if (!picked[p].empty())
+        parts[p] = TakeBatch(rows, picked[p].data(), static_cast<int64_t>(picked[p].size()), pool_);
+    }
+    return parts;
+  }
+
+  /// Appends what Split gave to the partitions' files.
+  void Append(const std::vector<Batch>& parts) {
+    for (int p = 0; p < kJoinPartitions; ++p) {
+      if (parts[p].num_rows == 0) continue;
       std::lock_guard lock(mutexes_[p]);
-      files_[p]->Append(part);
+      files_[p]->Append(parts[p]);
     }
   }
 
@@ -99,6 +111,51 @@ class PartitionWriter {
   MemoryPool* pool_;
   std::vector<std::shared_ptr<SpillFile>> files_;
   std::mutex mutexes_[kJoinPartitions];
+};
+
+/// Splits probe batches by partition on the workers, in parallel, and appends them in seq order
+/// (whichever worker completes the sequence does), so every partition file holds its rows in
+/// input order, as the final merge needs.
+class OrderedPartitionSink final : public Sink {
+ public:
+  explicit OrderedPartitionSink(PartitionWriter* writer) : writer_(writer) {}
+
+  void Consume(Batch batch) override {
+    const uint64_t seq = batch.seq;
+    std::vector<Batch> parts = writer_->Split(batch);
+    std::unique_lock lock(mutex_);
+    ready_.emplace(seq, std::move(parts));
+    if (writing_) return;
+    writing_ = true;
+    try {
+      while (!ready_.empty() && ready_.begin()->first == next_seq_) {
+        std::vector<Batch> next = std::move(ready_.begin()->second);
+        ready_.erase(ready_.begin());
+        ++next_seq_;
+        lock.unlock();
+        writer_->Append(next);
+        lock.lock();
+      }
+    } catch (...) {
+      if (!lock.owns_lock()) lock.lock();
+      writing_ = false;
+      throw;
+    }
+    writing_ = false;
+  }
+
+  void Finish() override {
+    // After a gap in the seqs (a source that skipped one): the rest, in seq order.
+    for (const auto& [seq, parts] : ready_) writer_->Append(parts);
+    ready_.clear();
+  }
+
+ private:
+  PartitionWriter* writer_;
+  std::mutex mutex_;
+  std::map<uint64_t, std::vector<Batch>> ready_;
+  uint64_t next_seq_ = 0;
+  bool writing_ = false;
 };
 
 /// Collects the build input; spills it to partitions when the pool asks.
@@ -259,6 +316,92 @@ class ConcatSource final : public Source {
   uint64_t next_seq_ = 0;
 };
 
+/// GraceJoin without naming the join in out-of-memory errors.
+Stream JoinByPartitions(CollectedBuild build, Stream probe, JoinProbeSpec probe_spec,
+                        std::vector<JoinOutputColumn> unmatched_columns,
+                        const BoundJoinKeys& build_keys, const std::string& join_name,
+                        const ExecContext& context) {
+  const SchemaPtr output = probe_spec.output_schema;
+  const SchemaPtr output_with_ord = WithOrd(*output);
+  const SchemaPtr probe_with_ord = WithOrd(*probe.schema());
+  const SchemaPtr build_with_ord = WithOrd(*build.schema);
+
+  // The probe rows to their partitions, in input order (a partition's output must be in order
+  // for the final merge).
+  PartitionWriter probe_writer(probe_with_ord, probe_spec.keys, probe_spec.key_spec, "join-probe",
+                               context);
+  OrderedPartitionSink probe_sink(&probe_writer);
+  RunPipeline(std::move(probe), probe_sink, context);
+  std::vector<std::shared_ptr<SpillFile>> probe_files = probe_writer.Finish();
+
+  // The probe carries its ords through the join as a last output column.
+  JoinProbeSpec spec = probe_spec;
+  spec.output_schema = output_with_ord;
+  const int probe_ord = static_cast<int>(probe_with_ord->size()) - 1;
+  if (spec.mode == ProbeMode::kInner || spec.mode == ProbeMode::kOuter)
+    spec.columns.push_back({JoinOutputColumn::From::kProbe, probe_ord, nullptr});
+  const bool full = !unmatched_columns.empty();
+  unmatched_columns.push_back(
+      {JoinOutputColumn::From::kBuild, static_cast<int>(build_with_ord->size()) - 1, nullptr});
+
+  // Partitions are joined in parallel (a few at a time: one per thread), each into its files.
+  std::vector<std::shared_ptr<SpillFile>> results(kJoinPartitions);
+  std::vector<std::shared_ptr<SpillFile>> unmatched_results(full ? kJoinPartitions : 0);
+  context.threads->ParallelFor(kJoinPartitions, [&](int64_t p) {
+    try {
+      std::shared_ptr<JoinBuildSide> side =
+          BuildJoinSideFromRows(LoadInOrder(build.partitions[p], build_with_ord, context),
+                                build_keys, spec.key_spec, spec.track_matches, context);
+      build.partitions[p].reset();
+      std::shared_ptr<Operator> prober = MakeJoinProbe(spec, side);
+      auto result = std::make_shared<SpillFile>("join-result", size_t{1} << 20, context.counters);
+      SpillReader reader(probe_files[p], probe_with_ord, context.pool);
+      Batch block;
+      while (reader.Next(&block))
+        WriteWithOrds(result.get(), prober->Process(std::move(block)), output, context.pool);
+      probe_files[p].reset();
+      result->Finish();
+      results[p] = std::move(result);
+      if (!full) return;
+      std::vector<uint32_t> unmatched;
+      for (int64_t row = 0; row < side->rows.num_rows; ++row) {
+        if (side->matched[row].load(std::memory_order_relaxed) == 0)
+          unmatched.push_back(static_cast<uint32_t>(row));
+      }
+      auto file = std::make_shared<SpillFile>("join-unmatched", size_t{1} << 20, context.counters);
+      const size_t batch_size = static_cast<size_t>(std::max<int64_t>(1, context.batch_size));
+      for (size_t begin = 0; begin < unmatched.size(); begin += batch_size) {
+        const size_t count = std::min(unmatched.size() - begin, batch_size);
+        std::span<const uint32_t> picked(unmatched.data() + begin, count);
+        WriteWithOrds(
+            file.get(),
+            AssembleJoinOutput(output_with_ord, unmatched_columns, nullptr, {}, false, side->rows,
+                               picked, static_cast<int64_t>(count), context.pool),
+            output, context.pool);
+      }
+      file->Finish();
+      unmatched_results[p] = std::move(file);
+    } catch (const Error& error) {
+      if (error.kind() != ErrorKind::kOutOfMemory) throw;
+      ThrowOutOfMemory(
+          "{}: partition {} of {} of its build side does not fit in memory even after spilling "
+          "(keys this skewed need more memory): {}",
+          join_name, p + 1, kJoinPartitions, error.what());
+    }
+  });
+
+  std::vector<int> identity(output->size());
+  std::iota(identity.begin(), identity.end(), 0);
+  std::vector<std::unique_ptr<Source>> sources;
+  sources.push_back(MakePositionMergeSource(output, output, identity, std::move(results),
+                                            context.batch_size, context.pool));
+  if (full) {
+    sources.push_back(MakePositionMergeSource(
+        output, output, identity, std::move(unmatched_results), context.batch_size, context.pool));
+  }
+  return Stream{std::make_unique<ConcatSource>(output, std::move(sources)), {}};
+}
+
 }  // namespace
 
 CollectedBuild CollectBuild(Stream build, const BoundJoinKeys& keys, const JoinKeySpec& spec,
@@ -276,89 +419,15 @@ CollectedBuild CollectBuild(Stream build, const BoundJoinKeys& keys, const JoinK
 Stream GraceJoin(CollectedBuild build, Stream probe, JoinProbeSpec probe_spec,
                  std::vector<JoinOutputColumn> unmatched_columns, const BoundJoinKeys& build_keys,
                  const std::string& join_name, const ExecContext& context) {
-  const SchemaPtr output = probe_spec.output_schema;
-  const SchemaPtr output_with_ord = WithOrd(*output);
-  const SchemaPtr probe_with_ord = WithOrd(*probe.schema());
-  const SchemaPtr build_with_ord = WithOrd(*build.schema);
-
-  // The probe rows to their partitions, in input order (a partition's output must be in order
-  // for the final merge).
-  PartitionWriter probe_writer(probe_with_ord, probe_spec.keys, probe_spec.key_spec, "join-probe",
-                               context);
-  OrderedSink probe_sink([&](Batch batch) { probe_writer.Write(batch); });
-  RunPipeline(std::move(probe), probe_sink, context);
-  std::vector<std::shared_ptr<SpillFile>> probe_files = probe_writer.Finish();
-
-  // The probe carries its ords through the join as a last output column.
-  JoinProbeSpec spec = probe_spec;
-  spec.output_schema = output_with_ord;
-  const int probe_ord = static_cast<int>(probe_with_ord->size()) - 1;
-  if (spec.mode == ProbeMode::kInner || spec.mode == ProbeMode::kOuter)
-    spec.columns.push_back({JoinOutputColumn::From::kProbe, probe_ord, nullptr});
-  const bool full = !unmatched_columns.empty();
-  unmatched_columns.push_back(
-      {JoinOutputColumn::From::kBuild, static_cast<int>(build_with_ord->size()) - 1, nullptr});
-
-  std::vector<std::shared_ptr<SpillFile>> results;
-  std::vector<std::shared_ptr<SpillFile>> unmatched_results;
-  for (int p = 0; p < kJoinPartitions; ++p) {
-    try {
-      Batch rows = LoadInOrder(build.partitions[p], build_with_ord, context);
-      build.partitions[p].reset();
-      std::vector<Batch> one;
-      one.push_back(std::move(rows));
-      std::shared_ptr<JoinBuildSide> side =
-          BuildJoinSide(Stream{MakeBatchSource(build_with_ord, std::move(one)), {}}, build_keys,
-                        spec.key_spec, spec.track_matches, join_name, context);
-      std::shared_ptr<Operator> prober = MakeJoinProbe(spec, side);
-      auto result = std::make_shared<SpillFile>("join-result", size_t{1} << 20, context.counters);
-      SpillReader reader(probe_files[p], probe_with_ord, context.pool);
-      Batch block;
-      while (reader.Next(&block))
-        WriteWithOrds(result.get(), prober->Process(std::move(block)), output, context.pool);
-      probe_files[p].reset();
-      result->Finish();
-      results.push_back(std::move(result));
-      if (full) {
-        std::vector<uint32_t> unmatched;
-        for (int64_t row = 0; row < side->rows.num_rows; ++row) {
-          if (side->matched[row].load(std::memory_order_relaxed) == 0)
-            unmatched.push_back(static_cast<uint32_t>(row));
-        }
-        auto file =
-            std::make_shared<SpillFile>("join-unmatched", size_t{1} << 20, context.counters);
-        const int64_t batch_size = std::max<int64_t>(1, context.batch_size);
-        for (size_t begin = 0; begin < unmatched.size(); begin += static_cast<size_t>(batch_size)) {
-          const size_t count = std::min(unmatched.size() - begin, static_cast<size_t>(batch_size));
-          std::span<const uint32_t> picked(unmatched.data() + begin, count);
-          WriteWithOrds(
-              file.get(),
-              AssembleJoinOutput(output_with_ord, unmatched_columns, nullptr, {}, false, side->rows,
-                                 picked, static_cast<int64_t>(count), context.pool),
-              output, context.pool);
-        }
-        file->Finish();
-        unmatched_results.push_back(std::move(file));
-      }
-    } catch (const Error& error) {
-      if (error.kind() != ErrorKind::kOutOfMemory) throw;
-      ThrowOutOfMemory(
-          "{}: partition {} of {} of its build side does not fit in memory even after spilling "
-          "(keys this skewed need more memory): {}",
-          join_name, p + 1, kJoinPartitions, error.what());
-    }
+  try {
+    return JoinByPartitions(std::move(build), std::move(probe), std::move(probe_spec),
+                            std::move(unmatched_columns), build_keys, join_name, context);
+  } catch (const Error& error) {
+    if (error.kind() != ErrorKind::kOutOfMemory ||
+        std::string(error.what()).find(join_name) != std::string::npos)
+      throw;
+    ThrowOutOfMemory("{}: {}", join_name, error.what());
   }
-
-  std::vector<int> identity(output->size());
-  std::iota(identity.begin(), identity.end(), 0);
-  std::vector<std::unique_ptr<Source>> sources;
-  sources.push_back(MakePositionMergeSource(output, output, identity, std::move(results),
-                                            context.batch_size, context.pool));
-  if (full) {
-    sources.push_back(MakePositionMergeSource(
-        output, output, identity, std::move(unmatched_results), context.batch_size, context.pool));
-  }
-  return Stream{std::make_unique<ConcatSource>(output, std::move(sources)), {}};
 }
 
 }  // namespace sluice::exec

@@ -192,7 +192,8 @@ class SortSink final : public BreakerSink, public SpillableConsumer {
         }
         runs.clear();
         result_ = MakeSpilledSortSource(schema_, std::move(spilled_), encoder_.fixed_width(),
-                                        limit_.value_or(INT64_MAX), batch_size_, pool_, counters_);
+                                        limit_.value_or(INT64_MAX), batch_size_, pool_, threads_,
+                                        counters_);
         return;
       }
       // The source keeps the keys' memory accounted while it holds the runs.

@@ -193,19 +193,21 @@ void MergeInPasses(const SchemaPtr& schema, std::vector<std::shared_ptr<SpillFil
 class SpilledSortSource final : public Source {
  public:
   SpilledSortSource(SchemaPtr schema, std::vector<std::shared_ptr<SpillFile>> files, int key_width,
-                    int64_t limit, int64_t batch_size, MemoryPool* pool)
+                    int64_t limit, int64_t batch_size, MemoryPool* pool, ThreadPool* threads)
       : schema_(std::move(schema)),
         files_(std::move(files)),
         merger_(files_, schema_, key_width, pool),
         remaining_(limit),
         batch_size_(std::max<int64_t>(1, batch_size)),
-        pool_(pool) {}
+        pool_(pool),
+        threads_(threads) {}
 
   const SchemaPtr& schema() const override { return schema_; }
 
   bool Next(Batch* out) override {
     if (remaining_ <= 0 || !merger_.NextChunk(std::min(batch_size_, remaining_))) return false;
-    *out = GatherRunRows(schema_, merger_.blocks, merger_.ids, merger_.rows, pool_);
+    // The merge decides the order on this thread; the columns are gathered in parallel.
+    *out = GatherRunRows(schema_, merger_.blocks, merger_.ids, merger_.rows, pool_, threads_);
     remaining_ -= out->num_rows;
     out->seq = next_seq_++;
     return true;
@@ -218,6 +220,7 @@ class SpilledSortSource final : public Source {
   int64_t remaining_;
   int64_t batch_size_;
   MemoryPool* pool_;
+  ThreadPool* threads_;
   uint64_t next_seq_ = 0;
 };
 
@@ -241,10 +244,11 @@ std::shared_ptr<SpillFile> SpillRuns(const SchemaPtr& schema,
 std::unique_ptr<Source> MakeSpilledSortSource(SchemaPtr schema,
                                               std::vector<std::shared_ptr<SpillFile>> files,
                                               int key_width, int64_t limit, int64_t batch_size,
-                                              MemoryPool* pool, SpillCounters* counters) {
+                                              MemoryPool* pool, ThreadPool* threads,
+                                              SpillCounters* counters) {
   MergeInPasses(schema, &files, key_width, std::min<int64_t>(batch_size, 4096), pool, counters);
   return std::make_unique<SpilledSortSource>(std::move(schema), std::move(files), key_width, limit,
-                                             batch_size, pool);
+                                             batch_size, pool, threads);
 }
 
 }  // namespace sluice::exec

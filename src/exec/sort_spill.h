@@ -34,6 +34,7 @@ std::shared_ptr<SpillFile> SpillRuns(const SchemaPtr& schema,
 std::unique_ptr<Source> MakeSpilledSortSource(SchemaPtr schema,
                                               std::vector<std::shared_ptr<SpillFile>> files,
                                               int key_width, int64_t limit, int64_t batch_size,
-                                              MemoryPool* pool, SpillCounters* counters = nullptr);
+                                              MemoryPool* pool, ThreadPool* threads,
+                                              SpillCounters* counters = nullptr);
 
 }  // namespace sluice::exec

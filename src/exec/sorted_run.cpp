@@ -390,14 +390,20 @@ void MergeRuns(std::span<const SortedRun* const> runs, std::span<const RunRange>
 
 Batch GatherRunRows(const SchemaPtr& schema, std::span<const SortedRun* const> runs,
                     std::span<const uint32_t> run_ids, std::span<const uint32_t> rows,
-                    MemoryPool* pool) {
+                    MemoryPool* pool, ThreadPool* threads) {
   Batch out;
   out.schema = schema;
   out.num_rows = static_cast<int64_t>(rows.size());
-  std::vector<const Column*> sources(runs.size());
-  for (size_t c = 0; c < schema->size(); ++c) {
+  out.columns.resize(schema->size());
+  auto gather = [&](int64_t c) {
+    std::vector<const Column*> sources(runs.size());
     for (size_t r = 0; r < runs.size(); ++r) sources[r] = &runs[r]->rows.columns[c];
-    out.columns.push_back(GatherFromMany(sources, run_ids, rows, pool));
+    out.columns[c] = GatherFromMany(sources, run_ids, rows, pool);
+  };
+  if (threads != nullptr) {
+    threads->ParallelFor(static_cast<int64_t>(schema->size()), gather);
+  } else {
+    for (size_t c = 0; c < schema->size(); ++c) gather(static_cast<int64_t>(c));
   }
   return out;
 }

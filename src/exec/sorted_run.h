@@ -14,6 +14,7 @@
 
 #include "core/batch.h"
 #include "core/memory_pool.h"
+#include "core/thread_pool.h"
 #include "exec/sort_keys.h"
 
 namespace sluice::exec {
@@ -70,10 +71,10 @@ void MergeRuns(std::span<const SortedRun* const> runs, std::span<const RunRange>
                const std::function<void(std::span<const uint32_t> run_ids,
                                         std::span<const uint32_t> rows)>& emit);
 
-/// Gathers (run, row) pairs into a batch of `schema`.
+/// Gathers (run, row) pairs into a batch of `schema`; columns in parallel when given `threads`.
 Batch GatherRunRows(const SchemaPtr& schema, std::span<const SortedRun* const> runs,
                     std::span<const uint32_t> run_ids, std::span<const uint32_t> rows,
-                    MemoryPool* pool);
+                    MemoryPool* pool, ThreadPool* threads = nullptr);
 
 /// Gathers (run, row) pairs into a run: their rows, keys and ords.
 SortedRun GatherRun(const SchemaPtr& schema, std::span<const SortedRun* const> runs,

@@ -193,7 +193,7 @@ StatementResult Session::Run(const Statement& statement, std::string_view sql) {
         }
         // The budget is the pool's (as --memory-limit sets it): every run of this session, and
         // the writers that charge the default pool, stay within it.
-        (run_.pool != nullptr ? run_.pool : MemoryPool::Default())->set_limit(bytes);
+        (run_.pool != nullptr ? run_.pool : MemoryPool::Default())->SetMemoryLimit(bytes);
         result.text = fmt::format("SET memory_limit = '{}'", text);
       } else if (name == "temp_directory") {
         std::string text = OptionText(value, "temp_directory", sql);
