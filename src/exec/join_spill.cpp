@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "core/take.h"
 #include "exec/position_merge.h"
+#include "exec/profile.h"
 #include "exec/row_gather.h"
 #include "exec/sorted_run.h"
 
@@ -33,16 +34,6 @@ SchemaPtr WithOrd(const Schema& schema) {
   std::vector<Field> fields(schema.fields().begin(), schema.fields().end());
   fields.push_back({"__sluice_ord", UInt64(), false});
   return std::make_shared<Schema>(std::move(fields));
-}
-
-int64_t BatchBytes(const Batch& batch) {
-  int64_t bytes = 0;
-  for (const Column& column : batch.columns) {
-    for (const auto* buffer : {&column.validity, &column.values, &column.data}) {
-      if (*buffer != nullptr) bytes += (*buffer)->capacity();
-    }
-  }
-  return bytes;
 }
 
 /// `batch` with each row's input position (seq << 32 | row) as a last uint64 column.

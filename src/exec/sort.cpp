@@ -11,6 +11,7 @@
 #include <mutex>
 
 #include "core/error.h"
+#include "exec/profile.h"
 #include "exec/sort_spill.h"
 #include "exec/sorted_run.h"
 #include "expr/bound_expr.h"
@@ -124,13 +125,7 @@ std::vector<BoundExprPtr> BindKeys(const std::vector<SortKey>& keys, const Schem
 
 /// Bytes a run holds: its rows' buffers, keys and ords.
 int64_t RunBytes(const SortedRun& run) {
-  int64_t bytes = run.KeyMemoryBytes();
-  for (const Column& column : run.rows.columns) {
-    for (const auto* buffer : {&column.validity, &column.values, &column.data}) {
-      if (*buffer != nullptr) bytes += (*buffer)->capacity();
-    }
-  }
-  return bytes;
+  return run.KeyMemoryBytes() + BatchBytes(run.rows);
 }
 
 class SortSink final : public BreakerSink, public SpillableConsumer {

@@ -470,14 +470,14 @@ Rows AggregateSpilling(const std::vector<Batch>& batches, const std::vector<Expr
 }
 
 TEST(HashAggregateTest, SpillsWithStringAndSeveralKeys) {
-  Data data = MakeData(150000, 1000, 30000);
+  Data data = MakeData(300000, 1000, 60000);
   const std::vector<Expr> keys = {col("k"), col("small")};
   const std::vector<Expr> aggregates = {col("v").sum(), col("s").last(), col("i").n_unique()};
-  EXPECT_EQ(AggregateSpilling(data.batches, keys, aggregates, 2'500'000),
+  EXPECT_EQ(AggregateSpilling(data.batches, keys, aggregates, 4'000'000),
             Aggregate(data.batches, keys, aggregates, 2));
   // A string key: the bytes layout.
   const std::vector<Expr> by_name = {concat({col("s"), lit("-"), col("k").cast(Utf8())})};
-  EXPECT_EQ(AggregateSpilling(data.batches, by_name, {col("v").sum()}, 2'000'000),
+  EXPECT_EQ(AggregateSpilling(data.batches, by_name, {col("v").sum()}, 4'000'000),
             Aggregate(data.batches, by_name, {col("v").sum()}, 2));
 }
 

@@ -386,7 +386,7 @@ TEST(HashJoinTest, EveryJoinTypeSpillsUnderATinyBudgetAndKeepsItsOrder) {
                         JoinType::kSemi, JoinType::kAnti}) {
     const Rows expected = ReferenceJoin(left, right, type);
     for (int threads : {1, 3}) {
-      MemoryPool tight(3'000'000);
+      MemoryPool tight(6'000'000);
       PlanPtr join = MakeJoin(ScanOf(BatchOf(left, "l").schema), ScanOf(BatchOf(right, "r").schema),
                               type, {col("k")}, {col("k")}, "_right", true);
       ThreadPool pool_threads(threads);
