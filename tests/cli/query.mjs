@@ -139,7 +139,7 @@ SELECT * FROM best ORDER BY top DESC, city LIMIT 2;
   const made = run(['generate', data, '--rows', '300000', '--quiet']);
   check('generate writes the events to sort', made.status === 0, show(made));
   const sql = `SELECT sku, user_id, category, region FROM '${data}/events/*.parquet' ORDER BY sku`;
-  const tight = run(['--memory-limit', '20MB', 'explain', '--analyze', sql]);
+  const tight = run(['--memory-limit', '32MB', 'explain', '--analyze', sql]);
   const sortLine = (r) => r.stdout.split('\n').find((line) => line.startsWith('Sort')) ?? '';
   check('explain --analyze shows the peak memory, bytes spilled and read back of a sort under --memory-limit',
         tight.status === 0 && /300000 rows in/.test(tight.stdout) && /, peak [0-9.]+ (KiB|MiB)/.test(sortLine(tight)) &&
