@@ -10,6 +10,7 @@
 
 #include "core/error.h"
 #include "core/take.h"
+#include "exec/concat_source.h"
 #include "exec/position_merge.h"
 #include "exec/profile.h"
 #include "exec/row_gather.h"
@@ -283,30 +284,6 @@ void WriteWithOrds(SpillFile* file, Batch batch, const SchemaPtr& schema, Memory
   }
 }
 
-/// One source after another, numbered on.
-class ConcatSource final : public Source {
- public:
-  ConcatSource(SchemaPtr schema, std::vector<std::unique_ptr<Source>> sources)
-      : schema_(std::move(schema)), sources_(std::move(sources)) {}
-  const SchemaPtr& schema() const override { return schema_; }
-  bool Next(Batch* out) override {
-    while (current_ < sources_.size()) {
-      if (sources_[current_]->Next(out)) {
-        out->seq = next_seq_++;
-        return true;
-      }
-      ++current_;
-    }
-    return false;
-  }
-
- private:
-  SchemaPtr schema_;
-  std::vector<std::unique_ptr<Source>> sources_;
-  size_t current_ = 0;
-  uint64_t next_seq_ = 0;
-};
-
 /// GraceJoin without naming the join in out-of-memory errors.
 Stream JoinByPartitions(CollectedBuild build, Stream probe, JoinProbeSpec probe_spec,
                         std::vector<JoinOutputColumn> unmatched_columns,
@@ -390,7 +367,7 @@ Stream JoinByPartitions(CollectedBuild build, Stream probe, JoinProbeSpec probe_
     sources.push_back(MakePositionMergeSource(
         output, output, identity, std::move(unmatched_results), context.batch_size, context.pool));
   }
-  return Stream{std::make_unique<ConcatSource>(output, std::move(sources)), {}};
+  return Stream{MakeConcatSource(output, std::move(sources)), {}};
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include "exec/physical_planner.h"
 
 #include "core/error.h"
+#include "exec/concat_source.h"
 #include "exec/filter_project.h"
 #include "exec/hash_aggregate.h"
 #include "exec/hash_join.h"
@@ -14,32 +15,6 @@
 namespace sluice::exec {
 
 namespace {
-
-/// The inputs of a union, one after another, renumbered.
-class ConcatSource final : public Source {
- public:
-  ConcatSource(SchemaPtr schema, std::vector<std::unique_ptr<Source>> inputs)
-      : schema_(std::move(schema)), inputs_(std::move(inputs)) {}
-  const SchemaPtr& schema() const override { return schema_; }
-  bool Next(Batch* out) override {
-    while (current_ < inputs_.size()) {
-      if (inputs_[current_]->Next(out)) {
-        out->seq = next_seq_++;
-        out->schema = schema_;
-        return true;
-      }
-      inputs_[current_].reset();  // Free the finished input's resources early.
-      ++current_;
-    }
-    return false;
-  }
-
- private:
-  SchemaPtr schema_;
-  std::vector<std::unique_ptr<Source>> inputs_;
-  size_t current_ = 0;
-  uint64_t next_seq_ = 0;
-};
 
 /// The counters of `plan`'s node in a profiled run (EXPLAIN ANALYZE), else null.
 NodeProfile* ProfileOf(const PlanPtr& plan, const ExecContext& context) {
@@ -141,7 +116,7 @@ Stream BuildNode(const PlanPtr& plan, const ExecContext& context) {
       std::vector<std::unique_ptr<Source>> inputs;
       for (const PlanPtr& input : plan->inputs)
         inputs.push_back(StreamAsSource(BuildStream(input, context)));
-      return Stream{std::make_unique<ConcatSource>(plan->schema, std::move(inputs)), {}};
+      return Stream{MakeConcatSource(plan->schema, std::move(inputs)), {}};
     }
     case PlanKind::kWindow: {
       Stream input = BuildStream(plan->inputs[0], context);
