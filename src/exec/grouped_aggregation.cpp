@@ -614,6 +614,11 @@ void GroupedAggregation::RebuildPartition(Partition* partition) {
   std::vector<uint32_t> first_rows;
   while (reader.Next(&block)) {
     const uint32_t count = block.keys.size();
+    // The table reads the keys in this aggregation's layout: a block must carry that layout.
+    const bool fixed = layout_.mode() == KeyMode::kFixed;
+    if ((fixed && block.keys.fixed.size() != count) ||
+        (!fixed && block.keys.offsets.size() != size_t{count} + 1))
+      ThrowIo("spill file \"{}\" holds keys of another layout", file->path());
     if (block.kind == PartitionBlockKind::kSnapshot) {
       if (partition->table.size() != 0)
         ThrowIo("spill file \"{}\" has two snapshots", file->path());
