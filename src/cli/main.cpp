@@ -32,7 +32,8 @@ int Run(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--memory-limit", global.memory_limit,
                  "Memory budget: bytes, 4GB, 512MiB or 60% of RAM (default 80% of RAM, or of "
-                 "the cgroup limit); sorts spill to disk to stay within it");
+                 "the cgroup limit); sorts, aggregations, joins and windows spill to disk to stay "
+                 "within it");
   app.add_option("--temp-dir", global.temp_dir,
                  "Folder for spill files (default $TMPDIR/sluice; removed after each run)");
   app.add_flag("--quiet,-q", global.quiet, "Print no progress");

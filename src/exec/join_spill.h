@@ -1,11 +1,11 @@
 // The spilling hash join (grace hash join). The build input is collected first; when the memory
 // pool asks for memory back, or the collected rows would not leave room to build their table,
-// the build rows go to kJoinPartitions spill files by their key hash (with their input
-// position). The probe input then follows them into partition files the same way, and each
-// partition is joined on its own: its build rows back in input order, their table built, its
-// probe rows probed. Every probe row's output stays in its partition, so the partitions' outputs,
-// each tagged with its probe rows' input positions, merge back into exactly the in-memory join's
-// order (a full join's unmatched build rows follow, in build input order).
+// the build rows go to kSpillPartitions spill files (exec/partition_spill.h) by their key hash
+// (with their input position). The probe input then follows them into partition files the same way,
+// and each partition is joined on its own: its build rows back in input order, their table built,
+// its probe rows probed. Every probe row's output stays in its partition, so the partitions'
+// outputs, each tagged with its probe rows' input positions, merge back into exactly the in-memory
+// join's order (a full join's unmatched build rows follow, in build input order).
 #pragma once
 
 #include <cstdint>
@@ -15,22 +15,13 @@
 
 #include "exec/join_build.h"
 #include "exec/join_probe.h"
+#include "exec/partition_spill.h"
 #include "exec/pipeline.h"
-#include "exec/spill_file.h"
 
 namespace sluice::exec {
 
-inline constexpr int kJoinPartitionBits = 6;
-inline constexpr int kJoinPartitions = 1 << kJoinPartitionBits;
-
-/// The build input, in memory or partitioned on disk.
-struct CollectedBuild {
-  SchemaPtr schema;
-  bool spilled = false;
-  std::vector<Batch> batches;  ///< In memory: every batch, in seq order.
-  /// Spilled: per partition, the build rows with their input position as a last uint64 column.
-  std::vector<std::shared_ptr<SpillFile>> partitions;
-};
+/// The build input, in memory or partitioned on disk by key hash.
+using CollectedBuild = CollectedRows;
 
 /// Runs the build input, spilling its rows by key hash when memory runs short.
 CollectedBuild CollectBuild(Stream build, const BoundJoinKeys& keys, const JoinKeySpec& spec,

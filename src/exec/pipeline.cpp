@@ -1,10 +1,14 @@
 // The pipeline driver: pulls from the source on the calling thread and pushes each batch through
-// the operators into the sink on a worker, with a bounded number of batches in flight.
+// the operators into the sink on a worker, with a bounded number of batches in flight — and, under
+// a memory limit, a bounded number of bytes: wide rows in big batches would otherwise make the
+// batches in flight alone a large fixed share of a small budget.
 #include "exec/pipeline.h"
 
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+
+#include "exec/profile.h"
 
 namespace sluice::exec {
 
@@ -13,19 +17,24 @@ namespace {
 /// Coordinates the driver and the workers of one pipeline run.
 class InFlight {
  public:
-  explicit InFlight(int limit) : limit_(limit) {}
+  InFlight(int limit, int64_t limit_bytes) : limit_(limit), limit_bytes_(limit_bytes) {}
 
-  /// Waits for room for one more batch; false when the run failed meanwhile.
-  bool Acquire() {
+  /// Waits for room for one more batch of `bytes` (one batch always has room); false when the
+  /// run failed meanwhile.
+  bool Acquire(int64_t bytes) {
     std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return in_flight_ < limit_ || error_; });
+    changed_.wait(lock, [&] {
+      return (in_flight_ < limit_ && (in_flight_ == 0 || bytes_ + bytes <= limit_bytes_)) || error_;
+    });
     if (error_) return false;
     ++in_flight_;
+    bytes_ += bytes;
     return true;
   }
-  void Release() {
+  void Release(int64_t bytes) {
     std::lock_guard lock(mutex_);
     --in_flight_;
+    bytes_ -= bytes;
     changed_.notify_all();
   }
   void Fail(std::exception_ptr error) {
@@ -48,7 +57,9 @@ class InFlight {
   std::mutex mutex_;
   std::condition_variable changed_;
   int in_flight_ = 0;
+  int64_t bytes_ = 0;  ///< Of the batches in flight, as the source gave them.
   int limit_;
+  int64_t limit_bytes_;
   std::exception_ptr error_;
 };
 
@@ -61,7 +72,9 @@ void Push(Batch batch, const OperatorChain& ops, Sink& sink) {
 
 void RunPipeline(Stream stream, Sink& sink, const ExecContext& context) {
   ThreadPool& pool = context.threads ? *context.threads : ThreadPool::Default();
-  InFlight in_flight(2 * pool.size() + 1);
+  // Batches in flight may take an eighth of the memory budget.
+  const MemoryPool* memory = context.pool != nullptr ? context.pool : MemoryPool::Default();
+  InFlight in_flight(2 * pool.size() + 1, memory->limit() / 8);
   const OperatorChain& ops = stream.ops;
   while (!sink.Done()) {
     Batch batch;
@@ -71,14 +84,15 @@ void RunPipeline(Stream stream, Sink& sink, const ExecContext& context) {
       in_flight.Fail(std::current_exception());
       break;
     }
-    if (!in_flight.Acquire()) break;
-    pool.Submit([&, batch = std::move(batch)]() mutable {
+    const int64_t bytes = BatchBytes(batch);
+    if (!in_flight.Acquire(bytes)) break;
+    pool.Submit([&, bytes, batch = std::move(batch)]() mutable {
       try {
         Push(std::move(batch), ops, sink);
       } catch (...) {
         in_flight.Fail(std::current_exception());
       }
-      in_flight.Release();
+      in_flight.Release(bytes);
     });
   }
   in_flight.Drain();

@@ -86,7 +86,8 @@ struct Stream {
   const SchemaPtr& schema() const { return ops.empty() ? source->schema() : ops.back()->schema(); }
 };
 
-/// Runs `stream` into `sink` on the pool: at most 2 batches per thread in flight. The first
+/// Runs `stream` into `sink` on the pool: at most 2 batches per thread in flight (and, under a
+/// memory limit, batches of at most an eighth of it, one batch always). The first
 /// error (from the source, an operator or the sink) stops the pipeline and is rethrown here,
 /// after every task has ended. Calls sink.Finish() when everything was consumed.
 void RunPipeline(Stream stream, Sink& sink, const ExecContext& context);

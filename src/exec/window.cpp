@@ -1,15 +1,29 @@
 // The window sink: batches are kept as they arrive (the pool accounts their buffers), put back
 // in input order at Finish, and each group of window expressions sharing a PARTITION BY / ORDER
 // BY sorts the rows once (window_order.h) for all its functions.
+//
+// Larger than memory: a window only ever looks at the rows of its own partition, so when every
+// window expression of the node partitions by some common keys, the input can spill to hash
+// partitions of those keys (exec/partition_spill.h). Each spilled partition, back in input order,
+// is computed exactly as the whole input would be — its window partitions are the same rows in
+// the same order — and the results merge back into input order by position: the output is the
+// same bytes, spilled or not. A window without PARTITION BY needs all its rows at once and does
+// not spill.
 #include "exec/window.h"
+
+#include <xxhash.h>
 
 #include <algorithm>
 #include <map>
-#include <mutex>
+#include <numeric>
+#include <set>
 
 #include "core/error.h"
+#include "exec/partition_spill.h"
+#include "exec/position_merge.h"
 #include "exec/profile.h"
 #include "exec/row_gather.h"
+#include "exec/sort_keys.h"
 #include "exec/window_functions.h"
 #include "expr/bound_expr.h"
 #include "expr/evaluate.h"
@@ -18,41 +32,141 @@
 namespace sluice::exec {
 namespace {
 
+/// Besides the rows, per row: the sort order and boundaries, normalized keys and evaluated
+/// arguments (about 64 bytes), and each window's result.
+constexpr int64_t kWorkBytesPerRow = 64;
+constexpr int64_t kResultBytesPerRow = 16;
+
+/// The PARTITION BY keys every window expression has (by their text), in the first one's order.
+std::vector<Expr> CommonPartitionKeys(const std::vector<WindowExpr>& windows) {
+  std::vector<Expr> common;
+  if (windows.empty()) return common;
+  for (const Expr& key : windows[0].partition_by) {
+    const std::string text = key.ToString();
+    bool everywhere = true;
+    for (const WindowExpr& window : windows) {
+      everywhere = everywhere && std::any_of(window.partition_by.begin(), window.partition_by.end(),
+                                             [&](const Expr& e) { return e.ToString() == text; });
+    }
+    if (everywhere) common.push_back(key);
+  }
+  return common;
+}
+
+/// Hashes rows by the normalized form of `keys` — the form MakeWindowOrder compares to tell
+/// partitions apart, so rows of one window partition always hash alike.
+RowHasher PartitionKeyHasher(const std::vector<Expr>& keys, const Schema& schema,
+                             MemoryPool* pool) {
+  if (keys.empty()) return nullptr;
+  std::vector<BoundExprPtr> bound;
+  std::vector<SortKeyOrder> orders;
+  for (const Expr& key : keys) {
+    bound.push_back(Bind(key, schema));
+    orders.push_back({bound.back()->type, false, true});
+  }
+  auto encoder = std::make_shared<SortKeyEncoder>(orders);
+  return [bound, encoder, pool](const Batch& batch) {
+    std::vector<Column> columns;
+    for (const BoundExprPtr& key : bound) columns.push_back(Evaluate(*key, batch, true, pool));
+    const SortKeyBlock block = encoder->Encode(columns);
+    std::vector<uint64_t> hashes(static_cast<size_t>(batch.num_rows));
+    for (int64_t row = 0; row < batch.num_rows; ++row) {
+      const std::string_view key = block.Key(row);
+      hashes[static_cast<size_t>(row)] = XXH3_64bits(key.data(), key.size());
+    }
+    return hashes;
+  };
+}
+
 class WindowSink final : public BreakerSink {
  public:
   WindowSink(const LogicalPlan& plan, const ExecContext& context)
       : input_schema_(plan.inputs[0]->schema),
         output_schema_(plan.schema),
         windows_(plan.windows),
+        context_(context),
         threads_(context.threads != nullptr ? context.threads : &ThreadPool::Default()),
         pool_(context.pool != nullptr ? context.pool : MemoryPool::Default()),
         batch_size_(std::max<int64_t>(1, context.batch_size)),
         counters_(context.counters),
         memory_(pool_) {
+    context_.threads = threads_;
+    context_.pool = pool_;
     // Bind now, so that a bad expression fails before any input is read.
     for (const WindowExpr& window : windows_) {
       std::vector<BoundExprPtr> bound;
       for (const Expr& arg : window.args) bound.push_back(Bind(arg, *input_schema_));
       bound_args_.push_back(std::move(bound));
     }
+    const std::vector<Expr> keys = CommonPartitionKeys(windows_);
+    spillable_ = !keys.empty();
+    collector_ = std::make_unique<SpillableCollector>(
+        input_schema_, PartitionKeyHasher(keys, *input_schema_, pool_), "window",
+        kWorkBytesPerRow + kResultBytesPerRow * static_cast<int64_t>(windows_.size()), context_);
   }
 
   void Consume(Batch batch) override {
-    const int64_t bytes = counters_ != nullptr ? BatchBytes(batch) : 0;
-    std::lock_guard lock(mutex_);
-    batches_.push_back(std::move(batch));
-    if (counters_ != nullptr) counters_->NotePeak(held_bytes_ += bytes);
+    collector_->Consume(std::move(batch));
+    if (counters_ != nullptr) counters_->NotePeak(collector_->held());
   }
 
   void Finish() override {
-    std::sort(batches_.begin(), batches_.end(),
-              [](const Batch& a, const Batch& b) { return a.seq < b.seq; });
-    Batch input = ConcatenateBatches(input_schema_, batches_, pool_, threads_);
-    batches_.clear();
+    try {
+      FinishOrThrow();
+    } catch (const Error& error) {
+      const std::string name = WindowExprToString(windows_[0]);
+      if (error.kind() != ErrorKind::kOutOfMemory ||
+          std::string(error.what()).find(name) != std::string::npos)
+        throw;
+      ThrowOutOfMemory("{}: the rows of the window do not fit in memory{}: {}", name,
+                       CannotSpillHint(), error.what());
+    }
+  }
+
+  std::unique_ptr<Source> TakeResult() override { return std::move(result_); }
+
+ private:
+  /// Why the window did not spill, when it cannot.
+  const char* CannotSpillHint() const {
+    return spillable_ ? ""
+                      : " (only windows that all share a PARTITION BY key can spill; these "
+                        "need all rows at once)";
+  }
+
+  void FinishOrThrow() {
+    collector_->Finish();
+    CollectedRows rows = collector_->Take();
+    collector_.reset();
+    if (rows.spilled) {
+      FinishSpilled(std::move(rows));
+      return;
+    }
+    Batch input = ConcatenateBatches(input_schema_, rows.batches, pool_, threads_);
+    rows.batches.clear();
     input.schema = input_schema_;
+    const int64_t n = input.num_rows;
+    Batch all;
+    all.schema = output_schema_;
+    all.columns = ComputeWindows(std::move(input), "");
+    all.num_rows = n;
+
+    // Output in input order, cut into batches.
+    std::vector<Batch> out;
+    if (n <= batch_size_) {
+      if (n > 0) out.push_back(std::move(all));
+    } else {
+      for (int64_t at = 0; at < n; at += batch_size_)
+        out.push_back(all.Slice(at, std::min(batch_size_, n - at)));
+    }
+    result_ = MakeBatchSource(output_schema_, std::move(out));
+  }
+
+  /// Computes every window over `input` (rows in input order, or one spilled partition's rows
+  /// in input order); returns the input's columns followed by one per window expression.
+  /// `where` says which rows these are, for out-of-memory errors.
+  std::vector<Column> ComputeWindows(Batch input, const std::string& where) {
     const int64_t input_bytes = counters_ != nullptr ? BatchBytes(input) : 0;
     int64_t result_bytes = 0;  // Of the windows computed so far, in a profiled run.
-    std::vector<Column> columns = input.columns;
 
     // Window expressions by specification, in order of first appearance.
     std::vector<std::string> specs;
@@ -68,8 +182,9 @@ class WindowSink final : public BreakerSink {
       const WindowExpr& first = windows_[members[0]];
       WindowContext context;
       context.input = &input;
-      WindowOrder order = Guarded(
-          first, [&] { return MakeWindowOrder(input, first.partition_by, first.order_by, pool_); });
+      WindowOrder order = Guarded(first, where, [&] {
+        return MakeWindowOrder(input, first.partition_by, first.order_by, pool_);
+      });
       memory_.Set(order.MemoryBytes());
       context.order = &order;
       context.chunks = PartitionChunks(order, 4 * int64_t{threads_->size()});
@@ -79,7 +194,7 @@ class WindowSink final : public BreakerSink {
         std::vector<Column> args;
         for (const BoundExprPtr& arg : bound_args_[w])
           args.push_back(Evaluate(*arg, input, /*expand=*/true, pool_));
-        results[w] = Guarded(windows_[w], [&] {
+        results[w] = Guarded(windows_[w], where, [&] {
           return ComputeWindow(windows_[w], output_schema_->field(input.columns.size() + w).type,
                                std::move(args), context);
         });
@@ -92,28 +207,43 @@ class WindowSink final : public BreakerSink {
       }
       memory_.Set(0);
     }
+    std::vector<Column> columns = std::move(input.columns);
     for (Column& column : results) columns.push_back(std::move(column));
-
-    // Output in input order, cut into batches.
-    const int64_t n = input.num_rows;
-    Batch all;
-    all.schema = output_schema_;
-    all.columns = std::move(columns);
-    all.num_rows = n;
-    input = Batch();
-    std::vector<Batch> out;
-    if (n <= batch_size_) {
-      if (n > 0) out.push_back(std::move(all));
-    } else {
-      for (int64_t at = 0; at < n; at += batch_size_)
-        out.push_back(all.Slice(at, std::min(batch_size_, n - at)));
-    }
-    result_ = MakeBatchSource(output_schema_, std::move(out));
+    return columns;
   }
 
-  std::unique_ptr<Source> TakeResult() override { return std::move(result_); }
+  /// The spilled input's partitions computed one at a time, each into a file of output rows
+  /// tagged with input positions, merged back into input order.
+  void FinishSpilled(CollectedRows rows) {
+    const SchemaPtr with_ord = WithOrd(*input_schema_);
+    std::vector<std::shared_ptr<SpillFile>> results;
+    for (size_t p = 0; p < rows.partitions.size(); ++p) {
+      Batch part = LoadInOrder(rows.partitions[p], with_ord, context_);
+      rows.partitions[p].reset();
+      if (part.num_rows == 0) continue;
+      const int64_t n = part.num_rows;
+      Column ords = std::move(part.columns.back());
+      part.columns.pop_back();
+      part.schema = input_schema_;
+      Batch out;
+      out.schema = output_schema_;
+      out.columns = ComputeWindows(
+          std::move(part), fmt::format("partition {} of {} of its spilled input (rows whose "
+                                       "PARTITION BY keys hash alike)",
+                                       p + 1, rows.partitions.size()));
+      out.columns.push_back(std::move(ords));
+      out.num_rows = n;
+      auto file = std::make_shared<SpillFile>("window-result", size_t{1} << 20, counters_);
+      WriteWithOrds(file.get(), std::move(out), output_schema_, pool_);
+      file->Finish();
+      results.push_back(std::move(file));
+    }
+    std::vector<int> identity(output_schema_->size());
+    std::iota(identity.begin(), identity.end(), 0);
+    result_ = MakePositionMergeSource(output_schema_, output_schema_, std::move(identity),
+                                      std::move(results), batch_size_, pool_);
+  }
 
- private:
   /// The PARTITION BY and ORDER BY of a window (its frame aside): windows that share them share
   /// one sort.
   static std::string WindowSpecOrderKey(const WindowExpr& window) {
@@ -124,13 +254,20 @@ class WindowSink final : public BreakerSink {
   }
 
   template <typename Body>
-  auto Guarded(const WindowExpr& window, Body&& body) -> decltype(body()) {
+  auto Guarded(const WindowExpr& window, const std::string& where, Body&& body)
+      -> decltype(body()) {
     try {
       return body();
     } catch (const Error& error) {
       if (error.kind() != ErrorKind::kOutOfMemory) throw;
-      ThrowOutOfMemory("{}: the rows of the window do not fit in memory: {}",
-                       WindowExprToString(window), error.what());
+      if (!where.empty()) {
+        ThrowOutOfMemory(
+            "{}: {} does not fit in memory even after spilling (a key this skewed "
+            "needs more memory): {}",
+            WindowExprToString(window), where, error.what());
+      }
+      ThrowOutOfMemory("{}: the rows of the window do not fit in memory{}: {}",
+                       WindowExprToString(window), CannotSpillHint(), error.what());
     }
   }
 
@@ -138,15 +275,14 @@ class WindowSink final : public BreakerSink {
   SchemaPtr output_schema_;
   std::vector<WindowExpr> windows_;
   std::vector<std::vector<BoundExprPtr>> bound_args_;
+  ExecContext context_;
   ThreadPool* threads_;
   MemoryPool* pool_;
   int64_t batch_size_;
   SpillCounters* counters_;   ///< EXPLAIN ANALYZE's, or null.
   MemoryReservation memory_;  ///< The sort order and boundaries of the window being computed.
-
-  std::mutex mutex_;
-  std::vector<Batch> batches_;
-  int64_t held_bytes_ = 0;  ///< Of batches_, in a profiled run; guarded by mutex_.
+  bool spillable_ = false;    ///< The windows share PARTITION BY keys to spill by.
+  std::unique_ptr<SpillableCollector> collector_;
   std::unique_ptr<Source> result_;
 };
 

@@ -1,5 +1,5 @@
-// End-to-end tests of larger-than-memory runs: a sort, a group-by, a distinct and every kind of
-// join over generated data, each written to Parquet once without a limit and once under a
+// End-to-end tests of larger-than-memory runs: a sort, a group-by, a distinct, every kind of
+// join and windows over generated data, each written to Parquet once without a limit and once under a
 // --memory-limit (96MB) far below what it holds; the files must be byte-identical (spilled or not,
 // the output is the same) and the runs must have spilled (EXPLAIN ANALYZE says so). The spill
 // folder (--temp-dir) is empty after each run, a run killed mid-spill leaves a folder the next
@@ -43,6 +43,7 @@ const queries = {
   'left join': `SELECT u.user_id, e.sku FROM (SELECT * FROM ${users} UNION ALL SELECT -user_id, country, signup_date, tier FROM ${users}) u LEFT JOIN ${events} e ON u.user_id = e.user_id`,
   'full join': `SELECT u.user_id, e.sku FROM (SELECT * FROM ${users} WHERE user_id % 2 = 0) u FULL JOIN ${events} e ON u.user_id = e.user_id`,
   'semi join': `SELECT * FROM ${users} WHERE user_id IN (SELECT user_id FROM ${events})`,
+  window: `SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY timestamp) AS n, sum(revenue) OVER (PARTITION BY user_id ORDER BY timestamp, sku) AS running, lag(sku) OVER (PARTITION BY user_id, region ORDER BY revenue DESC) AS previous FROM ${events}`,
 };
 for (const [name, sql] of Object.entries(queries)) {
   const free = path.join(work, `${name.replace(' ', '-')}-free.parquet`);
@@ -56,7 +57,9 @@ for (const [name, sql] of Object.entries(queries)) {
   // One row out, so that EXPLAIN ANALYZE holds no result; first() keeps the sort's order needed.
   const counted = name === 'sort'
     ? `SELECT first(sku), first(category), first(region), first(revenue), first(timestamp), first(discount), count(*) FROM (${sql})`
-    : `SELECT count(*) FROM (${sql})`;
+    : name === 'window'
+      ? `SELECT count(*), sum(n), sum(running), max(previous) FROM (${sql})`
+      : `SELECT count(*) FROM (${sql})`;
   const analyzed = run(['--memory-limit', '96MB', 'explain', '--analyze', counted]);
   check(`${name}: explain --analyze shows the spill`, analyzed.status === 0 && /spilled [0-9.]+ [KMG]i?B/.test(analyzed.stdout), show(analyzed));
   check(`${name}: the spill folder is empty afterwards`, leftovers().length === 0, leftovers().join(', '));

@@ -357,27 +357,6 @@ TEST(HashJoinTest, StringKeysMatchTheReference) {
 namespace sluice::exec {
 namespace {
 
-/// Renders batches to rows as they arrive (holding no batch: under a tiny budget the output
-/// itself would not fit), in seq order at the end.
-class RenderingSink final : public Sink {
- public:
-  void Consume(Batch batch) override {
-    Rows rows = test::Rows({batch});
-    std::lock_guard lock(mutex_);
-    rendered_[batch.seq] = std::move(rows);
-  }
-  void Finish() override {}
-  Rows Ordered() const {
-    Rows all;
-    for (const auto& [seq, rows] : rendered_) all.insert(all.end(), rows.begin(), rows.end());
-    return all;
-  }
-
- private:
-  std::mutex mutex_;
-  std::map<uint64_t, Rows> rendered_;
-};
-
 TEST(HashJoinTest, EveryJoinTypeSpillsUnderATinyBudgetAndKeepsItsOrder) {
   std::mt19937_64 random(11);
   const Side left = RandomSide(random, 120000, 60000, true);
@@ -391,7 +370,7 @@ TEST(HashJoinTest, EveryJoinTypeSpillsUnderATinyBudgetAndKeepsItsOrder) {
                               type, {col("k")}, {col("k")}, "_right", true);
       ThreadPool pool_threads(threads);
       ExecContext context{&pool_threads, &tight, nullptr, 4096};
-      RenderingSink sink;
+      test::RenderingSink sink;
       {
         Stream stream = MakeHashJoin(*join, test::StreamOf(BatchOf(left, "l"), 1000),
                                      test::StreamOf(BatchOf(right, "r"), 1000), context);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -105,6 +106,27 @@ inline std::vector<std::string> Rows(const std::vector<Batch>& batches) {
 }
 
 /// Runs `stream` to the end and returns its rows in order.
+/// Renders batches to rows as they arrive (holding no batch: under a tiny budget the output
+/// itself would not fit), in seq order at the end.
+class RenderingSink final : public exec::Sink {
+ public:
+  void Consume(Batch batch) override {
+    std::vector<std::string> rows = Rows({batch});
+    std::lock_guard lock(mutex_);
+    rendered_[batch.seq] = std::move(rows);
+  }
+  void Finish() override {}
+  std::vector<std::string> Ordered() const {
+    std::vector<std::string> all;
+    for (const auto& [seq, rows] : rendered_) all.insert(all.end(), rows.begin(), rows.end());
+    return all;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<uint64_t, std::vector<std::string>> rendered_;
+};
+
 inline std::vector<std::string> RunRows(exec::Stream stream, const exec::ExecContext& context) {
   CollectingSink sink;
   exec::RunPipeline(std::move(stream), sink, context);

@@ -114,9 +114,11 @@ TEST(WindowTest, RowNumberRankDenseRank) {
 
 TEST(WindowTest, DenseRankCountsDistinctKeys) {
   PlanPtr table = Table({"a", "a", "a", "a", "a"}, {5, 5, 7, 9, 9}, {1, 2, 3, 4, 5});
-  EXPECT_EQ(LastColumn(RunPlan(MakeWindow(table, {Window("dense_rank", {}, {}, {{col("t"), false, std::nullopt}})}))),
+  EXPECT_EQ(LastColumn(RunPlan(MakeWindow(
+                table, {Window("dense_rank", {}, {}, {{col("t"), false, std::nullopt}})}))),
             (Strs{"1", "1", "2", "3", "3"}));
-  EXPECT_EQ(LastColumn(RunPlan(MakeWindow(table, {Window("rank", {}, {}, {{col("t"), false, std::nullopt}})}))),
+  EXPECT_EQ(LastColumn(RunPlan(
+                MakeWindow(table, {Window("rank", {}, {}, {{col("t"), false, std::nullopt}})}))),
             (Strs{"1", "1", "3", "4", "4"}));
 }
 
@@ -125,12 +127,16 @@ TEST(WindowTest, Ntile) {
   std::vector<OptInt> t = {0, 1, 2, 3, 4, 5, 6};
   PlanPtr table = Table(g, t, t);
   // 7 rows in 3 buckets: 3, 2, 2.
-  EXPECT_EQ(LastColumn(RunPlan(MakeWindow(table, {Window("ntile", {lit(3)}, {}, {{col("t"), false, std::nullopt}})}))),
+  EXPECT_EQ(LastColumn(RunPlan(MakeWindow(
+                table, {Window("ntile", {lit(3)}, {}, {{col("t"), false, std::nullopt}})}))),
             (Strs{"1", "1", "1", "2", "2", "3", "3"}));
   // More buckets than rows: one row each.
-  EXPECT_EQ(LastColumn(RunPlan(MakeWindow(table, {Window("ntile", {lit(10)}, {}, {{col("t"), false, std::nullopt}})}))),
+  EXPECT_EQ(LastColumn(RunPlan(MakeWindow(
+                table, {Window("ntile", {lit(10)}, {}, {{col("t"), false, std::nullopt}})}))),
             (Strs{"1", "2", "3", "4", "5", "6", "7"}));
-  EXPECT_THROW(RunPlan(MakeWindow(table, {Window("ntile", {lit(0)}, {}, {{col("t"), false, std::nullopt}})})), Error);
+  EXPECT_THROW(RunPlan(MakeWindow(
+                   table, {Window("ntile", {lit(0)}, {}, {{col("t"), false, std::nullopt}})})),
+               Error);
 }
 
 TEST(WindowTest, LagAndLead) {
@@ -197,8 +203,8 @@ TEST(WindowTest, RowsFramesWithOffsets) {
   std::vector<OptStr> g(6, "a");
   PlanPtr table = Table(g, {1, 2, 3, 4, 5, 6}, {1, 2, std::nullopt, 8, 16, 32});
   auto sum = [&](WindowFrame frame) {
-    return LastColumn(
-        RunPlan(MakeWindow(table, {Window("sum", {col("x")}, {}, {{col("t"), false, std::nullopt}}, frame)})));
+    return LastColumn(RunPlan(MakeWindow(
+        table, {Window("sum", {col("x")}, {}, {{col("t"), false, std::nullopt}}, frame)})));
   };
   EXPECT_EQ(sum(Frame(kRows, K::kPreceding, 1, K::kCurrentRow, 0)),
             (Strs{"1", "3", "2", "8", "24", "48"}));
@@ -216,8 +222,8 @@ TEST(WindowTest, RangeFramesWithOffsetsAndNullKeys) {
   std::vector<OptStr> g(7, "a");
   PlanPtr table = Table(g, {1, 2, 2, 5, std::nullopt, 6, std::nullopt}, {1, 2, 4, 8, 16, 32, 64});
   auto sum = [&](WindowFrame frame, bool descending = false) {
-    return LastColumn(RunPlan(
-        MakeWindow(table, {Window("sum", {col("x")}, {}, {{col("t"), descending, std::nullopt}}, frame)})));
+    return LastColumn(RunPlan(MakeWindow(
+        table, {Window("sum", {col("x")}, {}, {{col("t"), descending, std::nullopt}}, frame)})));
   };
   // t within [t - 1, t + 1]; null keys frame their null peers.
   EXPECT_EQ(sum(Frame(kRange, K::kPreceding, 1, K::kFollowing, 1)),
@@ -245,27 +251,30 @@ TEST(WindowTest, RangeOverDatesAndFloats) {
   two_days.units = kRange;
   two_days.start = {K::kPreceding, Scalar{Duration(TimeUnit::kSecond), int64_t{2 * 86400}}};
   two_days.end = {K::kCurrentRow, {}};
-  EXPECT_EQ(LastColumn(
-                RunPlan(MakeWindow(table, {Window("count_star", {}, {}, {{col("d"), false, std::nullopt}}, two_days)}))),
-            (Strs{"1", "2", "2", "1"}));
+  EXPECT_EQ(
+      LastColumn(RunPlan(MakeWindow(
+          table, {Window("count_star", {}, {}, {{col("d"), false, std::nullopt}}, two_days)}))),
+      (Strs{"1", "2", "2", "1"}));
   WindowFrame near;
   near.units = kRange;
   near.start = {K::kPreceding, Scalar{Float64(), 0.5}};
   near.end = {K::kFollowing, Scalar{Float64(), 0.75}};
-  EXPECT_EQ(
-      LastColumn(RunPlan(MakeWindow(table, {Window("sum", {col("f")}, {}, {{col("f"), false, std::nullopt}}, near)}))),
-      (Strs{"1.5", "3.25", "1.75", "4"}));
+  EXPECT_EQ(LastColumn(RunPlan(MakeWindow(
+                table, {Window("sum", {col("f")}, {}, {{col("f"), false, std::nullopt}}, near)}))),
+            (Strs{"1.5", "3.25", "1.75", "4"}));
 }
 
 TEST(WindowTest, EmptyInputAndSharedSpecs) {
   PlanPtr table = Table({}, {}, {});
-  PlanPtr plan = MakeWindow(table, {Window("row_number", {}, {col("g")}, {{col("t"), false, std::nullopt}}, {}, "r"),
-                                    Window("sum", {col("x")}, {col("g")}, {{col("t"), false, std::nullopt}}, {}, "s")});
+  PlanPtr plan = MakeWindow(
+      table, {Window("row_number", {}, {col("g")}, {{col("t"), false, std::nullopt}}, {}, "r"),
+              Window("sum", {col("x")}, {col("g")}, {{col("t"), false, std::nullopt}}, {}, "s")});
   EXPECT_TRUE(RunPlan(plan).empty());
   PlanPtr small = Table({"a", "a", "b"}, {2, 1, 1}, {1, 2, 3});
-  plan = MakeWindow(small, {Window("row_number", {}, {col("g")}, {{col("t"), false, std::nullopt}}, {}, "r"),
-                            Window("sum", {col("x")}, {col("g")}, {{col("t"), false, std::nullopt}}, {}, "s"),
-                            Window("lag", {col("x")}, {}, {{col("x"), true, std::nullopt}}, {}, "l")});
+  plan = MakeWindow(
+      small, {Window("row_number", {}, {col("g")}, {{col("t"), false, std::nullopt}}, {}, "r"),
+              Window("sum", {col("x")}, {col("g")}, {{col("t"), false, std::nullopt}}, {}, "s"),
+              Window("lag", {col("x")}, {}, {{col("x"), true, std::nullopt}}, {}, "l")});
   EXPECT_EQ(RunPlan(plan), (Strs{"a|2|1|2|3|2", "a|1|2|1|2|3", "b|1|3|1|3|NULL"}));
 }
 
@@ -516,8 +525,9 @@ TEST(WindowTest, ManyPartitionsInParallel) {
     x.push_back(i % 10);
   }
   PlanPtr table = Table(g, t, x, 1000);
-  PlanPtr plan = MakeWindow(table, {Window("row_number", {}, {col("g")}, {{col("t"), false, std::nullopt}}, {}, "r"),
-                                    Window("sum", {col("x")}, {col("g")}, {{col("t"), false, std::nullopt}}, {}, "s")});
+  PlanPtr plan = MakeWindow(
+      table, {Window("row_number", {}, {col("g")}, {{col("t"), false, std::nullopt}}, {}, "r"),
+              Window("sum", {col("x")}, {col("g")}, {{col("t"), false, std::nullopt}}, {}, "s")});
   const std::vector<std::string> one = RunPlan(plan, 1, 4096);
   EXPECT_EQ(one, RunPlan(plan, 4, 1000));
   std::map<std::string, std::pair<int64_t, int64_t>> seen;  // partition -> (count, sum)
@@ -527,6 +537,78 @@ TEST(WindowTest, ManyPartitionsInParallel) {
     sum += *x[i];
     EXPECT_EQ(one[i], fmt::format("{}|{}|{}|{}|{}", *g[i], i, *x[i], count, sum));
   }
+}
+
+// ---- Larger than memory.
+
+/// Runs `plan` with `pool` as the memory budget (rendering the output as it comes).
+std::vector<std::string> RunWithPool(const PlanPtr& plan, MemoryPool* pool, int threads) {
+  ThreadPool workers(threads);
+  ExecContext context{&workers, pool, nullptr, 4096};
+  test::RenderingSink sink;
+  RunPipeline(BuildStream(plan, context), sink, context);
+  return sink.Ordered();
+}
+
+/// 300000 rows (about 15 MB) in about 3000 partitions (some keys null) with ties in t, and windows
+/// of several specifications that all partition by g.
+PlanPtr SpillingWindows() {
+  std::vector<OptStr> g;
+  std::vector<OptInt> t, x;
+  std::mt19937 random(5);
+  for (int64_t i = 0; i < 300000; ++i) {
+    const int key = static_cast<int>(random() % 3001);
+    g.push_back(key == 3000 ? OptStr{} : OptStr{"partition-" + std::to_string(key)});
+    t.push_back(static_cast<int64_t>(random() % 50));
+    x.push_back(random() % 17 == 0 ? OptInt{} : OptInt{static_cast<int64_t>(random() % 1000)});
+  }
+  const SortKey by_t{col("t"), false, std::nullopt};
+  const SortKey by_x_desc{col("x"), true, std::nullopt};
+  return MakeWindow(Table(g, t, x, 2000),
+                    {Window("row_number", {}, {col("g")}, {by_t}, {}, "r"),
+                     Window("rank", {}, {col("g")}, {by_x_desc}, {}, "rk"),
+                     Window("sum", {col("x")}, {col("g")}, {by_t}, {}, "s"),
+                     Window("avg", {col("x")}, {col("g"), col("t")}, {}, {}, "a"),
+                     Window("lag", {col("x")}, {col("g")}, {by_x_desc}, {}, "l"),
+                     Window("max", {col("x")}, {col("g")}, {by_t},
+                            Frame(kRows, K::kPreceding, 2, K::kFollowing, 1), "m")});
+}
+
+TEST(WindowTest, SpillsUnderATinyBudgetWithTheSameRows) {
+  PlanPtr plan = SpillingWindows();
+  const std::vector<std::string> expected = RunPlan(plan, 2, 4096);
+  for (int threads : {1, 3}) {
+    MemoryPool tight(6'000'000);
+    EXPECT_EQ(RunWithPool(plan, &tight, threads), expected) << threads << " threads";
+    EXPECT_GT(tight.spill_count(), 0);
+    EXPECT_EQ(tight.used(), 0);
+  }
+}
+
+TEST(WindowTest, AWindowWithoutPartitionsCannotSpillAndSaysSo) {
+  std::vector<OptStr> g;
+  std::vector<OptInt> t, x;
+  for (int64_t i = 0; i < 60000; ++i) {
+    g.push_back("k" + std::to_string(i % 100));
+    t.push_back(i);
+    x.push_back(i);
+  }
+  // The second window has no PARTITION BY: the node's rows cannot be split.
+  PlanPtr plan =
+      MakeWindow(Table(g, t, x, 2000),
+                 {Window("sum", {col("x")}, {col("g")}, {}, {}, "s"),
+                  Window("row_number", {}, {}, {{col("t"), false, std::nullopt}}, {}, "r")});
+  MemoryPool tight(1'000'000);
+  try {
+    RunWithPool(plan, &tight, 2);
+    FAIL() << "expected an out-of-memory error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kOutOfMemory);
+    EXPECT_NE(std::string(error.what()).find("only windows that all share a PARTITION BY key"),
+              std::string::npos)
+        << error.what();
+  }
+  EXPECT_EQ(tight.spill_count(), 0);
 }
 
 }  // namespace
