@@ -78,6 +78,95 @@ class OrderedPartitionSink final : public Sink {
   bool writing_ = false;
 };
 
+/// The files a partition's join wrote: its output rows and (full joins) unmatched build rows.
+struct PartitionResults {
+  std::vector<std::shared_ptr<SpillFile>> results;
+  std::vector<std::shared_ptr<SpillFile>> unmatched;
+};
+
+/// Joins partitions: each its build rows' table, probed by its probe rows. A partition whose
+/// build rows would not fit in a thread's share of the budget is split again by the next bits of
+/// the key hash (recursive repartitioning), unless splitting stopped making it smaller: rows of
+/// one key cannot be split, and then the join either fits or fails with a clear error.
+struct PartitionJoiner {
+  JoinProbeSpec spec;  ///< Carrying the probe ords as a last output column.
+  std::vector<JoinOutputColumn> unmatched_columns;
+  const BoundJoinKeys& build_keys;
+  SchemaPtr build_with_ord, probe_with_ord, output, output_with_ord;
+  bool full;
+  const std::string& join_name;
+  const ExecContext& context;
+
+  /// Joins a partition, named `name` in errors ("12", or "12.5" once split again); a partition
+  /// that splitting did not make smaller (`may_split` false) is not split again.
+  void Join(std::shared_ptr<SpillFile> build, std::shared_ptr<SpillFile> probe, int level,
+            const std::string& name, bool may_split, PartitionResults* out) {
+    const int64_t share = context.pool->limit() / std::max<int64_t>(1, context.threads->size());
+    const int64_t needed = 2 * build->raw_bytes() + build->rows() * kTableBytesPerRow;
+    if (may_split && needed > share && level + 1 < kMaxPartitionLevels) {
+      const int64_t rows = build->rows();
+      std::vector<std::shared_ptr<SpillFile>> builds = SplitPartition(
+          std::move(build), build_with_ord, JoinKeyHasher(build_keys, spec.key_spec, context.pool),
+          "join-build", level, context);
+      std::vector<std::shared_ptr<SpillFile>> probes = SplitPartition(
+          std::move(probe), probe_with_ord, JoinKeyHasher(spec.keys, spec.key_spec, context.pool),
+          "join-probe", level, context);
+      for (int p = 0; p < kSpillPartitions; ++p) {
+        const bool smaller = builds[p]->rows() < rows;
+        Join(std::move(builds[p]), std::move(probes[p]), level + 1,
+             fmt::format("{}.{}", name, p + 1), smaller, out);
+      }
+      return;
+    }
+    try {
+      JoinInMemory(std::move(build), std::move(probe), out);
+    } catch (const Error& error) {
+      if (error.kind() != ErrorKind::kOutOfMemory) throw;
+      ThrowOutOfMemory(
+          "{}: partition {} of its build side does not fit in memory even after spilling (keys "
+          "this skewed need more memory): {}",
+          join_name, name, error.what());
+    }
+  }
+
+ private:
+  void JoinInMemory(std::shared_ptr<SpillFile> build, std::shared_ptr<SpillFile> probe,
+                    PartitionResults* out) {
+    std::shared_ptr<JoinBuildSide> side =
+        BuildJoinSideFromRows(LoadInOrder(build, build_with_ord, context), build_keys,
+                              spec.key_spec, spec.track_matches, context);
+    build.reset();
+    std::shared_ptr<Operator> prober = MakeJoinProbe(spec, side);
+    auto result = std::make_shared<SpillFile>("join-result", size_t{1} << 20, context.counters);
+    SpillReader reader(probe, probe_with_ord, context.pool);
+    Batch block;
+    while (reader.Next(&block))
+      WriteWithOrds(result.get(), prober->Process(std::move(block)), output, context.pool);
+    probe.reset();
+    result->Finish();
+    out->results.push_back(std::move(result));
+    if (!full) return;
+    std::vector<uint32_t> unmatched;
+    for (int64_t row = 0; row < side->rows.num_rows; ++row) {
+      if (side->matched[row].load(std::memory_order_relaxed) == 0)
+        unmatched.push_back(static_cast<uint32_t>(row));
+    }
+    auto file = std::make_shared<SpillFile>("join-unmatched", size_t{1} << 20, context.counters);
+    const size_t batch_size = static_cast<size_t>(std::max<int64_t>(1, context.batch_size));
+    for (size_t begin = 0; begin < unmatched.size(); begin += batch_size) {
+      const size_t count = std::min(unmatched.size() - begin, batch_size);
+      std::span<const uint32_t> picked(unmatched.data() + begin, count);
+      WriteWithOrds(
+          file.get(),
+          AssembleJoinOutput(output_with_ord, unmatched_columns, nullptr, {}, false, side->rows,
+                             picked, static_cast<int64_t>(count), context.pool),
+          output, context.pool);
+    }
+    file->Finish();
+    out->unmatched.push_back(std::move(file));
+  }
+};
+
 /// GraceJoin without naming the join in out-of-memory errors.
 Stream JoinByPartitions(CollectedBuild build, Stream probe, JoinProbeSpec probe_spec,
                         std::vector<JoinOutputColumn> unmatched_columns,
@@ -108,50 +197,27 @@ Stream JoinByPartitions(CollectedBuild build, Stream probe, JoinProbeSpec probe_
       {JoinOutputColumn::From::kBuild, static_cast<int>(build_with_ord->size()) - 1, nullptr});
 
   // Partitions are joined in parallel (a few at a time: one per thread), each into its files.
-  std::vector<std::shared_ptr<SpillFile>> results(kSpillPartitions);
-  std::vector<std::shared_ptr<SpillFile>> unmatched_results(full ? kSpillPartitions : 0);
+  PartitionJoiner joiner{spec,
+                         std::move(unmatched_columns),
+                         build_keys,
+                         build_with_ord,
+                         probe_with_ord,
+                         output,
+                         output_with_ord,
+                         full,
+                         join_name,
+                         context};
+  std::vector<PartitionResults> outputs(kSpillPartitions);
   context.threads->ParallelFor(kSpillPartitions, [&](int64_t p) {
-    try {
-      std::shared_ptr<JoinBuildSide> side =
-          BuildJoinSideFromRows(LoadInOrder(build.partitions[p], build_with_ord, context),
-                                build_keys, spec.key_spec, spec.track_matches, context);
-      build.partitions[p].reset();
-      std::shared_ptr<Operator> prober = MakeJoinProbe(spec, side);
-      auto result = std::make_shared<SpillFile>("join-result", size_t{1} << 20, context.counters);
-      SpillReader reader(probe_files[p], probe_with_ord, context.pool);
-      Batch block;
-      while (reader.Next(&block))
-        WriteWithOrds(result.get(), prober->Process(std::move(block)), output, context.pool);
-      probe_files[p].reset();
-      result->Finish();
-      results[p] = std::move(result);
-      if (!full) return;
-      std::vector<uint32_t> unmatched;
-      for (int64_t row = 0; row < side->rows.num_rows; ++row) {
-        if (side->matched[row].load(std::memory_order_relaxed) == 0)
-          unmatched.push_back(static_cast<uint32_t>(row));
-      }
-      auto file = std::make_shared<SpillFile>("join-unmatched", size_t{1} << 20, context.counters);
-      const size_t batch_size = static_cast<size_t>(std::max<int64_t>(1, context.batch_size));
-      for (size_t begin = 0; begin < unmatched.size(); begin += batch_size) {
-        const size_t count = std::min(unmatched.size() - begin, batch_size);
-        std::span<const uint32_t> picked(unmatched.data() + begin, count);
-        WriteWithOrds(
-            file.get(),
-            AssembleJoinOutput(output_with_ord, unmatched_columns, nullptr, {}, false, side->rows,
-                               picked, static_cast<int64_t>(count), context.pool),
-            output, context.pool);
-      }
-      file->Finish();
-      unmatched_results[p] = std::move(file);
-    } catch (const Error& error) {
-      if (error.kind() != ErrorKind::kOutOfMemory) throw;
-      ThrowOutOfMemory(
-          "{}: partition {} of {} of its build side does not fit in memory even after spilling "
-          "(keys this skewed need more memory): {}",
-          join_name, p + 1, kSpillPartitions, error.what());
-    }
+    joiner.Join(std::move(build.partitions[p]), std::move(probe_files[p]), 0,
+                fmt::format("{}", p + 1), true, &outputs[p]);
   });
+  std::vector<std::shared_ptr<SpillFile>> results;
+  std::vector<std::shared_ptr<SpillFile>> unmatched_results;
+  for (PartitionResults& part : outputs) {
+    for (auto& file : part.results) results.push_back(std::move(file));
+    for (auto& file : part.unmatched) unmatched_results.push_back(std::move(file));
+  }
 
   std::vector<int> identity(output->size());
   std::iota(identity.begin(), identity.end(), 0);

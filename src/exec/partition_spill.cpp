@@ -18,10 +18,6 @@ namespace {
 /// Spill files of partitions buffer little: there are kSpillPartitions of them.
 constexpr size_t kPartitionFlushBytes = size_t{64} << 10;
 
-int PartitionOfHash(uint64_t hash) {
-  return static_cast<int>(hash >> (64 - kSpillPartitionBits));
-}
-
 /// `batch` with each row's input position (seq << 32 | row) as a last uint64 column.
 Batch AppendOrds(Batch batch, const SchemaPtr& with_ord, MemoryPool* pool) {
   Column ords;
@@ -37,6 +33,11 @@ Batch AppendOrds(Batch batch, const SchemaPtr& with_ord, MemoryPool* pool) {
 
 }  // namespace
 
+int PartitionOfHash(uint64_t hash, int level) {
+  const int shift = 64 - kSpillPartitionBits * (level + 1);
+  return static_cast<int>((hash >> shift) & (kSpillPartitions - 1));
+}
+
 SchemaPtr WithOrd(const Schema& schema) {
   std::vector<Field> fields(schema.fields().begin(), schema.fields().end());
   fields.push_back({"__sluice_ord", UInt64(), false});
@@ -44,21 +45,29 @@ SchemaPtr WithOrd(const Schema& schema) {
 }
 
 HashPartitionWriter::HashPartitionWriter(SchemaPtr with_ord, RowHasher hasher, const char* purpose,
-                                         const ExecContext& context)
-    : with_ord_(std::move(with_ord)), hasher_(std::move(hasher)), pool_(context.pool) {
+                                         const ExecContext& context, int level)
+    : with_ord_(std::move(with_ord)),
+      hasher_(std::move(hasher)),
+      pool_(context.pool),
+      level_(level) {
+  if (level < 0 || level >= kMaxPartitionLevels)
+    ThrowInternal("partition level {} out of range", level);
   for (int p = 0; p < kSpillPartitions; ++p) {
     files_.push_back(std::make_shared<SpillFile>(purpose, kPartitionFlushBytes, context.counters));
   }
 }
 
 std::vector<Batch> HashPartitionWriter::Split(const Batch& batch) const {
+  if (batch.num_rows == 0) return std::vector<Batch>(kSpillPartitions);
+  return SplitRows(AppendOrds(batch, with_ord_, pool_), hasher_(batch));
+}
+
+std::vector<Batch> HashPartitionWriter::SplitRows(const Batch& rows,
+                                                  const std::vector<uint64_t>& hashes) const {
   std::vector<Batch> parts(kSpillPartitions);
-  if (batch.num_rows == 0) return parts;
-  const Batch rows = AppendOrds(batch, with_ord_, pool_);
-  const std::vector<uint64_t> hashes = hasher_(batch);
   std::vector<std::vector<int64_t>> picked(kSpillPartitions);
-  for (int64_t row = 0; row < batch.num_rows; ++row)
-    picked[PartitionOfHash(hashes[row])].push_back(row);
+  for (int64_t row = 0; row < rows.num_rows; ++row)
+    picked[PartitionOfHash(hashes[row], level_)].push_back(row);
   for (int p = 0; p < kSpillPartitions; ++p) {
     if (!picked[p].empty())
       parts[p] = TakeBatch(rows, picked[p].data(), static_cast<int64_t>(picked[p].size()), pool_);
@@ -150,6 +159,19 @@ CollectedRows SpillableCollector::Take() {
   }
   held_ = 0;
   return rows;
+}
+
+std::vector<std::shared_ptr<SpillFile>> SplitPartition(std::shared_ptr<SpillFile> file,
+                                                       const SchemaPtr& with_ord,
+                                                       const RowHasher& hasher, const char* purpose,
+                                                       int level, const ExecContext& context) {
+  HashPartitionWriter writer(with_ord, hasher, purpose, context, level + 1);
+  {
+    SpillReader reader(std::move(file), with_ord, context.pool);
+    Batch block;
+    while (reader.Next(&block)) writer.WriteWithOrds(block);
+  }
+  return writer.Finish();
 }
 
 Batch LoadInOrder(const std::shared_ptr<SpillFile>& file, const SchemaPtr& with_ord,

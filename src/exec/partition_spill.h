@@ -30,15 +30,22 @@ using RowHasher = std::function<std::vector<uint64_t>(const Batch&)>;
 /// `schema` with a last uint64 column "__sluice_ord" for the rows' input positions.
 SchemaPtr WithOrd(const Schema& schema);
 
+/// The partition of a row hash at a level of partitioning: level 0 uses the hash's top
+/// kSpillPartitionBits, a partition split again (level 1) the next ones, and so on.
+int PartitionOfHash(uint64_t hash, int level);
+inline constexpr int kMaxPartitionLevels = 64 / kSpillPartitionBits;
+
 /// Writes rows to kSpillPartitions files by their hash, each with its input position (seq << 32 |
 /// row) as a last uint64 column; Split and Append are safe from any thread.
 class HashPartitionWriter {
  public:
   HashPartitionWriter(SchemaPtr with_ord, RowHasher hasher, const char* purpose,
-                      const ExecContext& context);
+                      const ExecContext& context, int level = 0);
 
   /// Writes the rows of `batch` (without its ords: they are added from its seq).
   void Write(const Batch& batch) { Append(Split(batch)); }
+  /// Writes rows that already carry their ords (a partition being split again).
+  void WriteWithOrds(const Batch& rows) { Append(SplitRows(rows, hasher_(rows))); }
   /// The rows of `batch` with their ords, one batch per partition (no rows: none).
   std::vector<Batch> Split(const Batch& batch) const;
   /// Appends what Split gave to the partitions' files.
@@ -46,9 +53,13 @@ class HashPartitionWriter {
   std::vector<std::shared_ptr<SpillFile>> Finish();
 
  private:
+  /// `rows` (ords included) by the partitions of `hashes`.
+  std::vector<Batch> SplitRows(const Batch& rows, const std::vector<uint64_t>& hashes) const;
+
   SchemaPtr with_ord_;
   RowHasher hasher_;
   MemoryPool* pool_;
+  int level_;
   std::vector<std::shared_ptr<SpillFile>> files_;
   std::mutex mutexes_[kSpillPartitions];
 };
@@ -96,6 +107,13 @@ class SpillableCollector final : public Sink, public SpillableConsumer {
   std::vector<Batch> batches_;
   std::unique_ptr<HashPartitionWriter> writer_;
 };
+
+/// Splits a partition file (rows of `with_ord`) into kSpillPartitions files by the hash bits of
+/// level `level` + 1, each keeping the rows in the order of `file`, which is dropped.
+std::vector<std::shared_ptr<SpillFile>> SplitPartition(std::shared_ptr<SpillFile> file,
+                                                       const SchemaPtr& with_ord,
+                                                       const RowHasher& hasher, const char* purpose,
+                                                       int level, const ExecContext& context);
 
 /// A partition's rows back in input order (the ord column last).
 Batch LoadInOrder(const std::shared_ptr<SpillFile>& file, const SchemaPtr& with_ord,

@@ -202,6 +202,7 @@ void SpillFile::Append(const Batch& batch, std::span<const std::vector<uint8_t>>
   ++blocks_;
   rows_ += batch.num_rows;
   max_block_bytes_ = std::max(max_block_bytes_, static_cast<int64_t>(raw_size));
+  raw_bytes_ += static_cast<int64_t>(raw_size);
   // Small blocks gather in the buffer; a big one goes straight to the file.
   if (buffer_.size() + block.size() > flush_bytes_) Flush();
   if (block.size() >= flush_bytes_) {

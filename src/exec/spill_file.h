@@ -54,6 +54,8 @@ class SpillFile {
   int64_t rows() const { return rows_; }
   /// The largest block's decoded payload: about what reading it back takes in memory.
   int64_t max_block_bytes() const { return max_block_bytes_; }
+  /// Every block's decoded payload: about what reading the whole file back takes in memory.
+  int64_t raw_bytes() const { return raw_bytes_; }
 
  private:
   friend class SpillReader;
@@ -69,6 +71,7 @@ class SpillFile {
   int64_t blocks_ = 0;
   int64_t rows_ = 0;
   int64_t max_block_bytes_ = 0;
+  int64_t raw_bytes_ = 0;
   bool finished_ = false;
 };
 

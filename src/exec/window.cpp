@@ -100,9 +100,11 @@ class WindowSink final : public BreakerSink {
     }
     const std::vector<Expr> keys = CommonPartitionKeys(windows_);
     spillable_ = !keys.empty();
-    collector_ = std::make_unique<SpillableCollector>(
-        input_schema_, PartitionKeyHasher(keys, *input_schema_, pool_), "window",
-        kWorkBytesPerRow + kResultBytesPerRow * static_cast<int64_t>(windows_.size()), context_);
+    hasher_ = PartitionKeyHasher(keys, *input_schema_, pool_);
+    work_bytes_per_row_ =
+        kWorkBytesPerRow + kResultBytesPerRow * static_cast<int64_t>(windows_.size());
+    collector_ = std::make_unique<SpillableCollector>(input_schema_, hasher_, "window",
+                                                      work_bytes_per_row_, context_);
   }
 
   void Consume(Batch batch) override {
@@ -215,33 +217,52 @@ class WindowSink final : public BreakerSink {
   /// The spilled input's partitions computed one at a time, each into a file of output rows
   /// tagged with input positions, merged back into input order.
   void FinishSpilled(CollectedRows rows) {
-    const SchemaPtr with_ord = WithOrd(*input_schema_);
     std::vector<std::shared_ptr<SpillFile>> results;
-    for (size_t p = 0; p < rows.partitions.size(); ++p) {
-      Batch part = LoadInOrder(rows.partitions[p], with_ord, context_);
-      rows.partitions[p].reset();
-      if (part.num_rows == 0) continue;
-      const int64_t n = part.num_rows;
-      Column ords = std::move(part.columns.back());
-      part.columns.pop_back();
-      part.schema = input_schema_;
-      Batch out;
-      out.schema = output_schema_;
-      out.columns = ComputeWindows(
-          std::move(part), fmt::format("partition {} of {} of its spilled input (rows whose "
-                                       "PARTITION BY keys hash alike)",
-                                       p + 1, rows.partitions.size()));
-      out.columns.push_back(std::move(ords));
-      out.num_rows = n;
-      auto file = std::make_shared<SpillFile>("window-result", size_t{1} << 20, counters_);
-      WriteWithOrds(file.get(), std::move(out), output_schema_, pool_);
-      file->Finish();
-      results.push_back(std::move(file));
-    }
+    for (size_t p = 0; p < rows.partitions.size(); ++p)
+      ComputePartition(std::move(rows.partitions[p]), 0, fmt::format("{}", p + 1), true, &results);
     std::vector<int> identity(output_schema_->size());
     std::iota(identity.begin(), identity.end(), 0);
     result_ = MakePositionMergeSource(output_schema_, output_schema_, std::move(identity),
                                       std::move(results), batch_size_, pool_);
+  }
+
+  /// Computes a spilled partition (named `name` in errors: "12", or "12.5" once split again)
+  /// into a result file. One too large for the budget is split again by the next bits of its
+  /// rows' hash, unless splitting did not make it smaller (`may_split` false: one key's rows).
+  void ComputePartition(std::shared_ptr<SpillFile> file, int level, const std::string& name,
+                        bool may_split, std::vector<std::shared_ptr<SpillFile>>* results) {
+    if (file->rows() == 0) return;
+    const SchemaPtr with_ord = WithOrd(*input_schema_);
+    const int64_t needed = 2 * file->raw_bytes() + file->rows() * work_bytes_per_row_;
+    if (may_split && needed > pool_->limit() && level + 1 < kMaxPartitionLevels) {
+      const int64_t rows = file->rows();
+      std::vector<std::shared_ptr<SpillFile>> parts =
+          SplitPartition(std::move(file), with_ord, hasher_, "window", level, context_);
+      for (int p = 0; p < kSpillPartitions; ++p) {
+        const bool smaller = parts[p]->rows() < rows;
+        ComputePartition(std::move(parts[p]), level + 1, fmt::format("{}.{}", name, p + 1), smaller,
+                         results);
+      }
+      return;
+    }
+    Batch part = LoadInOrder(file, with_ord, context_);
+    file.reset();
+    const int64_t n = part.num_rows;
+    Column ords = std::move(part.columns.back());
+    part.columns.pop_back();
+    part.schema = input_schema_;
+    Batch out;
+    out.schema = output_schema_;
+    out.columns = ComputeWindows(
+        std::move(part),
+        fmt::format("partition {} of its spilled input (rows whose PARTITION BY keys hash alike)",
+                    name));
+    out.columns.push_back(std::move(ords));
+    out.num_rows = n;
+    auto result = std::make_shared<SpillFile>("window-result", size_t{1} << 20, counters_);
+    WriteWithOrds(result.get(), std::move(out), output_schema_, pool_);
+    result->Finish();
+    results->push_back(std::move(result));
   }
 
   /// The PARTITION BY and ORDER BY of a window (its frame aside): windows that share them share
@@ -279,9 +300,11 @@ class WindowSink final : public BreakerSink {
   ThreadPool* threads_;
   MemoryPool* pool_;
   int64_t batch_size_;
-  SpillCounters* counters_;   ///< EXPLAIN ANALYZE's, or null.
-  MemoryReservation memory_;  ///< The sort order and boundaries of the window being computed.
-  bool spillable_ = false;    ///< The windows share PARTITION BY keys to spill by.
+  SpillCounters* counters_;         ///< EXPLAIN ANALYZE's, or null.
+  MemoryReservation memory_;        ///< The sort order and boundaries of the window being computed.
+  bool spillable_ = false;          ///< The windows share PARTITION BY keys to spill by.
+  RowHasher hasher_;                ///< Of those keys; null when there are none.
+  int64_t work_bytes_per_row_ = 0;  ///< Memory computing the windows takes besides the rows.
   std::unique_ptr<SpillableCollector> collector_;
   std::unique_ptr<Source> result_;
 };

@@ -12,7 +12,9 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "exec/join_keys.h"
 #include "exec/join_sort_test_util.h"
+#include "exec/partition_spill.h"
 
 namespace sluice::exec {
 namespace {
@@ -381,6 +383,89 @@ TEST(HashJoinTest, EveryJoinTypeSpillsUnderATinyBudgetAndKeepsItsOrder) {
       EXPECT_EQ(tight.used(), 0) << JoinTypeName(type);
     }
   }
+}
+
+/// `count` int64 keys whose join-key hashes all fall into the first spill partition.
+std::vector<int64_t> KeysOfTheFirstPartition(int count) {
+  std::vector<DataType> left_types, right_types;
+  const JoinKeySpec spec = PlanJoinKeys({Int64()}, {Int64()}, {"k"}, &left_types, &right_types);
+  std::vector<int64_t> keys;
+  for (int64_t start = 0; static_cast<int>(keys.size()) < count; start += 4096) {
+    std::vector<std::optional<int64_t>> candidates;
+    for (int64_t k = start; k < start + 4096; ++k) candidates.push_back(k);
+    const Column column = Int64s(candidates);
+    EncodedKeys encoded;
+    EncodeJoinKeys(spec, std::span<const Column>(&column, 1), &encoded);
+    for (int64_t i = 0; i < 4096 && static_cast<int>(keys.size()) < count; ++i) {
+      if (PartitionOfHash(encoded.hashes[static_cast<size_t>(i)], 0) == 0)
+        keys.push_back(start + i);
+    }
+  }
+  return keys;
+}
+
+Rows SpilledJoin(const Side& left, const Side& right, JoinType type, MemoryPool* budget,
+                 int threads) {
+  PlanPtr join = MakeJoin(ScanOf(BatchOf(left, "l").schema), ScanOf(BatchOf(right, "r").schema),
+                          type, {col("k")}, {col("k")}, "_right", true);
+  ThreadPool pool_threads(threads);
+  ExecContext context{&pool_threads, budget, nullptr, 4096};
+  test::RenderingSink sink;
+  {
+    Stream stream = MakeHashJoin(*join, test::StreamOf(BatchOf(left, "l"), 1000),
+                                 test::StreamOf(BatchOf(right, "r"), 1000), context);
+    RunPipeline(std::move(stream), sink, context);
+  }
+  return sink.Ordered();
+}
+
+TEST(HashJoinTest, ASpilledPartitionTooLargeForMemoryIsSplitAgain) {
+  // Every build key hashes into the first of the spill partitions, which alone would need about
+  // twice the budget to join: only splitting it again by the next hash bits lets it finish.
+  std::mt19937_64 random(3);
+  const std::vector<int64_t> keys = KeysOfTheFirstPartition(5000);
+  Side right, left;
+  for (int i = 0; i < 150000; ++i) {
+    right.keys.push_back(keys[random() % keys.size()]);
+    right.values.push_back(i);
+  }
+  for (int i = 0; i < 20000; ++i) {
+    left.keys.push_back(random() % 3 == 0 ? static_cast<int64_t>(random() % 100000)
+                                          : keys[random() % keys.size()]);
+    left.values.push_back(i);
+  }
+  for (JoinType type : {JoinType::kInner, JoinType::kFull, JoinType::kAnti}) {
+    for (int threads : {1, 2}) {
+      MemoryPool tight(6'000'000);
+      EXPECT_EQ(SpilledJoin(left, right, type, &tight, threads), ReferenceJoin(left, right, type))
+          << JoinTypeName(type) << " with " << threads;
+      EXPECT_GT(tight.spill_count(), 0);
+      EXPECT_EQ(tight.used(), 0);
+    }
+  }
+}
+
+TEST(HashJoinTest, OneKeyTooLargeForMemoryIsAClearError) {
+  Side right, left;
+  for (int i = 0; i < 400000; ++i) {
+    right.keys.push_back(7);
+    right.values.push_back(i);
+  }
+  left.keys = {7, 8};
+  left.values = {1, 2};
+  MemoryPool tight(6'000'000);
+  try {
+    SpilledJoin(left, right, JoinType::kSemi, &tight, 2);
+    FAIL() << "expected an out-of-memory error";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kOutOfMemory);
+    EXPECT_NE(std::string(error.what())
+                  .find("does not fit in memory even after spilling (keys "
+                        "this skewed need more memory)"),
+              std::string::npos)
+        << error.what();
+  }
+  EXPECT_EQ(tight.used(), 0);
 }
 
 }  // namespace

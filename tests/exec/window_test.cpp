@@ -3,6 +3,7 @@
 // computed in the test (partitions, orders and frames of every kind), at several thread counts
 // and batch sizes, which must all give the same bytes.
 #include <gtest/gtest.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <cmath>
@@ -13,7 +14,9 @@
 #include "core/data_frame.h"
 #include "core/error.h"
 #include "exec/join_sort_test_util.h"
+#include "exec/partition_spill.h"
 #include "exec/physical_planner.h"
+#include "exec/sort_keys.h"
 #include "plan/lazy_frame.h"
 #include "plan/window_plan.h"
 
@@ -550,15 +553,15 @@ std::vector<std::string> RunWithPool(const PlanPtr& plan, MemoryPool* pool, int 
   return sink.Ordered();
 }
 
-/// 300000 rows (about 15 MB) in about 3000 partitions (some keys null) with ties in t, and windows
-/// of several specifications that all partition by g.
-PlanPtr SpillingWindows() {
+/// 300000 rows (about 15 MB) with partition keys drawn from `keys` (or null) and ties in t, and
+/// windows of several specifications that all partition by g.
+PlanPtr SpillingWindows(const std::vector<std::string>& keys) {
   std::vector<OptStr> g;
   std::vector<OptInt> t, x;
   std::mt19937 random(5);
   for (int64_t i = 0; i < 300000; ++i) {
-    const int key = static_cast<int>(random() % 3001);
-    g.push_back(key == 3000 ? OptStr{} : OptStr{"partition-" + std::to_string(key)});
+    const size_t key = random() % (keys.size() + 1);
+    g.push_back(key == keys.size() ? OptStr{} : OptStr{keys[key]});
     t.push_back(static_cast<int64_t>(random() % 50));
     x.push_back(random() % 17 == 0 ? OptInt{} : OptInt{static_cast<int64_t>(random() % 1000)});
   }
@@ -574,8 +577,25 @@ PlanPtr SpillingWindows() {
                             Frame(kRows, K::kPreceding, 2, K::kFollowing, 1), "m")});
 }
 
+/// "partition-0", "partition-1", ...: `count` keys, or with `first_partition_only` only those
+/// whose hash (of their normalized form, as the window spills by) falls into spill partition 0.
+std::vector<std::string> PartitionKeys(int count, bool first_partition_only) {
+  std::vector<std::string> keys;
+  SortKeyEncoder encoder({{Utf8(), false, true}});
+  for (int i = 0; static_cast<int>(keys.size()) < count; ++i) {
+    std::string key = "partition-" + std::to_string(i);
+    const Column column = Strings({key});
+    const SortKeyBlock block = encoder.Encode(std::span<const Column>(&column, 1));
+    const std::string_view encoded = block.Key(0);
+    if (!first_partition_only ||
+        PartitionOfHash(XXH3_64bits(encoded.data(), encoded.size()), 0) == 0)
+      keys.push_back(std::move(key));
+  }
+  return keys;
+}
+
 TEST(WindowTest, SpillsUnderATinyBudgetWithTheSameRows) {
-  PlanPtr plan = SpillingWindows();
+  PlanPtr plan = SpillingWindows(PartitionKeys(3000, false));
   const std::vector<std::string> expected = RunPlan(plan, 2, 4096);
   for (int threads : {1, 3}) {
     MemoryPool tight(6'000'000);
@@ -583,6 +603,16 @@ TEST(WindowTest, SpillsUnderATinyBudgetWithTheSameRows) {
     EXPECT_GT(tight.spill_count(), 0);
     EXPECT_EQ(tight.used(), 0);
   }
+}
+
+TEST(WindowTest, ASpilledPartitionTooLargeForMemoryIsSplitAgain) {
+  // Every key hashes into the first spill partition, which alone would not fit the budget.
+  PlanPtr plan = SpillingWindows(PartitionKeys(200, true));
+  const std::vector<std::string> expected = RunPlan(plan, 2, 4096);
+  MemoryPool tight(6'000'000);
+  EXPECT_EQ(RunWithPool(plan, &tight, 2), expected);
+  EXPECT_GT(tight.spill_count(), 0);
+  EXPECT_EQ(tight.used(), 0);
 }
 
 TEST(WindowTest, AWindowWithoutPartitionsCannotSpillAndSaysSo) {
