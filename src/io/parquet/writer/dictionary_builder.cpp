@@ -35,10 +35,10 @@ uint32_t DictionaryBuilder::Insert(std::string_view value) {
   bool hash_is_identity = fixed_width_ && (value.size() == 4 || value.size() == 8);
   size_t mask = slots_.size() - 1;
   for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
-    uint32_t entry = slots_[slot];
-    if (entry == 0) return Add(value, hash, slot);
-    if (hashes_[entry - 1] == hash && (hash_is_identity || this->value(entry - 1) == value))
-      return entry - 1;
+    const Slot& at = slots_[slot];
+    if (at.entry == 0) return Add(value, hash, slot);
+    if (at.hash == hash && (hash_is_identity || this->value(at.entry - 1) == value))
+      return at.entry - 1;
   }
 }
 
@@ -47,11 +47,11 @@ uint32_t DictionaryBuilder::InsertFixed(uint64_t key, int width) {
   uint64_t hash = MixBits(key);  // A bijection: equal hashes are equal keys.
   size_t mask = slots_.size() - 1;
   for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
-    uint32_t entry = slots_[slot];
-    if (entry == 0)
+    const Slot& at = slots_[slot];
+    if (at.entry == 0)
       return Add(std::string_view(reinterpret_cast<const char*>(&key), static_cast<size_t>(width)),
                  hash, slot);
-    if (hashes_[entry - 1] == hash) return entry - 1;
+    if (at.hash == hash) return at.entry - 1;
   }
 }
 
@@ -59,19 +59,20 @@ uint32_t DictionaryBuilder::Add(std::string_view value, uint64_t hash, size_t sl
   uint32_t index = static_cast<uint32_t>(offsets_.size());
   offsets_.push_back(bytes_.size());
   bytes_.append(value);
-  hashes_.push_back(hash);
-  slots_[slot] = index + 1;
+  slots_[slot] = Slot{hash, index + 1};
   return index;
 }
 
 void DictionaryBuilder::Grow() {
-  size_t capacity = slots_.empty() ? 1024 : slots_.size() * 2;
-  slots_.assign(capacity, 0);
-  size_t mask = capacity - 1;
-  for (size_t index = 0; index < hashes_.size(); ++index) {
-    size_t slot = hashes_[index] & mask;
-    while (slots_[slot] != 0) slot = (slot + 1) & mask;
-    slots_[slot] = static_cast<uint32_t>(index) + 1;
+  const size_t capacity = slots_.empty() ? 1024 : slots_.size() * 2;
+  std::vector<Slot> old(capacity, Slot{0, 0});
+  old.swap(slots_);
+  const size_t mask = capacity - 1;
+  for (const Slot& moved : old) {
+    if (moved.entry == 0) continue;
+    size_t slot = moved.hash & mask;
+    while (slots_[slot].entry != 0) slot = (slot + 1) & mask;
+    slots_[slot] = moved;
   }
 }
 
@@ -79,7 +80,6 @@ void DictionaryBuilder::Clear() {
   bytes_.clear();
   offsets_.clear();
   slots_.clear();
-  hashes_.clear();
 }
 
 }  // namespace sluice::io::parquet

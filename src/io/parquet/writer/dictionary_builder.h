@@ -32,6 +32,12 @@ class DictionaryBuilder {
   void Clear();
 
  private:
+  /// A table slot: a value's hash beside its index, so that a probe touches one cache line.
+  struct Slot {
+    uint64_t hash;
+    uint32_t entry;  ///< index + 1; 0 = empty.
+  };
+
   static uint64_t Hash(std::string_view value);
   /// Stores a new distinct value in the empty `slot` and returns its index.
   uint32_t Add(std::string_view value, uint64_t hash, size_t slot);
@@ -40,8 +46,7 @@ class DictionaryBuilder {
   bool fixed_width_;
   std::string bytes_;
   std::vector<size_t> offsets_;
-  std::vector<uint32_t> slots_;   ///< index + 1; 0 = empty.
-  std::vector<uint64_t> hashes_;  ///< Hash of each distinct value, for rehashing.
+  std::vector<Slot> slots_;
 };
 
 }  // namespace sluice::io::parquet
