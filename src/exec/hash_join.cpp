@@ -8,12 +8,14 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "exec/concat_source.h"
 #include "exec/cross_join.h"
 #include "exec/join_build.h"
 #include "exec/join_probe.h"
 #include "exec/join_residual.h"
 #include "exec/join_spill.h"
 #include "exec/ordered_sinks.h"
+#include "plan/row_estimate.h"
 
 namespace sluice::exec {
 namespace {
@@ -150,25 +152,68 @@ std::vector<JoinOutputColumn> UnmatchedBuildColumns(const Schema& left, const Sc
   return columns;
 }
 
-Stream FinishFullJoin(const LogicalPlan& join, Stream probe, const JoinBuildSide& build,
-                      std::vector<JoinOutputColumn> unmatched_columns, const ExecContext& context) {
+/// The build rows chosen after the probe, assembled a batch at a time as they are pulled (they
+/// may be most of the build side: a copy of them all at once would double it).
+class BuildRowsSource final : public Source {
+ public:
+  BuildRowsSource(SchemaPtr schema, std::vector<JoinOutputColumn> columns,
+                  std::shared_ptr<JoinBuildSide> build, std::vector<uint32_t> rows,
+                  int64_t batch_size, MemoryPool* pool)
+      : schema_(std::move(schema)),
+        columns_(std::move(columns)),
+        build_(std::move(build)),
+        rows_(std::move(rows)),
+        batch_size_(std::max<int64_t>(1, batch_size)),
+        pool_(pool) {}
+
+  const SchemaPtr& schema() const override { return schema_; }
+
+  bool Next(Batch* out) override {
+    const int64_t total = static_cast<int64_t>(rows_.size());
+    if (next_ >= total) {
+      build_.reset();
+      return false;
+    }
+    const int64_t count = std::min(batch_size_, total - next_);
+    std::span<const uint32_t> rows(rows_.data() + next_, static_cast<size_t>(count));
+    *out =
+        AssembleJoinOutput(schema_, columns_, nullptr, {}, false, build_->rows, rows, count, pool_);
+    out->seq = seq_++;
+    next_ += count;
+    return true;
+  }
+
+ private:
+  SchemaPtr schema_;
+  std::vector<JoinOutputColumn> columns_;
+  std::shared_ptr<JoinBuildSide> build_;
+  std::vector<uint32_t> rows_;
+  int64_t batch_size_;
+  MemoryPool* pool_;
+  int64_t next_ = 0;
+  uint64_t seq_ = 0;
+};
+
+/// Runs the probe, then outputs the build rows whose matched flag is `matched` (a full join's
+/// unmatched rows; a semi join's matched left rows, an anti join's unmatched ones when the join
+/// holds its left side), in build input order.
+Stream FinishWithBuildRows(const LogicalPlan& join, Stream probe,
+                           std::shared_ptr<JoinBuildSide> build,
+                           std::vector<JoinOutputColumn> columns, bool matched,
+                           const ExecContext& context) {
   CollectSink collector(join.schema);
   RunPipeline(std::move(probe), collector, context);
-  std::vector<Batch> batches = collector.TakeBatches();
-  std::vector<uint32_t> unmatched;
-  for (int64_t row = 0; row < build.rows.num_rows; ++row) {
-    if (build.matched[row].load(std::memory_order_relaxed) == 0) {
-      unmatched.push_back(static_cast<uint32_t>(row));
-    }
+  std::vector<uint32_t> chosen;
+  for (int64_t row = 0; row < build->rows.num_rows; ++row) {
+    if ((build->matched[row].load(std::memory_order_relaxed) != 0) == matched)
+      chosen.push_back(static_cast<uint32_t>(row));
   }
-  const int64_t batch_size = std::max<int64_t>(1, context.batch_size);
-  for (int64_t begin = 0; begin < static_cast<int64_t>(unmatched.size()); begin += batch_size) {
-    const int64_t count = std::min<int64_t>(batch_size, unmatched.size() - begin);
-    std::span<const uint32_t> rows(unmatched.data() + begin, static_cast<size_t>(count));
-    batches.push_back(AssembleJoinOutput(join.schema, unmatched_columns, nullptr, {}, false,
-                                         build.rows, rows, count, context.pool));
-  }
-  return Stream{MakeBatchSource(join.schema, std::move(batches)), {}};
+  std::vector<std::unique_ptr<Source>> sources;
+  sources.push_back(MakeBatchSource(join.schema, collector.TakeBatches()));
+  sources.push_back(std::make_unique<BuildRowsSource>(join.schema, std::move(columns),
+                                                      std::move(build), std::move(chosen),
+                                                      context.batch_size, context.pool));
+  return Stream{MakeConcatSource(join.schema, std::move(sources)), {}};
 }
 
 }  // namespace
@@ -183,11 +228,20 @@ Stream MakeHashJoin(const LogicalPlan& join, Stream left, Stream right,
   const SchemaPtr left_schema = left.schema();
   const SchemaPtr right_schema = right.schema();
 
+  // A semi or anti join outputs left rows; when its left side looks much smaller than its right,
+  // the left side is the one held in memory: the right side's rows mark the left rows they
+  // match, and the marked (semi) or unmarked (anti) left rows are the output, in left input
+  // order, as probing with the left side would give them.
+  const bool mark_left = (type == JoinType::kSemi || type == JoinType::kAnti) &&
+                         join.inputs.size() == 2 &&
+                         EstimateRows(join.inputs[0]).rows * 2 < EstimateRows(join.inputs[1]).rows;
+  const bool swap = type == JoinType::kRight || mark_left;
+
   std::shared_ptr<const JoinResidual> residual;
   if (join.residual.valid()) {
-    residual = std::make_shared<JoinResidual>(
-        join.residual, *left_schema, *right_schema, join.suffix,
-        /*probe_is_left=*/type != JoinType::kRight, context.batch_size);
+    residual =
+        std::make_shared<JoinResidual>(join.residual, *left_schema, *right_schema, join.suffix,
+                                       /*probe_is_left=*/!swap, context.batch_size);
   }
 
   if (type == JoinType::kCross) {
@@ -207,19 +261,25 @@ Stream MakeHashJoin(const LogicalPlan& join, Stream left, Stream right,
 
   KeyPlan keys = PlanKeys(join, *left_schema, *right_schema);
   const Coalescing coalescing = PlanCoalescing(join, *left_schema, *right_schema);
-  const bool swap = type == JoinType::kRight;
 
   JoinProbeSpec spec;
   spec.output_schema = join.schema;
   spec.key_spec = keys.spec;
   spec.pool = context.pool;
-  spec.track_matches = type == JoinType::kFull;
+  spec.track_matches = type == JoinType::kFull || mark_left;
   spec.keys = swap ? keys.right : keys.left;
   spec.residual = residual;
   std::vector<JoinOutputColumn> unmatched_columns;
   switch (type) {
-    case JoinType::kSemi: spec.mode = ProbeMode::kSemi; break;
-    case JoinType::kAnti: spec.mode = ProbeMode::kAnti; break;
+    case JoinType::kSemi:
+    case JoinType::kAnti:
+      spec.mode = type == JoinType::kSemi ? ProbeMode::kSemi : ProbeMode::kAnti;
+      if (mark_left) {
+        spec.mode = ProbeMode::kMark;
+        for (int c = 0; c < static_cast<int>(left_schema->size()); ++c)
+          unmatched_columns.push_back({JoinOutputColumn::From::kBuild, c, nullptr});
+      }
+      break;
     case JoinType::kInner:
     case JoinType::kLeft:
     case JoinType::kFull:
@@ -244,16 +304,18 @@ Stream MakeHashJoin(const LogicalPlan& join, Stream left, Stream right,
   CollectedBuild collected =
       CollectBuild(swap ? std::move(left) : std::move(right), build_keys, keys.spec, name, context);
   Stream probe = swap ? std::move(right) : std::move(left);
+  const bool want_matched = mark_left && type == JoinType::kSemi;
   if (collected.spilled) {
     return GraceJoin(std::move(collected), std::move(probe), std::move(spec),
-                     std::move(unmatched_columns), build_keys, name, context);
+                     std::move(unmatched_columns), want_matched, build_keys, name, context);
   }
   std::shared_ptr<JoinBuildSide> build =
       BuildJoinSide(Stream{MakeBatchSource(collected.schema, std::move(collected.batches)), {}},
                     build_keys, keys.spec, spec.track_matches, name, context);
   probe.ops.push_back(MakeJoinProbe(std::move(spec), build));
-  if (type != JoinType::kFull) return probe;
-  return FinishFullJoin(join, std::move(probe), *build, std::move(unmatched_columns), context);
+  if (unmatched_columns.empty()) return probe;
+  return FinishWithBuildRows(join, std::move(probe), std::move(build), std::move(unmatched_columns),
+                             want_matched, context);
 }
 
 }  // namespace sluice::exec

@@ -33,6 +33,13 @@ class JoinProbe final : public Operator {
     std::vector<JoinHashTable::Match> matches(static_cast<size_t>(n));
     build_->table.FindAll(keys, matches.data());
     if (spec_.residual != nullptr) return ProcessWithResidual(std::move(input), matches);
+    if (spec_.mode == ProbeMode::kMark) {
+      std::atomic<uint8_t>* flags = build_->matched.get();
+      for (const JoinHashTable::Match& match : matches) {
+        for (uint32_t k = 0; k < match.count; ++k) Mark(flags, match.rows[k]);
+      }
+      return NoRows(input.seq);
+    }
     if (spec_.mode == ProbeMode::kSemi || spec_.mode == ProbeMode::kAnti) {
       return Filter(std::move(input), matches);
     }
@@ -88,6 +95,10 @@ class JoinProbe final : public Operator {
       }
     }
     spec_.residual->Filter(input, build_->rows, &probe_rows, &build_rows, spec_.pool);
+    if (spec_.mode == ProbeMode::kMark) {
+      MarkMatched(build_rows);
+      return NoRows(input.seq);
+    }
 
     if (spec_.mode == ProbeMode::kSemi || spec_.mode == ProbeMode::kAnti) {
       std::vector<uint8_t> matched(static_cast<size_t>(n), 0);
@@ -163,11 +174,24 @@ class JoinProbe final : public Operator {
   void MarkMatched(const std::vector<uint32_t>& build_rows) {
     std::atomic<uint8_t>* flags = build_->matched.get();
     for (uint32_t row : build_rows) {
-      // Read first: most rows are already marked, and a store would bounce the cache line.
-      if (row != kNullRow && flags[row].load(std::memory_order_relaxed) == 0) {
-        flags[row].store(1, std::memory_order_relaxed);
-      }
+      if (row != kNullRow) Mark(flags, row);
     }
+  }
+
+  static void Mark(std::atomic<uint8_t>* flags, uint32_t row) {
+    // Read first: most rows are already marked, and a store would bounce the cache line.
+    if (flags[row].load(std::memory_order_relaxed) == 0)
+      flags[row].store(1, std::memory_order_relaxed);
+  }
+
+  /// The empty output of a kMark probe.
+  Batch NoRows(uint64_t seq) const {
+    Batch out;
+    out.schema = spec_.output_schema;
+    out.seq = seq;
+    for (const Field& field : spec_.output_schema->fields())
+      out.columns.push_back(MakeEmptyColumn(field.type, spec_.pool));
+    return out;
   }
 
   const JoinProbeSpec spec_;

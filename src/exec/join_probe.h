@@ -34,6 +34,9 @@ enum class ProbeMode : uint8_t {
   kOuter,  ///< As inner, plus unmatched probe rows with null build columns.
   kSemi,   ///< Probe rows with at least one match, once.
   kAnti,   ///< Probe rows with no match (null keys included: SQL NOT EXISTS).
+  /// No output: only sets the matched flags of the build rows (track_matches), for a semi or
+  /// anti join that holds its left side and outputs its marked or unmarked rows at the end.
+  kMark,
 };
 
 class JoinResidual;

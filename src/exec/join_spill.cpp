@@ -78,7 +78,8 @@ class OrderedPartitionSink final : public Sink {
   bool writing_ = false;
 };
 
-/// The files a partition's join wrote: its output rows and (full joins) unmatched build rows.
+/// The files a partition's join wrote: its probe's output rows and (full joins, semi/anti joins
+/// holding their left side) the build rows output after them.
 struct PartitionResults {
   std::vector<std::shared_ptr<SpillFile>> results;
   std::vector<std::shared_ptr<SpillFile>> unmatched;
@@ -93,7 +94,8 @@ struct PartitionJoiner {
   std::vector<JoinOutputColumn> unmatched_columns;
   const BoundJoinKeys& build_keys;
   SchemaPtr build_with_ord, probe_with_ord, output, output_with_ord;
-  bool full;
+  bool with_build_rows;  ///< Build rows are output after the probe's: unmatched_columns says how.
+  bool want_matched;     ///< Those matched (else those unmatched).
   const std::string& join_name;
   const ExecContext& context;
 
@@ -145,10 +147,10 @@ struct PartitionJoiner {
     probe.reset();
     result->Finish();
     out->results.push_back(std::move(result));
-    if (!full) return;
+    if (!with_build_rows) return;
     std::vector<uint32_t> unmatched;
     for (int64_t row = 0; row < side->rows.num_rows; ++row) {
-      if (side->matched[row].load(std::memory_order_relaxed) == 0)
+      if ((side->matched[row].load(std::memory_order_relaxed) != 0) == want_matched)
         unmatched.push_back(static_cast<uint32_t>(row));
     }
     auto file = std::make_shared<SpillFile>("join-unmatched", size_t{1} << 20, context.counters);
@@ -169,7 +171,7 @@ struct PartitionJoiner {
 
 /// GraceJoin without naming the join in out-of-memory errors.
 Stream JoinByPartitions(CollectedBuild build, Stream probe, JoinProbeSpec probe_spec,
-                        std::vector<JoinOutputColumn> unmatched_columns,
+                        std::vector<JoinOutputColumn> unmatched_columns, bool want_matched,
                         const BoundJoinKeys& build_keys, const std::string& join_name,
                         const ExecContext& context) {
   const SchemaPtr output = probe_spec.output_schema;
@@ -192,7 +194,7 @@ Stream JoinByPartitions(CollectedBuild build, Stream probe, JoinProbeSpec probe_
   const int probe_ord = static_cast<int>(probe_with_ord->size()) - 1;
   if (spec.mode == ProbeMode::kInner || spec.mode == ProbeMode::kOuter)
     spec.columns.push_back({JoinOutputColumn::From::kProbe, probe_ord, nullptr});
-  const bool full = !unmatched_columns.empty();
+  const bool with_build_rows = !unmatched_columns.empty();
   unmatched_columns.push_back(
       {JoinOutputColumn::From::kBuild, static_cast<int>(build_with_ord->size()) - 1, nullptr});
 
@@ -204,7 +206,8 @@ Stream JoinByPartitions(CollectedBuild build, Stream probe, JoinProbeSpec probe_
                          probe_with_ord,
                          output,
                          output_with_ord,
-                         full,
+                         with_build_rows,
+                         want_matched,
                          join_name,
                          context};
   std::vector<PartitionResults> outputs(kSpillPartitions);
@@ -224,7 +227,7 @@ Stream JoinByPartitions(CollectedBuild build, Stream probe, JoinProbeSpec probe_
   std::vector<std::unique_ptr<Source>> sources;
   sources.push_back(MakePositionMergeSource(output, output, identity, std::move(results),
                                             context.batch_size, context.pool));
-  if (full) {
+  if (with_build_rows) {
     sources.push_back(MakePositionMergeSource(
         output, output, identity, std::move(unmatched_results), context.batch_size, context.pool));
   }
@@ -247,11 +250,13 @@ CollectedBuild CollectBuild(Stream build, const BoundJoinKeys& keys, const JoinK
 }
 
 Stream GraceJoin(CollectedBuild build, Stream probe, JoinProbeSpec probe_spec,
-                 std::vector<JoinOutputColumn> unmatched_columns, const BoundJoinKeys& build_keys,
-                 const std::string& join_name, const ExecContext& context) {
+                 std::vector<JoinOutputColumn> unmatched_columns, bool want_matched,
+                 const BoundJoinKeys& build_keys, const std::string& join_name,
+                 const ExecContext& context) {
   try {
     return JoinByPartitions(std::move(build), std::move(probe), std::move(probe_spec),
-                            std::move(unmatched_columns), build_keys, join_name, context);
+                            std::move(unmatched_columns), want_matched, build_keys, join_name,
+                            context);
   } catch (const Error& error) {
     if (error.kind() != ErrorKind::kOutOfMemory ||
         std::string(error.what()).find(join_name) != std::string::npos)

@@ -29,9 +29,11 @@ CollectedBuild CollectBuild(Stream build, const BoundJoinKeys& keys, const JoinK
 
 /// The rest of a join whose build side spilled: partitions the probe input, joins partition by
 /// partition and returns the merged output. `probe_spec` is the in-memory probe's spec;
-/// `unmatched_columns` (full joins) says how unmatched build rows become output rows.
+/// `unmatched_columns` (full joins, and semi/anti joins holding their left side) says how build
+/// rows become output rows after the probe's: those unmatched, or with `want_matched` matched.
 Stream GraceJoin(CollectedBuild build, Stream probe, JoinProbeSpec probe_spec,
-                 std::vector<JoinOutputColumn> unmatched_columns, const BoundJoinKeys& build_keys,
-                 const std::string& join_name, const ExecContext& context);
+                 std::vector<JoinOutputColumn> unmatched_columns, bool want_matched,
+                 const BoundJoinKeys& build_keys, const std::string& join_name,
+                 const ExecContext& context);
 
 }  // namespace sluice::exec

@@ -11,6 +11,7 @@
 #include <random>
 #include <unordered_map>
 
+#include "core/data_frame.h"
 #include "core/error.h"
 #include "exec/join_keys.h"
 #include "exec/join_sort_test_util.h"
@@ -466,6 +467,70 @@ TEST(HashJoinTest, OneKeyTooLargeForMemoryIsAClearError) {
         << error.what();
   }
   EXPECT_EQ(tight.used(), 0);
+}
+
+/// A memory scan of `batch`: its row count is known, as a file's would be, so the join can tell
+/// which side is smaller.
+PlanPtr MemoryScanOf(const Batch& batch) {
+  auto frame = std::make_shared<DataFrame>();
+  frame->schema = batch.schema;
+  frame->batches = {batch};
+  return MakeMemoryScan(frame);
+}
+
+/// Left rows (key, l) with a right row of the same key and l < r: semi keeps them, anti the rest.
+Rows ReferenceSemiWithResidual(const Side& left, const Side& right, JoinType type) {
+  std::unordered_map<int64_t, std::vector<int64_t>> right_values;
+  for (size_t j = 0; j < right.keys.size(); ++j) {
+    if (right.keys[j] && right.values[j]) right_values[*right.keys[j]].push_back(*right.values[j]);
+  }
+  Rows rows;
+  for (size_t i = 0; i < left.keys.size(); ++i) {
+    bool match = false;
+    if (left.keys[i] && left.values[i]) {
+      for (int64_t r : right_values[*left.keys[i]]) match = match || *left.values[i] < r;
+    }
+    if (match == (type == JoinType::kSemi))
+      rows.push_back(Text(left.keys[i]) + "|" + Text(left.values[i]));
+  }
+  return rows;
+}
+
+TEST(HashJoinTest, SemiAndAntiJoinsHoldASmallLeftSideAndKeepItsOrder) {
+  // The left side is far smaller: the join holds it, the right side marks its rows. The output
+  // is the left rows in their order either way, spilled or not, with or without a residual.
+  std::mt19937_64 random(17);
+  const Side left = RandomSide(random, 100000, 130000, true);
+  const Side right = RandomSide(random, 300000, 100000, false);
+  const Batch left_batch = BatchOf(left, "l");
+  const Batch right_batch = BatchOf(right, "r");
+  for (JoinType type : {JoinType::kSemi, JoinType::kAnti}) {
+    for (bool with_residual : {false, true}) {
+      const Expr residual = with_residual ? col("l") < col("r") : Expr();
+      const Rows expected = with_residual ? ReferenceSemiWithResidual(left, right, type)
+                                          : ReferenceJoin(left, right, type);
+      PlanPtr join = MakeJoin(MemoryScanOf(left_batch), MemoryScanOf(right_batch), type, {col("k")},
+                              {col("k")}, "_right", true, residual);
+      for (int64_t budget : {int64_t{0}, int64_t{6'000'000}}) {
+        for (int threads : {1, 3}) {
+          MemoryPool pool(budget > 0 ? budget : MemoryPool::kUnlimited);
+          ThreadPool workers(threads);
+          ExecContext context{&workers, &pool, nullptr, 1024};
+          test::RenderingSink sink;
+          {
+            Stream stream = MakeHashJoin(*join, test::StreamOf(left_batch, 500),
+                                         test::StreamOf(right_batch, 500), context);
+            RunPipeline(std::move(stream), sink, context);
+          }
+          EXPECT_EQ(sink.Ordered(), expected)
+              << JoinTypeName(type) << (with_residual ? " with residual" : "") << ", budget "
+              << budget << ", " << threads << " threads";
+          if (budget > 0) EXPECT_GT(pool.spill_count(), 0);
+          EXPECT_EQ(pool.used(), 0);
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
