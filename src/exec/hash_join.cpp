@@ -136,6 +136,18 @@ std::vector<JoinOutputColumn> RightProbeColumns(const Schema& left, const Schema
   return columns;
 }
 
+/// Output columns of an inner join whose right side probes: the left columns (coalesced keys
+/// included, as when the left side probes) from the build rows.
+std::vector<JoinOutputColumn> InnerRightProbeColumns(const Schema& left, const Schema& right,
+                                                     const Coalescing& coalescing) {
+  std::vector<JoinOutputColumn> columns;
+  for (size_t c = 0; c < left.size(); ++c) columns.push_back({From::kBuild, int(c), nullptr});
+  for (size_t c = 0; c < right.size(); ++c) {
+    if (!coalescing.dropped_right[c]) columns.push_back({From::kProbe, int(c), nullptr});
+  }
+  return columns;
+}
+
 /// Output columns of the unmatched right rows of a full join: left columns are null except
 /// coalesced keys, which take the right key.
 std::vector<JoinOutputColumn> UnmatchedBuildColumns(const Schema& left, const Schema& right,
@@ -228,14 +240,18 @@ Stream MakeHashJoin(const LogicalPlan& join, Stream left, Stream right,
   const SchemaPtr left_schema = left.schema();
   const SchemaPtr right_schema = right.schema();
 
-  // A semi or anti join outputs left rows; when its left side looks much smaller than its right,
-  // the left side is the one held in memory: the right side's rows mark the left rows they
-  // match, and the marked (semi) or unmarked (anti) left rows are the output, in left input
-  // order, as probing with the left side would give them.
-  const bool mark_left = (type == JoinType::kSemi || type == JoinType::kAnti) &&
-                         join.inputs.size() == 2 &&
-                         EstimateRows(join.inputs[0]).rows * 2 < EstimateRows(join.inputs[1]).rows;
-  const bool swap = type == JoinType::kRight || mark_left;
+  // The hash table holds the side that looks smaller (plan/row_estimate), when that is clearly
+  // the left one. An inner join then probes with its right rows: the same rows, in right input
+  // order. A semi or anti join outputs left rows: the right side's rows mark the left rows they
+  // match, and the marked (semi) or unmarked (anti) left rows are the output, in left input order
+  // as probing with the left side would give them.
+  const bool left_smaller =
+      (type == JoinType::kInner || type == JoinType::kSemi || type == JoinType::kAnti) &&
+      join.inputs.size() == 2 &&
+      EstimateRows(join.inputs[0]).rows * 2 < EstimateRows(join.inputs[1]).rows;
+  const bool mark_left = left_smaller && type != JoinType::kInner;
+  const bool build_left_inner = left_smaller && type == JoinType::kInner;
+  const bool swap = type == JoinType::kRight || left_smaller;
 
   std::shared_ptr<const JoinResidual> residual;
   if (join.residual.valid()) {
@@ -281,6 +297,13 @@ Stream MakeHashJoin(const LogicalPlan& join, Stream left, Stream right,
       }
       break;
     case JoinType::kInner:
+      if (build_left_inner) {
+        spec.mode = ProbeMode::kInner;
+        spec.columns = InnerRightProbeColumns(*left_schema, *right_schema, coalescing);
+        AddCasts(&spec.columns, *join.schema, *right_schema, *left_schema);
+        break;
+      }
+      [[fallthrough]];
     case JoinType::kLeft:
     case JoinType::kFull:
       spec.mode = type == JoinType::kInner ? ProbeMode::kInner : ProbeMode::kOuter;

@@ -1,10 +1,10 @@
 // The optimizer's fixed schedule of passes (each in plan/optimizer/, with its own tests).
 //
 // Folding comes first so that pushdown sees simple predicates; filters are merged and pushed
-// down; limits are pushed down and sorts under limits become top-k. That sequence runs twice:
-// predicates renamed or substituted by the first pushdown can fold further, and limits moved
-// below projections can meet sorts. Projection pushdown runs last, once every filter is where it
-// stays, so that scans read exactly the columns the final plan uses.
+// down, and so are semi joins; limits are pushed down and sorts under limits become top-k. That
+// sequence runs twice: predicates renamed or substituted by the first pushdown can fold further,
+// and limits moved below projections can meet sorts. Projection pushdown runs last, once every
+// filter is where it stays, so that scans read exactly the columns the final plan uses.
 #include "plan/optimizer.h"
 
 #include "core/error.h"
@@ -29,6 +29,7 @@ PlanPtr Optimize(const PlanPtr& plan) {
     optimized = ConstantFolding(optimized);
     optimized = FilterMerge(optimized);
     optimized = PredicatePushdown(optimized);
+    optimized = SemiJoinPushdown(optimized);
     optimized = LimitPushdown(optimized);
     optimized = TopK(optimized);
   }

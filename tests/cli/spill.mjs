@@ -38,11 +38,12 @@ const queries = {
   sort: `SELECT * FROM ${events} ORDER BY sku DESC, user_id`,
   'group-by': `SELECT sku, count(*) AS n, sum(revenue) AS revenue, avg(discount) AS discount, min(region) AS region FROM ${events} GROUP BY sku`,
   distinct: `SELECT DISTINCT sku, category FROM ${events}`,
-  // The joins build their right side: here the events, so that it is what spills.
-  'inner join': `SELECT u.*, e.sku, e.revenue FROM ${users} u JOIN ${events} e ON u.user_id = e.user_id`,
+  // The joins hold their right side unless the left one is clearly smaller: here the events, so
+  // that it is what spills (the inner join of users and events would hold the users).
+  'inner join': `SELECT a.timestamp, a.sku, b.revenue FROM ${events} a JOIN ${events} b ON a.timestamp = b.timestamp AND a.user_id = b.user_id AND a.sku = b.sku`,
   'left join': `SELECT u.user_id, e.sku FROM (SELECT * FROM ${users} UNION ALL SELECT -user_id, country, signup_date, tier FROM ${users}) u LEFT JOIN ${events} e ON u.user_id = e.user_id`,
   'full join': `SELECT u.user_id, e.sku FROM (SELECT * FROM ${users} WHERE user_id % 2 = 0) u FULL JOIN ${events} e ON u.user_id = e.user_id`,
-  'semi join': `SELECT * FROM ${users} WHERE user_id IN (SELECT user_id FROM ${events})`,
+  'semi join': `SELECT * FROM ${events} WHERE user_id IN (SELECT user_id FROM ${events} WHERE quantity > 0)`,
   window: `SELECT *, row_number() OVER (PARTITION BY user_id ORDER BY timestamp) AS n, sum(revenue) OVER (PARTITION BY user_id ORDER BY timestamp, sku) AS running, lag(sku) OVER (PARTITION BY user_id, region ORDER BY revenue DESC) AS previous FROM ${events}`,
 };
 for (const [name, sql] of Object.entries(queries)) {

@@ -2,8 +2,11 @@
 // may move (into the side a join does not preserve), filters joining the residual of inner and
 // cross joins (and a cross join with a key equality becoming a hash join), the columns a residual
 // reads surviving projection pushdown, and residual names following pruned inputs. Then plans
-// with residuals over rows in memory give the same rows, in the same order, optimized or not.
+// with residuals over rows in memory give the same rows, in the same order, optimized or not
+// (inner joins: the same rows).
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 #include "core/column_builder.h"
 #include "core/value_format.h"
@@ -201,8 +204,16 @@ TEST(JoinResidualPlanTest, OptimizedPlansWithResidualsGiveTheSameRowsInOrder) {
         }
         for (const PlanPtr& plan : candidates) {
           PlanPtr optimized = Optimize(plan);
-          EXPECT_EQ(RunRows(plan), RunRows(optimized)) << ExplainPlan(plan) << "optimized:\n"
-                                                       << ExplainPlan(optimized);
+          std::vector<std::string> expected = RunRows(plan);
+          std::vector<std::string> actual = RunRows(optimized);
+          // An inner join's rows follow the input it probes with, which it picks by estimated
+          // size: a filter pushed into an input can change that, and so their order.
+          if (type == JoinType::kInner) {
+            std::sort(expected.begin(), expected.end());
+            std::sort(actual.begin(), actual.end());
+          }
+          EXPECT_EQ(expected, actual) << ExplainPlan(plan) << "optimized:\n"
+                                      << ExplainPlan(optimized);
           ++plans;
         }
       }

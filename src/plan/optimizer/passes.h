@@ -20,6 +20,10 @@ PlanPtr FilterMerge(const PlanPtr& plan);
 /// supply nulls), and finally into the scan's filters.
 PlanPtr PredicatePushdown(const PlanPtr& plan);
 
+/// Applies a semi or anti join over a join to the join's input that supplies its key columns
+/// (when the join never pads that input with nulls), so it filters before the join multiplies.
+PlanPtr SemiJoinPushdown(const PlanPtr& plan);
+
 /// Computes the columns each node needs and makes scans read only those; drops unused
 /// projection and aggregate outputs, removes projections that do nothing and merges adjacent
 /// projections of plain columns.
