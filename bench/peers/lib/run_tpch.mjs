@@ -6,13 +6,15 @@
 //
 // DIR holds lineitem.parquet, orders.parquet, ... (the eight tables); --scale-factor N generates
 // them with `sluice generate --tpch --scale-factor N` into bench/data/tpch-sfN/ (cached). Without
-// either: $SLUICE_TPCH_DIR, else ../shared/tpch/sf0.1 beside the repository. Every engine runs the
-// query file tests/sql/tpch/qNN.sql as it is (lib/tpch.mjs):
+// either: $SLUICE_TPCH_DIR, else ../shared/tpch/sf0.1 beside the repository. sluice and DuckDB run
+// the query file tests/sql/tpch/qNN.sql as it is (lib/tpch.mjs), Polars the same query written
+// with its lazy API:
 //   sluice  `sluice query -f FILE --output OUT.csv`, FILE = CREATE VIEW lineitem AS SELECT * FROM
 //           'DIR/lineitem.parquet'; ... (the eight views) + the query text (written before timing)
 //   DuckDB  bench/peers/duckdb_tpch.mjs: the same views over read_parquet, the same text
-//   Polars  bench/peers/polars_tpch.mjs: its SQLContext over lazy scanParquet frames, streaming
-//           collect; a query its SQL cannot plan is "unsupported" (checked untimed, before the runs)
+//   Polars  bench/peers/polars_tpch.mjs: the query through its lazy API over scanParquet frames
+//           (lib/polars_tpch_lazy.mjs, as Polars' own TPC-H benchmark writes them), streaming
+//           collect; a query it cannot run is "unsupported" (checked untimed, before the runs)
 // Warm-ups then counted runs, engines alternating (lib/runner.mjs); wall time, CPU time and peak
 // RSS from /usr/bin/time. The answers of the last run are compared by position, in order (rows
 // tied on the ORDER BY columns in any order), money to a cent and floats to a relative tolerance
@@ -160,10 +162,10 @@ function engines(opts, versions, sluiceBin) {
       baselineArgv: [node, path.join(PEERS, 'duckdb_tpch.mjs'), '--noop'],
     },
     polars: {
-      name: 'polars', label: 'Polars', runtime: `nodejs-polars ${versions.polars}, SQLContext over scanParquet + streaming engine`,
+      name: 'polars', label: 'Polars', runtime: `nodejs-polars ${versions.polars}, lazy API over scanParquet + streaming engine`,
       argv: (n, dir, out) => [node, path.join(PEERS, 'polars_tpch.mjs'), queryFile(n), dir, out],
       baselineArgv: [node, path.join(PEERS, 'polars_tpch.mjs'), '--noop'],
-      // Untimed: can Polars' SQL plan the query? { supported, error, rewrites }.
+      // Untimed: does Polars have (and plan) the query? { supported, error, rewrites }.
       check: (n, dir) => {
         const r = spawnSync(node, [path.join(PEERS, 'polars_tpch.mjs'), '--check', queryFile(n), dir], { encoding: 'utf8', timeout: 120000 });
         if (r.status !== 0 && r.status !== UNSUPPORTED_EXIT) return { supported: true, error: null, rewrites: [], check_failed: (r.stderr || r.error?.message || '').trim().split('\n').slice(-1)[0] };
