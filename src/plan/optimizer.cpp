@@ -3,8 +3,10 @@
 // Folding comes first so that pushdown sees simple predicates; filters are merged and pushed
 // down, and so are semi joins; limits are pushed down and sorts under limits become top-k. That
 // sequence runs twice: predicates renamed or substituted by the first pushdown can fold further,
-// and limits moved below projections can meet sorts. Projection pushdown runs last, once every
-// filter is where it stays, so that scans read exactly the columns the final plan uses.
+// and limits moved below projections can meet sorts. Then aggregates that a join looks up are
+// reduced to the groups it can use (and those semi joins pushed down). Projection pushdown runs
+// last, once every filter is where it stays, so that scans read exactly the columns the final
+// plan uses.
 #include "plan/optimizer.h"
 
 #include "core/error.h"
@@ -33,6 +35,8 @@ PlanPtr Optimize(const PlanPtr& plan) {
     optimized = LimitPushdown(optimized);
     optimized = TopK(optimized);
   }
+  optimized = GroupJoinReduction(optimized);
+  optimized = SemiJoinPushdown(optimized);
   optimized = ProjectionPushdown(optimized);
   // Every pass promises the same output columns; a broken promise is a bug, not a user error.
   if (!SameColumns(*plan->schema, *optimized->schema))

@@ -20,9 +20,15 @@ PlanPtr FilterMerge(const PlanPtr& plan);
 /// supply nulls), and finally into the scan's filters.
 PlanPtr PredicatePushdown(const PlanPtr& plan);
 
-/// Applies a semi or anti join over a join to the join's input that supplies its key columns
-/// (when the join never pads that input with nulls), so it filters before the join multiplies.
+/// Moves a semi or anti join below filters and projections, and applies one over a join to the
+/// join's input that supplies its key columns (when the join never pads that input with nulls),
+/// so it filters before the join multiplies.
 PlanPtr SemiJoinPushdown(const PlanPtr& plan);
+
+/// Semi-joins an aggregate that a join looks up by its keys (a decorrelated scalar subquery)
+/// with the cheap input supplying those keys on the join's other side, so it aggregates only the
+/// groups the join can use.
+PlanPtr GroupJoinReduction(const PlanPtr& plan);
 
 /// Computes the columns each node needs and makes scans read only those; drops unused
 /// projection and aggregate outputs, removes projections that do nothing and merges adjacent

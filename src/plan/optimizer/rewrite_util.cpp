@@ -149,4 +149,29 @@ Expr KeepName(const Expr& before, Expr after) {
   return StripAlias(after).alias(name);
 }
 
+std::optional<std::pair<int, std::map<std::string, std::string>>> SupplyingSide(
+    const LogicalPlan& join, const std::set<std::string>& names) {
+  const std::vector<JoinColumn> columns = JoinOutputColumns(join);
+  for (int side = 0; side < 2; ++side) {
+    const bool preserved = join.join_type == JoinType::kInner ||
+                           join.join_type == JoinType::kCross ||
+                           (join.join_type == JoinType::kLeft && side == 0) ||
+                           (join.join_type == JoinType::kRight && side == 1);
+    if (!preserved) continue;
+    std::map<std::string, std::string> renames;
+    for (size_t c = 0; c < columns.size(); ++c) {
+      const std::string& output = join.schema->field(c).name;
+      if (!names.count(output)) continue;
+      const JoinColumn& column = columns[c];
+      // A coalesced key holds the left key's value, equal to the right key's in an inner join.
+      if (column.side == side)
+        renames[output] = column.name;
+      else if (side == 1 && !column.coalesced_right.empty() && join.join_type == JoinType::kInner)
+        renames[output] = column.coalesced_right;
+    }
+    if (renames.size() == names.size()) return std::make_pair(side, std::move(renames));
+  }
+  return std::nullopt;
+}
+
 }  // namespace sluice

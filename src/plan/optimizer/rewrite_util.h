@@ -4,7 +4,11 @@
 #pragma once
 
 #include <functional>
+#include <map>
+#include <optional>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/schema.h"
@@ -30,6 +34,13 @@ struct JoinColumn {
 
 /// One entry per output column of `join`, in output order.
 std::vector<JoinColumn> JoinOutputColumns(const LogicalPlan& join);
+
+/// The input of `join` that supplies every column in `names` and whose rows the join never pads
+/// with nulls (both of an inner or cross join, the left of a left join, the right of a right
+/// join), with each name mapped to that input's own name; nullopt when there is none. A
+/// coalesced key of an inner join may come from either input.
+std::optional<std::pair<int, std::map<std::string, std::string>>> SupplyingSide(
+    const LogicalPlan& join, const std::set<std::string>& names);
 
 /// True when evaluating `expr` over `input` may raise an error for some row (integer overflow,
 /// division by zero, a strict cast or parse). Such predicates are not moved to where they would
