@@ -109,13 +109,17 @@ void AddCasts(std::vector<JoinOutputColumn>* columns, const Schema& output, cons
 
 using From = JoinOutputColumn::From;
 
-/// Output columns when the left side probes (inner, left, full).
-std::vector<JoinOutputColumn> LeftProbeColumns(const Schema& left, const Schema& right,
-                                               const Coalescing& coalescing) {
+/// Output columns when each input's columns come from one side of the hash join: the left ones
+/// from the probe when `left_probes` (inner, left and full joins), else from the build rows (an
+/// inner join holding its left input; coalesced keys are then the left's, as when it probes).
+std::vector<JoinOutputColumn> SideColumns(const Schema& left, const Schema& right,
+                                          const Coalescing& coalescing, bool left_probes) {
+  const From left_from = left_probes ? From::kProbe : From::kBuild;
+  const From right_from = left_probes ? From::kBuild : From::kProbe;
   std::vector<JoinOutputColumn> columns;
-  for (size_t c = 0; c < left.size(); ++c) columns.push_back({From::kProbe, int(c), nullptr});
+  for (size_t c = 0; c < left.size(); ++c) columns.push_back({left_from, int(c), nullptr});
   for (size_t c = 0; c < right.size(); ++c) {
-    if (!coalescing.dropped_right[c]) columns.push_back({From::kBuild, int(c), nullptr});
+    if (!coalescing.dropped_right[c]) columns.push_back({right_from, int(c), nullptr});
   }
   return columns;
 }
@@ -130,18 +134,6 @@ std::vector<JoinOutputColumn> RightProbeColumns(const Schema& left, const Schema
     columns.push_back(key >= 0 ? JoinOutputColumn{From::kProbe, key, nullptr}
                                : JoinOutputColumn{From::kBuild, int(c), nullptr});
   }
-  for (size_t c = 0; c < right.size(); ++c) {
-    if (!coalescing.dropped_right[c]) columns.push_back({From::kProbe, int(c), nullptr});
-  }
-  return columns;
-}
-
-/// Output columns of an inner join whose right side probes: the left columns (coalesced keys
-/// included, as when the left side probes) from the build rows.
-std::vector<JoinOutputColumn> InnerRightProbeColumns(const Schema& left, const Schema& right,
-                                                     const Coalescing& coalescing) {
-  std::vector<JoinOutputColumn> columns;
-  for (size_t c = 0; c < left.size(); ++c) columns.push_back({From::kBuild, int(c), nullptr});
   for (size_t c = 0; c < right.size(); ++c) {
     if (!coalescing.dropped_right[c]) columns.push_back({From::kProbe, int(c), nullptr});
   }
@@ -299,7 +291,7 @@ Stream MakeHashJoin(const LogicalPlan& join, Stream left, Stream right,
     case JoinType::kInner:
       if (build_left_inner) {
         spec.mode = ProbeMode::kInner;
-        spec.columns = InnerRightProbeColumns(*left_schema, *right_schema, coalescing);
+        spec.columns = SideColumns(*left_schema, *right_schema, coalescing, false);
         AddCasts(&spec.columns, *join.schema, *right_schema, *left_schema);
         break;
       }
@@ -307,7 +299,7 @@ Stream MakeHashJoin(const LogicalPlan& join, Stream left, Stream right,
     case JoinType::kLeft:
     case JoinType::kFull:
       spec.mode = type == JoinType::kInner ? ProbeMode::kInner : ProbeMode::kOuter;
-      spec.columns = LeftProbeColumns(*left_schema, *right_schema, coalescing);
+      spec.columns = SideColumns(*left_schema, *right_schema, coalescing, true);
       AddCasts(&spec.columns, *join.schema, *left_schema, *right_schema);
       if (type == JoinType::kFull) {
         unmatched_columns = UnmatchedBuildColumns(*left_schema, *right_schema, coalescing);

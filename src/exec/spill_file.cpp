@@ -220,23 +220,11 @@ void SpillFile::Flush() {
 }
 
 void SpillFile::WriteAt(const uint8_t* data, size_t size) {
-  size_t done = 0;
-  while (done < size) {
-    const ssize_t n = ::pwrite(fd_, data + done, size - done,
-                               static_cast<off_t>(size_ + static_cast<int64_t>(done)));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ThrowIo(
-          "cannot write the spill file \"{}\": {}; free space under --temp-dir or point it "
-          "elsewhere",
-          path_, std::strerror(errno));
-    }
-    done += static_cast<size_t>(n);
-  }
-  size_ += static_cast<int64_t>(done);
-  io::SpillDirectory::Get().AddWritten(static_cast<int64_t>(done));
+  io::WriteSpillBytes(fd_, data, size, size_, path_);
+  size_ += static_cast<int64_t>(size);
+  io::SpillDirectory::Get().AddWritten(static_cast<int64_t>(size));
   if (counters_ != nullptr)
-    counters_->spilled_bytes.fetch_add(static_cast<int64_t>(done), std::memory_order_relaxed);
+    counters_->spilled_bytes.fetch_add(static_cast<int64_t>(size), std::memory_order_relaxed);
 }
 
 void SpillFile::Finish() {

@@ -128,4 +128,22 @@ void SpillDirectory::RemoveOwnFolder() noexcept {
   folder_.clear();
 }
 
+void WriteSpillBytes(int fd, const void* data, size_t size, int64_t offset,
+                     const std::string& path) {
+  const char* bytes = static_cast<const char*>(data);
+  size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::pwrite(fd, bytes + done, size - done,
+                               static_cast<off_t>(offset + static_cast<int64_t>(done)));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ThrowIo(
+          "cannot write the spill file \"{}\": {}; free space under --temp-dir or point it "
+          "elsewhere",
+          path, std::strerror(errno));
+    }
+    done += static_cast<size_t>(n);
+  }
+}
+
 }  // namespace sluice::io

@@ -1,13 +1,15 @@
 // Where spill files live (`--temp-dir`). Each process that spills gets its own folder under the
 // base, "sluice-spill-<pid>-<random>", holding a lock file that the process keeps locked (flock)
-// for its lifetime (the folder is set up under a hidden name and renamed once locked). The folder is made on first use and removed at exit; files in it are removed
-// as soon as their owner drops them, which unwinding does on errors. A process killed outright
-// (kill -9, the OOM killer) cannot clean up, so every process sweeps the base when it first
-// spills: a folder whose lock can be taken belongs to a dead process and is removed. The lock
-// (not the pid) decides, so pid reuse cannot save a dead run's folder or doom a live one's.
+// for its lifetime (the folder is set up under a hidden name and renamed once locked). The folder
+// is made on first use and removed at exit; files in it are removed as soon as their owner drops
+// them, which unwinding does on errors. A process killed outright (kill -9, the OOM killer) cannot
+// clean up, so every process sweeps the base when it first spills: a folder whose lock can be taken
+// belongs to a dead process and is removed. The lock (not the pid) decides, so pid reuse cannot
+// save a dead run's folder or doom a live one's.
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -51,5 +53,11 @@ class SpillDirectory {
   uint64_t next_file_ = 0;
   std::atomic<int64_t> written_{0};
 };
+
+/// Writes all `size` bytes of `data` at `offset` of the open spill file `fd` (named `path` in
+/// errors): a failure (a full disk, say) is an I/O error naming the file and suggesting
+/// --temp-dir.
+void WriteSpillBytes(int fd, const void* data, size_t size, int64_t offset,
+                     const std::string& path);
 
 }  // namespace sluice::io
