@@ -444,6 +444,31 @@ Relation QueryBinder::JoinList(std::vector<Relation> items, std::vector<Expr> co
         if (!joined.count(r) && (!best || sizes[r] < sizes[*best])) best = r;
     }
     size_t r = *best;
+    // A filtered relation that connects to r alone (a customer segment behind the orders) joins
+    // r first: r's rows are cut down before they become the build side.
+    PlanPtr build = items[r].plan;
+    std::vector<size_t> absorbed;
+    for (size_t d = 0; d < items.size() && !cross; ++d) {
+      if (d == r || joined.count(d) || kept[d] >= 1) continue;
+      bool only_r = true, any = false;
+      for (const Conjunct& part : parts) {
+        if (part.done || !part.rels.count(d)) continue;
+        only_r = only_r && part.edge && part.rels == std::set<size_t>{r, d} &&
+                 (part.a_rels.size() == 1 && part.b_rels.size() == 1);
+        any = true;
+      }
+      if (!any || !only_r) continue;
+      std::vector<Expr> r_keys, d_keys;
+      for (Conjunct& part : parts) {
+        if (part.done || !part.rels.count(d)) continue;
+        const bool a_is_r = part.a_rels.count(r) > 0;
+        r_keys.push_back(a_is_r ? part.expr.arg(0) : part.expr.arg(1));
+        d_keys.push_back(a_is_r ? part.expr.arg(1) : part.expr.arg(0));
+        part.done = true;
+      }
+      build = MakeJoin(build, items[d].plan, JoinType::kInner, r_keys, d_keys, "_right", false);
+      absorbed.push_back(d);
+    }
     std::vector<Expr> left_keys, right_keys;
     std::set<size_t> only = {r};
     for (Conjunct& part : parts) {
@@ -458,9 +483,10 @@ Relation QueryBinder::JoinList(std::vector<Relation> items, std::vector<Expr> co
         part.done = true;
       }
     }
-    plan = MakeJoin(plan, items[r].plan, cross ? JoinType::kCross : JoinType::kInner, left_keys,
-                    right_keys, "_right", false);
+    plan = MakeJoin(plan, build, cross ? JoinType::kCross : JoinType::kInner, left_keys, right_keys,
+                    "_right", false);
     joined.insert(r);
+    joined.insert(absorbed.begin(), absorbed.end());
     std::vector<Expr> now;
     for (Conjunct& part : parts) {
       if (!part.done && subset(part.rels, joined)) {
