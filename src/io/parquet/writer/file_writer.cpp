@@ -11,11 +11,10 @@ constexpr char kMagic[4] = {'P', 'A', 'R', '1'};
 }  // namespace
 
 ParquetWriter::ParquetWriter(const std::string& path, const Schema& schema, WriterOptions options,
-                             ThreadPool* threads, MemoryPool* pool)
+                             ThreadPool* threads)
     : schema_(schema),
       options_(std::move(options)),
       threads_(threads ? threads : &ThreadPool::Default()),
-      pool_(pool ? pool : MemoryPool::Default()),
       file_(AtomicFileWriter::Open(path)) {
   if (options_.row_group_size <= 0)
     ThrowInvalid("row group size must be positive, not {}", options_.row_group_size);
@@ -34,42 +33,15 @@ ParquetWriter::ParquetWriter(const std::string& path, const Schema& schema, Writ
     bool bloom =
         std::find(options_.bloom_filter_columns.begin(), options_.bloom_filter_columns.end(),
                   field.name) != options_.bloom_filter_columns.end();
-    columns_.push_back(std::make_unique<ColumnChunkWriter>(field, element, options_, bloom, pool_));
+    columns_.push_back(std::make_unique<ColumnChunkWriter>(field, element, options_, bloom));
     metadata_.column_orders.push_back(ColumnOrder{ColumnOrder::Kind::kTypeDefinedOrder});
   }
   metadata_.version = options_.data_page_version == 2 ? 2 : 1;
   metadata_.created_by = options_.created_by;
   file_.Write(kMagic, 4);
-  // Last, so that a constructor that throws leaves nothing registered.
-  pool_->AddConsumer(this);
 }
 
-// Unregistering waits for a spill in progress, and no other starts: then the columns (whose
-// destructors remove their spill files) and an unclosed AtomicFileWriter (which removes its
-// temporary file) can go.
-ParquetWriter::~ParquetWriter() {
-  pool_->RemoveConsumer(this);
-}
-
-int64_t ParquetWriter::SpillableBytes() const {
-  int64_t bytes = 0;
-  for (const auto& column : columns_) bytes += column->buffered_page_bytes();
-  return bytes;
-}
-
-// Locking: each column guards its buffered pages with its own mutex, held only while a page is
-// appended or the chunk is taken, never while reserving memory. Write runs the columns in
-// parallel, and a reservation in one column's Write may call Spill on that worker while other
-// columns are appending on others: Spill try-locks column by column, spills the columns it gets
-// (the calling column's own lock is free at that point) and skips the busy ones, which a later
-// spill takes. A single writer-wide lock would have made every spill from inside Write find the
-// writer busy; and waiting for a busy column would stall every reservation in the process, as
-// the pool holds its consumer lock while a consumer spills.
-int64_t ParquetWriter::Spill() {
-  int64_t freed = 0;
-  for (auto& column : columns_) freed += column->SpillPages();
-  return freed;
-}
+ParquetWriter::~ParquetWriter() = default;  // An unclosed AtomicFileWriter removes its temp file.
 
 void ParquetWriter::Write(const Batch& batch) {
   if (batch.columns.size() != columns_.size()) {
@@ -100,11 +72,6 @@ void ParquetWriter::FlushRowGroup() {
   int64_t compressed = 0;
   for (auto& chunk : chunks) {
     int64_t base = static_cast<int64_t>(file_.bytes_written());
-    file_.Write(chunk.dictionary_page.data(), chunk.dictionary_page.size());
-    if (chunk.spilled_pages) {
-      chunk.spilled_pages->CopyTo(&file_);
-      chunk.spilled_pages.reset();  // Removes the file.
-    }
     file_.Write(chunk.bytes.data(), chunk.bytes.size());
     ColumnChunk column;
     column.file_offset = base;
@@ -115,8 +82,8 @@ void ParquetWriter::FlushRowGroup() {
     group.total_byte_size += chunk.metadata.total_uncompressed_size;
     compressed += chunk.metadata.total_compressed_size;
     group.columns.push_back(std::move(column));
-    chunk.bytes = std::string();
-    chunk.dictionary_page = std::string();
+    chunk.bytes.clear();
+    chunk.bytes.shrink_to_fit();
   }
   group.total_compressed_size = compressed;
   metadata_.row_groups.push_back(std::move(group));
