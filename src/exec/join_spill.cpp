@@ -2,19 +2,15 @@
 #include "exec/join_spill.h"
 
 #include <algorithm>
-#include <atomic>
-#include <cstring>
 #include <map>
 #include <mutex>
 #include <numeric>
 
 #include "core/error.h"
-#include "core/take.h"
 #include "exec/concat_source.h"
 #include "exec/position_merge.h"
 #include "exec/profile.h"
 #include "exec/row_gather.h"
-#include "exec/sorted_run.h"
 
 namespace sluice::exec {
 

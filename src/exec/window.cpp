@@ -16,7 +16,6 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
-#include <set>
 
 #include "core/error.h"
 #include "exec/partition_spill.h"

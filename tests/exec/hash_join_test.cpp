@@ -511,7 +511,7 @@ TEST(HashJoinTest, SemiAndAntiJoinsHoldASmallLeftSideAndKeepItsOrder) {
                                           : ReferenceJoin(left, right, type);
       PlanPtr join = MakeJoin(MemoryScanOf(left_batch), MemoryScanOf(right_batch), type, {col("k")},
                               {col("k")}, "_right", true, residual);
-      for (int64_t budget : {int64_t{0}, int64_t{6'000'000}}) {
+      for (int64_t budget : {int64_t{0}, int64_t{8'000'000}}) {
         for (int threads : {1, 3}) {
           MemoryPool pool(budget > 0 ? budget : MemoryPool::kUnlimited);
           ThreadPool workers(threads);
