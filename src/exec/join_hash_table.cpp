@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cstring>
 #include <functional>
@@ -16,6 +17,9 @@ namespace sluice::exec {
 namespace {
 
 constexpr int64_t kPrefetchDistance = 48;
+/// Bloom filter bits per build key: with three bits in one 64-bit word, about 4% of absent keys
+/// pass, and the filter of a few million keys still fits in the last-level cache.
+constexpr int64_t kFilterBitsPerKey = 10;
 
 uint64_t CapacityFor(int64_t rows) {
   // Load factor at most 2/3 keeps linear-probing chains short.
@@ -29,7 +33,13 @@ int64_t JoinHashTable::MemoryBytes() const {
   for (const Partition& partition : partitions_) {
     bytes += static_cast<int64_t>(partition.rows.capacity() * sizeof(uint32_t));
   }
-  return bytes + slot_count_ * int64_t{sizeof(Slot)};
+  return bytes + slot_count_ * int64_t{sizeof(Slot)} +
+         static_cast<int64_t>(filter_.capacity() * sizeof(uint64_t));
+}
+
+void JoinHashTable::AllocateFilter(int64_t keys) {
+  filter_words_ = static_cast<uint64_t>(std::max<int64_t>(1, keys * kFilterBitsPerKey / 64));
+  filter_.assign(filter_words_, 0);
 }
 
 void JoinHashTable::Build(const EncodedKeys& keys, bool packed, ThreadPool* threads,
@@ -89,6 +99,7 @@ void JoinHashTable::Build(const EncodedKeys& keys, bool packed, ThreadPool* thre
     estimate += static_cast<int64_t>(CapacityFor(rows) * (sizeof(Slot) + sizeof(uint32_t))) +
                 rows * int64_t{2 * sizeof(uint32_t)};
   }
+  estimate += std::max<int64_t>(8, total * kFilterBitsPerKey / 8);
   reservation->Set(estimate);
 
   std::vector<uint32_t> order(static_cast<size_t>(total));
@@ -104,6 +115,7 @@ void JoinHashTable::Build(const EncodedKeys& keys, bool packed, ThreadPool* thre
 
   partitions_.assign(static_cast<size_t>(partitions), Partition{});
   AllocateSlots(partition_begin);
+  AllocateFilter(total);
   auto build = [&](int64_t p) {
     BuildPartition(order.data() + partition_begin[p], partition_begin[p + 1] - partition_begin[p],
                    &partitions_[p]);
@@ -159,6 +171,9 @@ void JoinHashTable::BuildPartition(const uint32_t* rows, int64_t count, Partitio
       Slot& slot = slots[s];
       if (slot.count == 0) {
         slot = Slot{key, 1, row};
+        // Partitions are built in parallel and share the filter's words.
+        std::atomic_ref<uint64_t>(filter_[FilterWord(hash)])
+            .fetch_or(FilterBits(hash), std::memory_order_relaxed);
         break;
       }
       if (slot.key == key && (packed_ || (keys.KeyLength(slot.value) == keys.KeyLength(row) &&
@@ -190,19 +205,27 @@ void JoinHashTable::BuildPartition(const uint32_t* rows, int64_t count, Partitio
   }
 }
 
-template <bool kPacked>
-void JoinHashTable::FindAllIn(const EncodedKeys& probe, Match* matches) const {
-  const int64_t n = probe.rows;
+template <bool kPacked, bool kSelected>
+void JoinHashTable::FindAllIn(const EncodedKeys& probe, const uint32_t* rows, int64_t count,
+                              Match* matches) const {
   const EncodedKeys& keys = *keys_;
-  auto prefetch = [&](int64_t i) {
-    const uint64_t hash = probe.hashes[i];
+  auto row_at = [&](int64_t j) -> int64_t {
+    if constexpr (kSelected) {
+      return rows[j];
+    } else {
+      return j;
+    }
+  };
+  auto prefetch = [&](int64_t j) {
+    const uint64_t hash = probe.hashes[row_at(j)];
     const Partition& partition = partitions_[PartitionOf(hash, partition_mask_)];
     __builtin_prefetch(partition.slots + HomeSlot(hash, partition.capacity));
   };
   // Keep kPrefetchDistance slot loads in flight ahead of the probe.
-  for (int64_t i = 0; i < std::min(n, kPrefetchDistance); ++i) prefetch(i);
-  for (int64_t i = 0; i < n; ++i) {
-    if (i + kPrefetchDistance < n) prefetch(i + kPrefetchDistance);
+  for (int64_t j = 0; j < std::min(count, kPrefetchDistance); ++j) prefetch(j);
+  for (int64_t j = 0; j < count; ++j) {
+    if (j + kPrefetchDistance < count) prefetch(j + kPrefetchDistance);
+    const int64_t i = row_at(j);
     matches[i] = Match{};
     if (!probe.valid[i]) continue;
     const uint64_t hash = probe.hashes[i];
@@ -234,12 +257,34 @@ void JoinHashTable::FindAllIn(const EncodedKeys& probe, Match* matches) const {
   }
 }
 
-void JoinHashTable::FindAll(const EncodedKeys& probe, Match* matches) const {
-  if (packed_) {
-    FindAllIn<true>(probe, matches);
-  } else {
-    FindAllIn<false>(probe, matches);
+int64_t JoinHashTable::FindAll(const EncodedKeys& probe, Match* matches, bool use_filter) const {
+  const int64_t n = probe.rows;
+  if (!use_filter) {
+    if (packed_) {
+      FindAllIn<true, false>(probe, nullptr, n, matches);
+    } else {
+      FindAllIn<false, false>(probe, nullptr, n, matches);
+    }
+    return n;
   }
+  // Without branches: every row is written, and the count moves on for those that pass.
+  std::vector<uint32_t> candidates(static_cast<size_t>(n));
+  const uint64_t* filter = filter_.data();
+  int64_t count = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const uint64_t hash = probe.hashes[i];
+    const uint64_t bits = FilterBits(hash);
+    candidates[count] = static_cast<uint32_t>(i);
+    count +=
+        static_cast<int64_t>((probe.valid[i] != 0) & ((filter[FilterWord(hash)] & bits) == bits));
+  }
+  std::fill(matches, matches + n, Match{});
+  if (packed_) {
+    FindAllIn<true, true>(probe, candidates.data(), count, matches);
+  } else {
+    FindAllIn<false, true>(probe, candidates.data(), count, matches);
+  }
+  return count;
 }
 
 }  // namespace sluice::exec

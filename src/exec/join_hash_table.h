@@ -3,7 +3,9 @@
 // open-addressing table with linear probing. A slot holds one distinct key: its packed value or
 // hash, how many build rows have it, and either that single row (the common unique-key case,
 // found with one memory access) or where its rows start in the partition's row list. Rows of a
-// key are listed in build input order, so join output is deterministic.
+// key are listed in build input order, so join output is deterministic. A Bloom filter over all
+// keys (one 64-bit word per key, three bits set) answers most probes of keys that are not there
+// with one access to a small array: the slots are not touched and their miss chains not walked.
 #pragma once
 
 #include <cstdint>
@@ -31,8 +33,11 @@ class JoinHashTable {
              MemoryReservation* reservation);
 
   /// Finds the build rows of probe row i of `probe` (encoded with the same spec) for every row;
-  /// rows whose key cannot match get count 0.
-  void FindAll(const EncodedKeys& probe, Match* matches) const;
+  /// rows whose key cannot match get count 0. With `use_filter`, rows are first checked against
+  /// the Bloom filter and only those that pass look at the slots: faster when most probe keys
+  /// are missing, a little slower when most are there. Returns how many rows were looked up in
+  /// the slots (all valid rows without the filter), so that callers can tell the two apart.
+  int64_t FindAll(const EncodedKeys& probe, Match* matches, bool use_filter = false) const;
 
   int64_t distinct_keys() const { return distinct_keys_; }
   /// Bytes held, for memory accounting.
@@ -63,8 +68,21 @@ class JoinHashTable {
   }
   void AllocateSlots(const std::vector<int64_t>& partition_begin);
   void BuildPartition(const uint32_t* rows, int64_t count, Partition* partition);
-  template <bool kPacked>
-  void FindAllIn(const EncodedKeys& probe, Match* matches) const;
+  /// Looks up rows `rows[0..count)` of `probe` (with kSelected; else rows 0..count) in the slots.
+  template <bool kPacked, bool kSelected>
+  void FindAllIn(const EncodedKeys& probe, const uint32_t* rows, int64_t count,
+                 Match* matches) const;
+
+  /// The filter word of a hash (its low 32 bits, scaled) and the three bits it must have (from
+  /// the high bits of a remix, so that they vary within a spilled partition, whose top hash
+  /// bits are all equal).
+  uint64_t FilterWord(uint64_t hash) const { return ((hash & 0xffffffffu) * filter_words_) >> 32; }
+  static uint64_t FilterBits(uint64_t hash) {
+    const uint64_t mixed = hash * 0x9e3779b97f4a7c15ULL;
+    return (uint64_t{1} << (mixed >> 58)) | (uint64_t{1} << ((mixed >> 52) & 63)) |
+           (uint64_t{1} << ((mixed >> 46) & 63));
+  }
+  void AllocateFilter(int64_t keys);
 
   const EncodedKeys* keys_ = nullptr;
   bool packed_ = false;
@@ -75,6 +93,8 @@ class JoinHashTable {
   std::unique_ptr<Slot[], FreeSlots> slot_memory_;
   int64_t slot_count_ = 0;
   int64_t distinct_keys_ = 0;
+  std::vector<uint64_t> filter_;  ///< The Bloom filter: filter_words_ words.
+  uint64_t filter_words_ = 0;
 };
 
 }  // namespace sluice::exec

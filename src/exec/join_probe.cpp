@@ -31,7 +31,7 @@ class JoinProbe final : public Operator {
     EncodedKeys keys;
     EncodeJoinKeys(spec_.key_spec, spec_.keys.Evaluate(input, spec_.pool), &keys);
     std::vector<JoinHashTable::Match> matches(static_cast<size_t>(n));
-    build_->table.FindAll(keys, matches.data());
+    FindMatches(keys, matches.data());
     if (spec_.residual != nullptr) return ProcessWithResidual(std::move(input), matches);
     if (spec_.mode == ProbeMode::kMark) {
       std::atomic<uint8_t>* flags = build_->matched.get();
@@ -77,6 +77,17 @@ class JoinProbe final : public Operator {
   }
 
  private:
+  /// Looks the rows up, through the table's Bloom filter while it keeps out most of them: a
+  /// probe whose keys are mostly there (a foreign-key join) stops using it after a few batches.
+  void FindMatches(const EncodedKeys& keys, JoinHashTable::Match* matches) {
+    const int64_t looked_up = build_->table.FindAll(keys, matches, use_filter_);
+    if (!use_filter_) return;
+    filter_rows_ += keys.rows;
+    filter_passed_ += looked_up;
+    constexpr int64_t kTrialRows = 256 * 1024;
+    if (filter_rows_ >= kTrialRows && filter_passed_ * 2 > filter_rows_) use_filter_ = false;
+  }
+
   /// Key matches become candidate pairs; the residual keeps some; the join type decides the rest
   /// from the kept pairs alone.
   Batch ProcessWithResidual(Batch input, const std::vector<JoinHashTable::Match>& matches) {
@@ -196,6 +207,9 @@ class JoinProbe final : public Operator {
 
   const JoinProbeSpec spec_;
   const std::shared_ptr<JoinBuildSide> build_;
+  bool use_filter_ = true;
+  int64_t filter_rows_ = 0;    ///< Rows checked against the filter so far.
+  int64_t filter_passed_ = 0;  ///< Of those, the rows it let through.
 };
 
 }  // namespace
