@@ -1,6 +1,7 @@
 // Group join reduction: an aggregate a join looks up by its keys gets a semi join with the cheap
-// input supplying the other side's keys; a supplier that is not cheap, or a key that is not an
-// aggregate key, leaves the plan as it was. Also semi joins moving below filters and projections.
+// input supplying the other side's keys; a supplier that is not cheap or not filtered, or a key
+// that is not an aggregate key, leaves the plan as it was. Also semi joins moving below filters and
+// projections.
 #include <gtest/gtest.h>
 
 #include "plan/optimizer/passes.h"
@@ -52,6 +53,9 @@ TEST(GroupJoinReductionTest, LeavesJoinsItCannotReduce) {
   // The right key is not a group key.
   PlanPtr by_sum = MakeJoin(Parts(), Grouped(), JoinType::kInner, {col("pk")}, {col("sub")});
   EXPECT_EQ(GroupJoinReduction(by_sum), by_sum);
+  // Every part supplies a key: a semi join with them would keep every group.
+  PlanPtr unfiltered = MakeJoin(Parts(), Grouped(), JoinType::kInner, {col("pk")}, {col("ck")});
+  EXPECT_EQ(GroupJoinReduction(unfiltered), unfiltered);
   // A full join keeps the aggregate's unmatched groups.
   PlanPtr full = MakeJoin(Parts(), Grouped(), JoinType::kFull, {col("pk")}, {col("ck")});
   EXPECT_EQ(GroupJoinReduction(full), full);

@@ -8,7 +8,8 @@
 //
 // The supplying input is found by descending the other side through the joins that pass the key
 // columns on (renamed as needed), and is used only when it is cheap to read again: scans,
-// filters, projections and semi or anti joins of such. An inner, left or semi join qualifies (the
+// filters, projections and semi or anti joins of such, and only when it filters its tables (so
+// that it can drop groups). An inner, left or semi join qualifies (the
 // aggregate's rows that match nothing are dropped by those), without a residual condition.
 #include <map>
 #include <optional>
@@ -20,10 +21,14 @@
 #include "plan/expr_util.h"
 #include "plan/optimizer/passes.h"
 #include "plan/optimizer/rewrite_util.h"
+#include "plan/row_estimate.h"
 
 namespace sluice {
 
 namespace {
+
+/// The share of its tables' rows the supplier must keep at most for the reduction to pay.
+constexpr double kMostKept = 0.5;
 
 /// True when reading `plan` again costs about one pass over its scans.
 bool Cheap(const PlanPtr& plan) {
@@ -118,7 +123,9 @@ PlanPtr ReduceGroups(const PlanPtr& node) {
   }
   if (group_keys.empty()) return node;
   auto [supplier, renamed] = Supplier(node->inputs[0], other);
-  if (!Cheap(supplier)) return node;
+  // An unfiltered supplier (all of TPC-H Q18's orders) would keep every group: a semi join that
+  // drops nothing costs a pass over the aggregate's input and a table of all the keys.
+  if (!Cheap(supplier) || EstimateRows(supplier).fraction > kMostKept) return node;
   std::vector<Expr> supplier_keys;
   for (const std::string& name : other_order) supplier_keys.push_back(col(renamed.at(name)));
   PlanPtr reduced = MakeJoin(at->inputs[0], supplier, JoinType::kSemi, std::move(group_keys),
