@@ -48,7 +48,7 @@ std::optional<ColumnEstimate> EstimateScanColumn(const ScanSource& source,
   if (!any) return std::nullopt;
   double scale = static_cast<double>(source.files.size()) / static_cast<double>(files);
   rows *= scale;
-  return ColumnEstimate{rows, std::min(rows, high - low + 1)};
+  return ColumnEstimate{rows, std::min(rows, high - low + 1), low, high};
 }
 
 }  // namespace

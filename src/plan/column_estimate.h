@@ -12,8 +12,9 @@
 namespace sluice {
 
 struct ColumnEstimate {
-  double rows = 0;      ///< Rows of the scan the column comes from (before filters).
-  double distinct = 0;  ///< At most this many distinct values.
+  double rows = 0;           ///< Rows of the scan the column comes from (before filters).
+  double distinct = 0;       ///< At most this many distinct values.
+  double low = 0, high = 0;  ///< The smallest and largest value (dates as days).
 };
 
 /// The estimate for `column` of `plan`, followed through filters and renaming projections down to

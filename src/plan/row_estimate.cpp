@@ -3,18 +3,27 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <system_error>
+#include <utility>
 
 #include "core/data_frame.h"
 #include "core/error.h"
 #include "io/parquet/reader/file_reader.h"
+#include "plan/column_estimate.h"
 #include "plan/expr_util.h"
+#include "plan/scan_pruning.h"
 
 namespace sluice {
 
 namespace {
 
 constexpr double kFilterSelectivity = 0.3;
+/// The share of rows an equality with a constant keeps when the column's values are not known.
+constexpr double kEqualSelectivity = 0.1;
+/// No estimate goes below this share: statistics are coarse, and zero would hide the rows left.
+constexpr double kLeastSelectivity = 0.001;
 /// Bytes per CSV row assumed when only the file size is known.
 constexpr double kCsvRowBytes = 100;
 /// Footers read at most; a glob of more files is extrapolated from these.
@@ -62,13 +71,105 @@ RowEstimate Filtered(RowEstimate input, size_t conjuncts) {
   return input;
 }
 
+std::optional<double> AsNumber(const Scalar& value) {
+  if (const auto* i = std::get_if<int64_t>(&value.value)) return static_cast<double>(*i);
+  if (const auto* u = std::get_if<uint64_t>(&value.value)) return static_cast<double>(*u);
+  return std::nullopt;
+}
+
+/// The share of the scan's rows within one column's bound: an equality or IN list keeps a value's
+/// share of the distinct values, a range its overlap with the column's min..max.
+double BoundSelectivity(const PlanPtr& scan, const io::parquet::ColumnBound& bound) {
+  std::optional<ColumnEstimate> column =
+      bound.partition_key ? std::nullopt : EstimateColumn(scan, bound.column);
+  if (bound.values) {
+    const double values = static_cast<double>(bound.values->size());
+    if (column && column->distinct >= 1) return std::min(1.0, values / column->distinct);
+    return std::min(1.0, values * kEqualSelectivity);
+  }
+  if (bound.is_null) return kEqualSelectivity;
+  if (!bound.min && !bound.max) return 1;  // Only "not null".
+  const ColumnEstimate range = column.value_or(ColumnEstimate{});
+  if (!column || range.high <= range.low) return kFilterSelectivity;
+  double low = range.low, high = range.high;
+  if (bound.min) {
+    if (auto value = AsNumber(*bound.min)) low = std::max(low, *value);
+  }
+  if (bound.max) {
+    if (auto value = AsNumber(*bound.max)) high = std::min(high, *value);
+  }
+  return std::clamp((high - low) / (range.high - range.low), kLeastSelectivity, 1.0);
+}
+
+/// The share of a scan's rows that pass `conjuncts`. Comparisons of a column with constants use
+/// the files' statistics (those on one column combine: `d >= x AND d < y` is one range); any
+/// other conjunct keeps kFilterSelectivity.
+double Selectivity(const PlanPtr& scan, const std::vector<Expr>& conjuncts) {
+  double selectivity = 1;
+  std::vector<Expr> bounded;
+  for (const Expr& conjunct : conjuncts) {
+    LogicalPlan one = *scan;
+    one.filters = {conjunct};
+    if (ScanBounds(one).empty()) {
+      selectivity *= kFilterSelectivity;
+    } else {
+      bounded.push_back(conjunct);
+    }
+  }
+  if (bounded.empty()) return selectivity;
+  LogicalPlan all = *scan;
+  all.filters = std::move(bounded);
+  for (const io::parquet::ColumnBound& bound : ScanBounds(all))
+    selectivity *= BoundSelectivity(scan, bound);
+  return std::max(selectivity, kLeastSelectivity);
+}
+
+/// A scan whose rows pass its own filters and `more` conjuncts.
+RowEstimate FilteredScan(const PlanPtr& scan, const std::vector<Expr>& more) {
+  std::vector<Expr> conjuncts = scan->filters;
+  conjuncts.insert(conjuncts.end(), more.begin(), more.end());
+  const double rows = scan->source ? ScanRows(*scan->source) : 0;
+  const double selectivity = conjuncts.empty() ? 1 : Selectivity(scan, conjuncts);
+  return {rows * selectivity, selectivity};
+}
+
+/// The scan under `plan` through filters and projections of plain columns, with the filters met
+/// on the way as conjuncts over the scan's columns; nothing when something else is in between (a
+/// view's `SELECT *` or renaming is looked through, a computed column is not).
+std::optional<std::pair<PlanPtr, std::vector<Expr>>> ScanBelow(PlanPtr plan) {
+  std::vector<Expr> conjuncts;
+  while (true) {
+    switch (plan->kind) {
+      case PlanKind::kScan: return std::make_pair(plan, std::move(conjuncts));
+      case PlanKind::kFilter:
+        for (const Expr& part : SplitConjunction(plan->predicate)) conjuncts.push_back(part);
+        break;
+      case PlanKind::kProject: {
+        std::map<std::string, std::string> names;  // output -> input column
+        for (const Expr& expr : plan->exprs) {
+          Expr source = StripAlias(expr);
+          if (source.kind() == ExprKind::kColumn) names[expr.OutputName()] = source.node().name;
+        }
+        for (Expr& conjunct : conjuncts) {
+          for (const std::string& name : ReferencedColumns(conjunct))
+            if (!names.count(name)) return std::nullopt;
+          conjunct = RenameColumns(conjunct, [&](const std::string& name) { return names[name]; });
+        }
+        break;
+      }
+      default: return std::nullopt;
+    }
+    plan = plan->inputs[0];
+  }
+}
+
 }  // namespace
 
 RowEstimate EstimateRows(const PlanPtr& plan) {
   switch (plan->kind) {
-    case PlanKind::kScan:
-      return Filtered({plan->source ? ScanRows(*plan->source) : 0, 1}, plan->filters.size());
+    case PlanKind::kScan: return FilteredScan(plan, {});
     case PlanKind::kFilter:
+      if (auto below = ScanBelow(plan)) return FilteredScan(below->first, below->second);
       return Filtered(EstimateRows(plan->inputs[0]), SplitConjunction(plan->predicate).size());
     case PlanKind::kProject:
     case PlanKind::kSort:

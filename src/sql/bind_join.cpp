@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -387,9 +388,9 @@ Relation QueryBinder::JoinList(std::vector<Relation> items, std::vector<Expr> co
   }
 
   // Greedy order: the biggest relation probes; each step joins, among the relations that an
-  // equality connects to what is joined so far, the most filtered (a join on its key keeps that
-  // share of the rows: TPC-H Q2's few parts before all suppliers), then the smallest; it becomes
-  // the build side.
+  // equality connects to what is joined so far, the most filtered, counting the filtered
+  // relations that hang off it (a join on its key keeps that share of the rows: TPC-H Q2's few
+  // parts before all suppliers), then the smallest; it becomes the build side.
   size_t start = 0;
   for (size_t i = 1; i < items.size(); ++i)
     if (sizes[i] > sizes[start]) start = i;
@@ -411,9 +412,88 @@ Relation QueryBinder::JoinList(std::vector<Relation> items, std::vector<Expr> co
     }
     return it->second;
   };
+  // A simple equality between relations a and b alone (`s_nationkey = n_nationkey`).
+  auto links = [](const Conjunct& part, size_t a, size_t b) {
+    return !part.done && part.edge && part.rels == std::set<size_t>{a, b} &&
+           part.a_rels.size() == 1 && part.b_rels.size() == 1;
+  };
+  // The filtered relations that hang off relation r alone: groups of relations not joined yet
+  // that no pending condition links to anything but r and each other, reached from r through
+  // simple equalities (the nations and region behind TPC-H Q5's suppliers). They join r before
+  // it becomes the build side, and their filters count as r's: joined on their keys, they keep
+  // that share of r's rows.
+  auto hanging = [&](size_t r) {
+    std::vector<std::set<size_t>> out;
+    std::set<size_t> seen;
+    for (size_t start = 0; start < items.size(); ++start) {
+      if (start == r || joined.count(start) || seen.count(start)) continue;
+      std::set<size_t> group = {start};
+      std::vector<size_t> todo = {start};
+      bool alone = true;
+      while (!todo.empty()) {
+        const size_t d = todo.back();
+        todo.pop_back();
+        for (const Conjunct& part : parts) {
+          if (part.done || !part.rels.count(d)) continue;
+          for (size_t other : part.rels) {
+            if (other == r || group.count(other)) continue;
+            if (joined.count(other)) {
+              alone = false;
+            } else {
+              group.insert(other);
+              todo.push_back(other);
+            }
+          }
+        }
+      }
+      seen.insert(group.begin(), group.end());
+      double share = 1;
+      for (size_t d : group) share *= kept[d];
+      // Every member reachable from r through simple equalities.
+      std::set<size_t> reached = {r};
+      for (bool grew = true; grew;) {
+        grew = false;
+        for (size_t d : group) {
+          if (reached.count(d)) continue;
+          for (size_t from : reached) {
+            if (std::any_of(parts.begin(), parts.end(),
+                            [&](const Conjunct& part) { return links(part, from, d); })) {
+              reached.insert(d);
+              grew = true;
+              break;
+            }
+          }
+        }
+      }
+      if (alone && share < 1 && reached.size() == group.size() + 1) out.push_back(group);
+    }
+    return out;
+  };
+  // Joins to `plan` (holding relation `at`) the members of `left` it links to, each first joined
+  // with the members further out; removes them from `left`.
+  std::function<PlanPtr(PlanPtr, size_t, std::set<size_t>&)> join_branch =
+      [&](PlanPtr plan, size_t at, std::set<size_t>& left) {
+        for (size_t d : std::vector<size_t>(left.begin(), left.end())) {
+          if (!left.count(d)) continue;
+          std::vector<Expr> at_keys, d_keys;
+          for (Conjunct& part : parts) {
+            if (!links(part, at, d)) continue;
+            const bool a_is_at = part.a_rels.count(at) > 0;
+            at_keys.push_back(a_is_at ? part.expr.arg(0) : part.expr.arg(1));
+            d_keys.push_back(a_is_at ? part.expr.arg(1) : part.expr.arg(0));
+            part.done = true;
+          }
+          if (at_keys.empty()) continue;
+          left.erase(d);
+          PlanPtr branch = join_branch(items[d].plan, d, left);
+          plan = MakeJoin(plan, branch, JoinType::kInner, at_keys, d_keys, "_right", false);
+        }
+        return plan;
+      };
   while (joined.size() < items.size()) {
     std::optional<size_t> best;
     bool best_on_key = false;
+    std::vector<double> share(items.size(), 1);  // kept, with what hangs off the relation
     for (size_t r = 0; r < items.size(); ++r) {
       if (joined.count(r)) continue;
       bool connected = false, on_key = false;
@@ -429,10 +509,14 @@ Relation QueryBinder::JoinList(std::vector<Relation> items, std::vector<Expr> co
         }
       }
       if (!connected) continue;
+      share[r] = kept[r];
+      for (const std::set<size_t>& group : hanging(r)) {
+        for (size_t d : group) share[r] *= kept[d];
+      }
       const bool better =
           !best || (on_key && !best_on_key) ||
           (on_key == best_on_key &&
-           (kept[r] < kept[*best] || (kept[r] == kept[*best] && sizes[r] < sizes[*best])));
+           (share[r] < share[*best] || (share[r] == share[*best] && sizes[r] < sizes[*best])));
       if (better) {
         best = r;
         best_on_key = on_key;
@@ -444,30 +528,13 @@ Relation QueryBinder::JoinList(std::vector<Relation> items, std::vector<Expr> co
         if (!joined.count(r) && (!best || sizes[r] < sizes[*best])) best = r;
     }
     size_t r = *best;
-    // A filtered relation that connects to r alone (a customer segment behind the orders) joins
-    // r first: r's rows are cut down before they become the build side.
     PlanPtr build = items[r].plan;
     std::vector<size_t> absorbed;
-    for (size_t d = 0; d < items.size() && !cross; ++d) {
-      if (d == r || joined.count(d) || kept[d] >= 1) continue;
-      bool only_r = true, any = false;
-      for (const Conjunct& part : parts) {
-        if (part.done || !part.rels.count(d)) continue;
-        only_r = only_r && part.edge && part.rels == std::set<size_t>{r, d} &&
-                 (part.a_rels.size() == 1 && part.b_rels.size() == 1);
-        any = true;
+    if (!cross) {
+      for (std::set<size_t> group : hanging(r)) {
+        absorbed.insert(absorbed.end(), group.begin(), group.end());
+        build = join_branch(build, r, group);
       }
-      if (!any || !only_r) continue;
-      std::vector<Expr> r_keys, d_keys;
-      for (Conjunct& part : parts) {
-        if (part.done || !part.rels.count(d)) continue;
-        const bool a_is_r = part.a_rels.count(r) > 0;
-        r_keys.push_back(a_is_r ? part.expr.arg(0) : part.expr.arg(1));
-        d_keys.push_back(a_is_r ? part.expr.arg(1) : part.expr.arg(0));
-        part.done = true;
-      }
-      build = MakeJoin(build, items[d].plan, JoinType::kInner, r_keys, d_keys, "_right", false);
-      absorbed.push_back(d);
     }
     std::vector<Expr> left_keys, right_keys;
     std::set<size_t> only = {r};
