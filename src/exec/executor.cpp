@@ -65,7 +65,7 @@ DataFrame Collect(const PlanPtr& plan, const RunOptions& options) {
   PlanPtr optimized = Optimize(plan);
   if (options.profile) options.profile->executed = optimized;
   RunScope scope(options);
-  Stream stream = BuildStream(optimized, scope.context());
+  Stream stream = BuildPlan(optimized, scope.context());
   CollectSink sink(optimized->schema);
   RunPipeline(std::move(stream), sink, scope.context());
   return DataFrame{optimized->schema, sink.TakeBatches()};
@@ -76,7 +76,7 @@ int64_t RunSink(const PlanPtr& plan, const RunOptions& options) {
   SLUICE_CHECK(optimized->kind == PlanKind::kSink);
   if (options.profile) options.profile->executed = optimized;
   RunScope scope(options);
-  Stream stream = BuildStream(optimized->inputs[0], scope.context());
+  Stream stream = BuildPlan(optimized->inputs[0], scope.context());
   if (!optimized->target->partition_by.empty()) {
     PartitionedSink sink(*optimized->target, *optimized->schema, scope.context());
     RunPipeline(std::move(stream), sink, scope.context());

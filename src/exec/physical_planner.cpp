@@ -9,6 +9,7 @@
 #include "exec/ordered_sinks.h"
 #include "exec/profile.h"
 #include "exec/scan.h"
+#include "exec/shared_subplans.h"
 #include "exec/sort.h"
 #include "exec/window.h"
 
@@ -48,12 +49,38 @@ Stream Extend(const PlanPtr& plan, Stream stream, std::shared_ptr<Operator> op,
 
 Stream BuildNode(const PlanPtr& plan, const ExecContext& context);
 
+/// Builds an aggregate, or reads its rows if an equal one was built before (keeping them for
+/// later when it is shared).
+Stream BuildAggregate(const PlanPtr& plan, const ExecContext& context) {
+  const std::string key = context.shared ? context.shared->KeyOf(plan) : std::string();
+  if (!key.empty()) {
+    if (const std::vector<Batch>* rows = context.shared->Find(key))
+      return Stream{MakeBatchSource(plan->schema, *rows), {}};
+  }
+  Stream input = BuildStream(plan->inputs[0], context);
+  auto sink = MakeHashAggregateSink(*plan->inputs[0]->schema, plan->keys, plan->aggregates,
+                                    plan->schema, NodeContext(plan, context));
+  Stream result = RunBreaker(plan, std::move(input), std::move(sink), context);
+  if (key.empty()) return result;
+  std::vector<Batch> rows;
+  for (Batch batch; result.source->Next(&batch);) rows.push_back(std::move(batch));
+  context.shared->Store(key, rows);
+  return Stream{MakeBatchSource(plan->schema, std::move(rows)), {}};
+}
+
 }  // namespace
 
 Stream BuildStream(const PlanPtr& plan, const ExecContext& context) {
   Stream stream = BuildNode(plan, context);
   if (NodeProfile* profile = ProfileOf(plan, context)) CountRows(&stream, profile);
   return stream;
+}
+
+Stream BuildPlan(const PlanPtr& plan, const ExecContext& context) {
+  SharedSubplans shared(plan);
+  ExecContext with_shared = context;
+  with_shared.shared = &shared;
+  return BuildStream(plan, with_shared);
 }
 
 namespace {
@@ -74,12 +101,7 @@ Stream BuildNode(const PlanPtr& plan, const ExecContext& context) {
           plan, BuildStream(plan->inputs[0], context),
           MakeProjectOperator(plan->inputs[0]->schema, plan->exprs, plan->schema, context.pool),
           context);
-    case PlanKind::kAggregate: {
-      Stream input = BuildStream(plan->inputs[0], context);
-      auto sink = MakeHashAggregateSink(*plan->inputs[0]->schema, plan->keys, plan->aggregates,
-                                        plan->schema, NodeContext(plan, context));
-      return RunBreaker(plan, std::move(input), std::move(sink), context);
-    }
+    case PlanKind::kAggregate: return BuildAggregate(plan, context);
     case PlanKind::kDistinct: {
       Stream input = BuildStream(plan->inputs[0], context);
       auto sink =

@@ -12,4 +12,8 @@ namespace sluice::exec {
 /// The stream that produces `plan`'s rows. Runs every pipeline below the last breaker.
 Stream BuildStream(const PlanPtr& plan, const ExecContext& context);
 
+/// BuildStream for a whole plan: a small aggregate that occurs several times runs once
+/// (exec/shared_subplans.h).
+Stream BuildPlan(const PlanPtr& plan, const ExecContext& context);
+
 }  // namespace sluice::exec

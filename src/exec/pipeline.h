@@ -29,6 +29,8 @@ struct ProgressCounters {
   std::atomic<int64_t> rows_total{0};
 };
 
+class SharedSubplans;
+
 struct ExecContext {
   ThreadPool* threads = nullptr;
   MemoryPool* pool = nullptr;
@@ -38,6 +40,8 @@ struct ExecContext {
   /// The memory and spill counters of the operator being built (its node's, in a profiled
   /// run); usually null. The physical planner sets it per node, never for a node's inputs.
   SpillCounters* counters = nullptr;
+  /// Results computed once for several places of the plan being built; may be null.
+  SharedSubplans* shared = nullptr;
 };
 
 /// Produces batches with seq 0, 1, 2, ...; called from one thread at a time.
