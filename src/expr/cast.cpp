@@ -196,6 +196,13 @@ Column CastFromDecimal(const Column& input, const CastContext& ctx) {
   const int128_t* src = input.Values<int128_t>();
   const int scale = input.type.scale;
   if (to.id == TypeId::kDecimal) {
+    if (to.scale == scale && to.precision >= input.type.precision) {
+      // More digits at the same scale (decimal(15,2) -> decimal(16,2) before a sum): the same
+      // values, so the same buffers under the new type.
+      Column same = input;
+      same.type = to;
+      return same;
+    }
     return ConvertRows<int128_t>(input, ctx, [&](int64_t i, int128_t* out) {
       return Rescale(src[i], scale, to.scale, to.precision, out);
     });

@@ -170,6 +170,19 @@ TEST(ArithmeticTest, DecimalMultiplicationAddsScales) {
   EXPECT_EQ(Render(by_int), (Rows{"31.50", "-10.00"}));
 }
 
+TEST(ArithmeticTest, DecimalMultiplicationBeyondSixtyFourBitsIsExact) {
+  // 64-bit operands take one 64x64-bit multiplication (the smallest int64 included); a wider
+  // one (p * p = 10^20 below) the checked 128-bit path.
+  Batch batch = MakeBatch(
+      {{"p", expr_test::Dec(18, 0, {std::numeric_limits<int64_t>::min(), 10000000000, -3})},
+       {"q", expr_test::Dec(18, 0, {-1, 3, std::numeric_limits<int64_t>::max()})}});
+  EXPECT_EQ(Render(Eval(col("p") * col("q"), batch)),
+            (Rows{"9223372036854775808", "30000000000", "-27670116110564327421"}));
+  Batch wide = batch.Slice(1, 2);
+  EXPECT_EQ(Render(Eval(col("p") * col("p") * col("q"), wide)),
+            (Rows{"300000000000000000000", "83010348331692982263"}));
+}
+
 TEST(ArithmeticTest, DecimalOverflowIsAnError) {
   Batch batch = MakeBatch({{"p", expr_test::Dec(38, 0, {std::numeric_limits<int64_t>::max()})}});
   std::string message = ErrorOf([&] { Eval(col("p") * col("p") * col("p"), batch); });

@@ -191,6 +191,23 @@ struct DecimalOp {
   const std::string& Problem(int128_t, int128_t) const { return problem; }
 };
 
+/// Decimal `*`: values that fit 64 bits (every decimal of up to 18 digits) multiply with one
+/// 64x64->128-bit multiplication, which cannot overflow; others with the checked 128-bit one.
+struct DecimalMultiplyOp {
+  int128_t limit;
+  std::string problem;
+  bool operator()(int128_t a, int128_t b, int128_t* out) const {
+    const auto a64 = static_cast<int64_t>(a), b64 = static_cast<int64_t>(b);
+    if (a64 == a && b64 == b) {
+      *out = static_cast<int128_t>(a64) * b64;
+    } else if (__builtin_mul_overflow(a, b, out)) {
+      return true;
+    }
+    return *out >= limit || *out <= -limit;
+  }
+  const std::string& Problem(int128_t, int128_t) const { return problem; }
+};
+
 template <typename T>
 struct NegateOp : OverflowNamed {
   bool operator()(T a, T* out) const {
@@ -288,8 +305,8 @@ BoundCall BindDecimal(ArithOp op, std::vector<BoundExprPtr> args, const std::str
           result, display, symbol, DecimalOp<SubtractOp>{limit, problem});
       break;
     case ArithOp::kMultiply:
-      kernel = MakeBinaryKernel<int128_t, int128_t, int128_t>(
-          result, display, symbol, DecimalOp<MultiplyOp>{limit, problem});
+      kernel = MakeBinaryKernel<int128_t, int128_t, int128_t>(result, display, symbol,
+                                                              DecimalMultiplyOp{limit, problem});
       break;
     default:
       kernel = MakeBinaryKernel<int128_t, int128_t, int128_t>(result, display, symbol, ModuloOp{},
