@@ -36,15 +36,62 @@ void TakeWidth(const uint8_t* src, int width, const int64_t* indices, int64_t co
   }
 }
 
-}  // namespace
+/// Calls copy(from, to, length) for each run of consecutive indices: from the run's first index,
+/// to its first output row.
+template <typename Copy>
+void ForEachRun(const int64_t* indices, int64_t count, Copy&& copy) {
+  int64_t start = 0;
+  for (int64_t i = 1; i <= count; ++i) {
+    if (i == count || indices[i] != indices[i - 1] + 1) {
+      copy(indices[start], start, i - start);
+      start = i;
+    }
+  }
+}
 
-Column Take(const Column& column, const int64_t* indices, int64_t count, MemoryPool* pool) {
+/// A filter's rows (no -1, mostly long runs: a filter that keeps most rows): each run of a
+/// fixed-width column copied at once.
+Column TakeRuns(const Column& column, const int64_t* indices, int64_t count, MemoryPool* pool) {
   Column out;
   out.type = column.type;
   out.length = count;
+  const int width = column.type.FixedWidth();
+  out.values = Buffer::Make(count * width, pool);
+  const uint8_t* in = column.values->data();
+  uint8_t* values = out.values->data();
+  ForEachRun(indices, count, [&](int64_t from, int64_t to, int64_t length) {
+    std::memcpy(values + to * width, in + from * width, static_cast<size_t>(length * width));
+  });
+  if (column.validity != nullptr) {
+    out.validity = Buffer::MakeZeroed(bits::BytesFor(count), pool);
+    const uint8_t* validity = column.validity->data();
+    ForEachRun(indices, count, [&](int64_t from, int64_t to, int64_t length) {
+      bits::Copy(validity, from, out.validity->data(), to, length);
+    });
+    out.null_count = count - bits::CountSet(out.validity->data(), count);
+    if (out.null_count == 0) out.validity.reset();
+  }
+  return out;
+}
+
+}  // namespace
+
+Column Take(const Column& column, const int64_t* indices, int64_t count, MemoryPool* pool) {
   // Validity: needed when the input has nulls or an index asks for a null row.
   bool any_missing = false;
-  for (int64_t i = 0; i < count && !any_missing; ++i) any_missing = indices[i] < 0;
+  int64_t runs = count > 0 ? 1 : 0;
+  for (int64_t i = 0; i < count; ++i) {
+    any_missing |= indices[i] < 0;
+    runs += i > 0 && indices[i] != indices[i - 1] + 1;
+  }
+  constexpr int64_t kLongRun = 16;
+  if (!any_missing && runs * kLongRun <= count && column.type.id != TypeId::kBool &&
+      !column.type.IsVariableWidth()) {
+    return TakeRuns(column, indices, count, pool);
+  }
+  Column out;
+  out.type = column.type;
+  out.length = count;
   if (column.validity != nullptr || any_missing) {
     out.validity = Buffer::MakeZeroed(bits::BytesFor(count), pool);
     uint8_t* validity = out.validity->data();
@@ -95,14 +142,16 @@ Column Take(const Column& column, const int64_t* indices, int64_t count, MemoryP
 }
 
 std::vector<int64_t> SelectedRows(const Column& mask) {
-  std::vector<int64_t> rows;
-  rows.reserve(static_cast<size_t>(mask.length));
+  // Without branches: every row index is written, and the count moves on for kept rows.
+  std::vector<int64_t> rows(static_cast<size_t>(mask.length));
   const uint8_t* values = mask.values->data();
   const uint8_t* validity = mask.validity ? mask.validity->data() : nullptr;
+  int64_t kept = 0;
   for (int64_t i = 0; i < mask.length; ++i) {
-    bool keep = bits::Get(values, i) && (validity == nullptr || bits::Get(validity, i));
-    if (keep) rows.push_back(i);
+    rows[kept] = i;
+    kept += bits::Get(values, i) & (validity == nullptr || bits::Get(validity, i));
   }
+  rows.resize(static_cast<size_t>(kept));
   return rows;
 }
 
