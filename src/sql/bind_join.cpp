@@ -418,7 +418,7 @@ Relation QueryBinder::JoinList(std::vector<Relation> items, std::vector<Expr> co
            part.a_rels.size() == 1 && part.b_rels.size() == 1;
   };
   // The filtered relations that hang off relation r alone: groups of relations not joined yet
-  // that no pending condition links to anything but r and each other, reached from r through
+  // that no pending equality links to anything but r and each other, reached from r through
   // simple equalities (the nations and region behind TPC-H Q5's suppliers). They join r before
   // it becomes the build side, and their filters count as r's: joined on their keys, they keep
   // that share of r's rows.
@@ -434,7 +434,9 @@ Relation QueryBinder::JoinList(std::vector<Relation> items, std::vector<Expr> co
         const size_t d = todo.back();
         todo.pop_back();
         for (const Conjunct& part : parts) {
-          if (part.done || !part.rels.count(d)) continue;
+          // Equalities link relations; any other condition over several of them is applied
+          // once they are all joined, wherever they are (TPC-H Q7's pair of nations).
+          if (part.done || !part.edge || !part.rels.count(d)) continue;
           for (size_t other : part.rels) {
             if (other == r || group.count(other)) continue;
             if (joined.count(other)) {

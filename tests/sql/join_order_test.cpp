@@ -123,6 +123,12 @@ TEST(JoinOrderTest, FilteredRelationsBehindAnUnfilteredOneCountAsItsFilter) {
   EXPECT_LT(regions, orders) << plan;
   // Rows with i % 1000 < 400 and i % 5 == 1: 80 in each 1,000.
   EXPECT_EQ(test::RunSql(sql, session.catalog()), "count_star():int64\n2400\n");
+  // A condition over the region and the orders (not an equality: TPC-H Q7's pair of nations) is
+  // applied once both are joined; it does not tie the region to the orders' side.
+  std::string across = sql + " AND rg.r + o.d >= 0";
+  std::string across_plan = test::PlanText(across, session.catalog());
+  EXPECT_LT(across_plan.find("regions.parquet"), across_plan.find("orders.parquet")) << across_plan;
+  EXPECT_EQ(test::RunSql(across, session.catalog()), "count_star():int64\n2400\n");
 }
 
 TEST(JoinOrderTest, RowEstimatesUseTheFilesStatistics) {
