@@ -156,26 +156,6 @@ std::vector<JoinOutputColumn> UnmatchedBuildColumns(const Schema& left, const Sc
   return columns;
 }
 
-/// Output columns of the unmatched left rows of a left join that holds its left input: the left
-/// columns (coalesced keys included) from the build rows, the right ones null.
-std::vector<JoinOutputColumn> UnmatchedLeftColumns(const Schema& left, const Schema& right,
-                                                   const Coalescing& coalescing) {
-  std::vector<JoinOutputColumn> columns;
-  for (size_t c = 0; c < left.size(); ++c) columns.push_back({From::kBuild, int(c), nullptr});
-  for (size_t c = 0; c < right.size(); ++c) {
-    if (!coalescing.dropped_right[c]) columns.push_back({From::kNull, -1, nullptr});
-  }
-  return columns;
-}
-
-/// Bytes a row of `schema` takes in memory, about (strings counted as 32).
-double EstimatedRowBytes(const Schema& schema) {
-  double bytes = 0;
-  for (const Field& field : schema.fields())
-    bytes += field.type.IsVariableWidth() ? 32 : std::max(1, field.type.FixedWidth());
-  return bytes;
-}
-
 /// The build rows chosen after the probe, assembled a batch at a time as they are pulled (they
 /// may be most of the build side: a copy of them all at once would double it).
 class BuildRowsSource final : public Source {
@@ -257,26 +237,12 @@ Stream MakeHashJoin(const LogicalPlan& join, Stream left, Stream right,
   // order. A semi or anti join outputs left rows: the right side's rows mark the left rows they
   // match, and the marked (semi) or unmarked (anti) left rows are the output, in left input order
   // as probing with the left side would give them.
-  //
-  // A left join holds its left input the same way when the right one's rows (about its output)
-  // fit a quarter of the memory budget: the probe's output is collected, and the left rows no
-  // right row matched follow it, as a full join's unmatched rows do (TPC-H Q13 holds 1.5M
-  // customers instead of 15M orders).
-  const bool left_smaller_type = type == JoinType::kInner || type == JoinType::kSemi ||
-                                 type == JoinType::kAnti || type == JoinType::kLeft;
-  bool left_smaller = false;
-  if (left_smaller_type && join.inputs.size() == 2) {
-    const double left_rows = EstimateRows(join.inputs[0]).rows;
-    const double right_rows = EstimateRows(join.inputs[1]).rows;
-    left_smaller = left_rows * 2 < right_rows;
-    if (left_smaller && type == JoinType::kLeft) {
-      left_smaller = right_rows * EstimatedRowBytes(*join.schema) <
-                     static_cast<double>(context.pool->limit()) / 4;
-    }
-  }
-  const bool mark_left = left_smaller && (type == JoinType::kSemi || type == JoinType::kAnti);
+  const bool left_smaller =
+      (type == JoinType::kInner || type == JoinType::kSemi || type == JoinType::kAnti) &&
+      join.inputs.size() == 2 &&
+      EstimateRows(join.inputs[0]).rows * 2 < EstimateRows(join.inputs[1]).rows;
+  const bool mark_left = left_smaller && type != JoinType::kInner;
   const bool build_left_inner = left_smaller && type == JoinType::kInner;
-  const bool build_left_outer = left_smaller && type == JoinType::kLeft;
   const bool swap = type == JoinType::kRight || left_smaller;
 
   std::shared_ptr<const JoinResidual> residual;
@@ -308,7 +274,7 @@ Stream MakeHashJoin(const LogicalPlan& join, Stream left, Stream right,
   spec.output_schema = join.schema;
   spec.key_spec = keys.spec;
   spec.pool = context.pool;
-  spec.track_matches = type == JoinType::kFull || mark_left || build_left_outer;
+  spec.track_matches = type == JoinType::kFull || mark_left;
   spec.keys = swap ? keys.right : keys.left;
   spec.residual = residual;
   std::vector<JoinOutputColumn> unmatched_columns;
@@ -322,19 +288,15 @@ Stream MakeHashJoin(const LogicalPlan& join, Stream left, Stream right,
           unmatched_columns.push_back({JoinOutputColumn::From::kBuild, c, nullptr});
       }
       break;
-    case JoinType::kLeft:
     case JoinType::kInner:
-      if (build_left_inner || build_left_outer) {
+      if (build_left_inner) {
         spec.mode = ProbeMode::kInner;
         spec.columns = SideColumns(*left_schema, *right_schema, coalescing, false);
         AddCasts(&spec.columns, *join.schema, *right_schema, *left_schema);
-        if (build_left_outer) {
-          unmatched_columns = UnmatchedLeftColumns(*left_schema, *right_schema, coalescing);
-          AddCasts(&unmatched_columns, *join.schema, *right_schema, *left_schema);
-        }
         break;
       }
       [[fallthrough]];
+    case JoinType::kLeft:
     case JoinType::kFull:
       spec.mode = type == JoinType::kInner ? ProbeMode::kInner : ProbeMode::kOuter;
       spec.columns = SideColumns(*left_schema, *right_schema, coalescing, true);

@@ -6,10 +6,8 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <map>
 #include <mutex>
-#include <optional>
 #include <random>
 #include <unordered_map>
 
@@ -496,50 +494,6 @@ Rows ReferenceSemiWithResidual(const Side& left, const Side& right, JoinType typ
       rows.push_back(Text(left.keys[i]) + "|" + Text(left.values[i]));
   }
   return rows;
-}
-
-TEST(HashJoinTest, ALeftJoinHoldsASmallLeftSideWhenItsOutputFitsMemory) {
-  // The left side is far smaller: without a tight budget the join holds it, the right rows probe
-  // and the unmatched left rows follow (the rows of a left join, in another order, the same for
-  // any thread count). Under a budget too small to collect the output, it holds the right side
-  // (and spills), giving the rows in left order.
-  std::mt19937_64 random(23);
-  const Side left = RandomSide(random, 100000, 130000, true);
-  const Side right = RandomSide(random, 300000, 100000, false);
-  const Batch left_batch = BatchOf(left, "l");
-  const Batch right_batch = BatchOf(right, "r");
-  const Rows expected = ReferenceJoin(left, right, JoinType::kLeft);
-  Rows sorted_expected = expected;
-  std::sort(sorted_expected.begin(), sorted_expected.end());
-  PlanPtr join = MakeJoin(MemoryScanOf(left_batch), MemoryScanOf(right_batch), JoinType::kLeft,
-                          {col("k")}, {col("k")});
-  std::optional<Rows> first;
-  for (int64_t budget : {int64_t{0}, int64_t{8'000'000}}) {
-    for (int threads : {1, 3}) {
-      MemoryPool pool(budget > 0 ? budget : MemoryPool::kUnlimited);
-      ThreadPool workers(threads);
-      ExecContext context{&workers, &pool, nullptr, 1024};
-      test::RenderingSink sink;
-      {
-        Stream stream = MakeHashJoin(*join, test::StreamOf(left_batch, 500),
-                                     test::StreamOf(right_batch, 500), context);
-        RunPipeline(std::move(stream), sink, context);
-      }
-      const Rows rows = sink.Ordered();
-      if (budget > 0) {
-        EXPECT_EQ(rows, expected) << threads << " threads";
-        EXPECT_GT(pool.spill_count(), 0);
-      } else {
-        EXPECT_NE(rows, expected) << "expected the join to hold the left side";
-        Rows sorted = rows;
-        std::sort(sorted.begin(), sorted.end());
-        EXPECT_EQ(sorted, sorted_expected) << threads << " threads";
-        if (!first) first = rows;
-        EXPECT_EQ(rows, *first) << "the order depends on the thread count";
-      }
-      EXPECT_EQ(pool.used(), 0);
-    }
-  }
 }
 
 TEST(HashJoinTest, SemiAndAntiJoinsHoldASmallLeftSideAndKeepItsOrder) {
