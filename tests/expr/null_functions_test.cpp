@@ -85,6 +85,18 @@ TEST(NullFunctionsTest, IsInWithManyValuesUsesTheSetPath) {
   EXPECT_EQ(Render(Eval(col("s").is_in(words), strings)), (Rows{"true", "false", "NULL", "true"}));
 }
 
+TEST(NullFunctionsTest, IsInWithFewShortStringsComparesLengthsAndBytes) {
+  // Up to 8 constants of up to 8 bytes are compared as (length, word): a prefix, the same bytes
+  // with a NUL after them, the empty string and a longer value must not match.
+  const std::string with_nul("MAIL\0", 5);
+  Batch strings = MakeBatch({{"s", expr_test::Strs({"MAIL", "MAI", with_nul, "", "SHIP",
+                                                    "SHIPMENTS", "REG AIR", std::nullopt})}});
+  EXPECT_EQ(Render(Eval(col("s").is_in({lit("SHIP"), lit("MAIL"), lit("REG AIR")}), strings)),
+            (Rows{"true", "false", "false", "false", "true", "false", "true", "NULL"}));
+  EXPECT_EQ(Render(Eval(col("s").is_in({lit("")}), strings)),
+            (Rows{"false", "false", "false", "true", "false", "false", "false", "NULL"}));
+}
+
 TEST(NullFunctionsTest, IsInPromotesAndAdaptsLiterals) {
   Batch batch = MakeBatch({{"a", expr_test::I32({1, 2})}, {"d", expr_test::Dec(5, 1, {15, 20})}});
   EXPECT_EQ(Render(Eval(col("a").is_in({lit(1.0), lit(2.5)}), batch)), (Rows{"true", "false"}));

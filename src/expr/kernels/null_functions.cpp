@@ -7,6 +7,9 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "core/error.h"
@@ -141,6 +144,25 @@ BoundCall BindCoalesce(std::vector<BoundExprPtr> args, const std::string& displa
 
 // ---- is_in --------------------------------------------------------------------------------------
 
+/// The bytes of a string of at most 8 bytes in one word (zeros after its end).
+uint64_t PackShort(std::string_view text) {
+  uint64_t word = 0;
+  for (size_t k = 0; k < text.size(); ++k)
+    word |= uint64_t{static_cast<uint8_t>(text[k])} << (8 * k);
+  return word;
+}
+
+/// True for a few string constants of at most 8 bytes each.
+template <typename T>
+bool ShortStrings(const std::vector<T>& values) {
+  if constexpr (std::is_same_v<T, std::string_view>) {
+    return values.size() <= 8 && std::all_of(values.begin(), values.end(),
+                                             [](std::string_view v) { return v.size() <= 8; });
+  } else {
+    return false;
+  }
+}
+
 // x IN (constants): one pass over x, looking each value up in the sorted constants. Null constants
 // make a miss null instead of false (SQL).
 template <typename T, typename Get>
@@ -148,7 +170,27 @@ Column InSortedSet(const Column& x, const std::vector<T>& sorted, bool has_null,
                    MemoryPool* pool) {
   const int64_t n = x.length;
   Column out = AllocateFixed(Bool(), n, pool);
-  if (sorted.size() <= 8) {
+  bool short_strings = false;
+  if constexpr (std::is_same_v<T, std::string_view>) short_strings = ShortStrings(sorted);
+  if (short_strings) {
+    // A few constants of at most 8 bytes ('MAIL', 'SHIP'): each compared as its length and its
+    // bytes in one word, without a memcmp call per comparison.
+    std::vector<std::pair<size_t, uint64_t>> words;
+    for (const T& candidate : sorted) {
+      if constexpr (std::is_same_v<T, std::string_view>)
+        words.emplace_back(candidate.size(), PackShort(candidate));
+    }
+    FillBits(out.values->data(), n, [&](int64_t i) {
+      bool found = false;
+      if constexpr (std::is_same_v<T, std::string_view>) {
+        const std::string_view value = get(i);
+        if (value.size() > 8) return false;
+        const uint64_t word = PackShort(value);
+        for (const auto& [size, bytes] : words) found |= (size == value.size()) & (bytes == word);
+      }
+      return found;
+    });
+  } else if (sorted.size() <= 8) {
     // A few constants: comparing with each beats a search.
     FillBits(out.values->data(), n, [&](int64_t i) {
       const auto value = get(i);
