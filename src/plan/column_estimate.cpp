@@ -14,13 +14,6 @@ namespace {
 /// Footers read for an estimate at most; a glob of more files is extrapolated from these.
 constexpr size_t kMaxFiles = 16;
 
-std::optional<double> AsNumber(const std::optional<Scalar>& value) {
-  if (!value) return std::nullopt;
-  if (const auto* i = std::get_if<int64_t>(&value->value)) return static_cast<double>(*i);
-  if (const auto* u = std::get_if<uint64_t>(&value->value)) return static_cast<double>(*u);
-  return std::nullopt;
-}
-
 std::optional<ColumnEstimate> EstimateScanColumn(const ScanSource& source,
                                                  const std::string& column) {
   if (source.format != ScanSource::Format::kParquet || source.files.empty()) return std::nullopt;
@@ -38,7 +31,7 @@ std::optional<ColumnEstimate> EstimateScanColumn(const ScanSource& source,
     rows += static_cast<double>(file->num_rows());
     for (int g = 0; g < file->num_row_groups(); ++g) {
       io::parquet::ColumnStatistics stats = file->Statistics(g, *index);
-      auto min = AsNumber(stats.min), max = AsNumber(stats.max);
+      auto min = EstimateNumber(stats.min), max = EstimateNumber(stats.max);
       if (!min || !max) return std::nullopt;
       low = any ? std::min(low, *min) : *min;
       high = any ? std::max(high, *max) : *max;
@@ -52,6 +45,13 @@ std::optional<ColumnEstimate> EstimateScanColumn(const ScanSource& source,
 }
 
 }  // namespace
+
+std::optional<double> EstimateNumber(const std::optional<Scalar>& value) {
+  if (!value) return std::nullopt;
+  if (const auto* i = std::get_if<int64_t>(&value->value)) return static_cast<double>(*i);
+  if (const auto* u = std::get_if<uint64_t>(&value->value)) return static_cast<double>(*u);
+  return std::nullopt;
+}
 
 std::optional<ColumnEstimate> EstimateColumn(const PlanPtr& plan, const std::string& column) {
   switch (plan->kind) {

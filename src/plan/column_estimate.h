@@ -17,6 +17,10 @@ struct ColumnEstimate {
   double low = 0, high = 0;  ///< The smallest and largest value (dates as days).
 };
 
+/// An integer or date value (days) as a number, the unit of ColumnEstimate's low and high;
+/// nothing for a null, a missing value or another type.
+std::optional<double> EstimateNumber(const std::optional<Scalar>& value);
+
 /// The estimate for `column` of `plan`, followed through filters and renaming projections down to
 /// a Parquet scan; nullopt when the column is computed, not an integer or date, or the files have
 /// no statistics for it.

@@ -71,12 +71,6 @@ RowEstimate Filtered(RowEstimate input, size_t conjuncts) {
   return input;
 }
 
-std::optional<double> AsNumber(const Scalar& value) {
-  if (const auto* i = std::get_if<int64_t>(&value.value)) return static_cast<double>(*i);
-  if (const auto* u = std::get_if<uint64_t>(&value.value)) return static_cast<double>(*u);
-  return std::nullopt;
-}
-
 /// The share of the scan's rows within one column's bound: an equality or IN list keeps a value's
 /// share of the distinct values, a range its overlap with the column's min..max.
 double BoundSelectivity(const PlanPtr& scan, const io::parquet::ColumnBound& bound) {
@@ -92,12 +86,8 @@ double BoundSelectivity(const PlanPtr& scan, const io::parquet::ColumnBound& bou
   const ColumnEstimate range = column.value_or(ColumnEstimate{});
   if (!column || range.high <= range.low) return kFilterSelectivity;
   double low = range.low, high = range.high;
-  if (bound.min) {
-    if (auto value = AsNumber(*bound.min)) low = std::max(low, *value);
-  }
-  if (bound.max) {
-    if (auto value = AsNumber(*bound.max)) high = std::min(high, *value);
-  }
+  if (auto value = EstimateNumber(bound.min)) low = std::max(low, *value);
+  if (auto value = EstimateNumber(bound.max)) high = std::min(high, *value);
   return std::clamp((high - low) / (range.high - range.low), kLeastSelectivity, 1.0);
 }
 
