@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "plan/row_estimate.h"
 #include "sql/binder_test_util.h"
@@ -25,6 +26,17 @@ std::string TempDir(const std::string& name) {
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();
+}
+
+/// Expects the scans of `files` in that order in `plan` (the text EXPLAIN prints).
+void ExpectScansInOrder(const std::string& plan, const std::vector<std::string>& files) {
+  size_t previous = 0;
+  for (const std::string& file : files) {
+    const size_t at = plan.find(file + ".parquet");
+    ASSERT_NE(at, std::string::npos) << file << " not in\n" << plan;
+    EXPECT_LT(previous, at) << file << " is not after the previous scan in\n" << plan;
+    previous = at;
+  }
 }
 
 TEST(JoinOrderTest, KeyJoinsComeBeforeJoinsThatMultiplyRows) {
@@ -69,14 +81,9 @@ TEST(JoinOrderTest, AFilteredRelationBehindTheBuildSideJoinsItFirst) {
   std::string plan = test::PlanText(sql, session.catalog());
   // facts probes (orders joined with the filtered customers): both dimension scans come after
   // the facts scan, orders first.
-  const size_t facts = plan.find("facts.parquet");
-  const size_t orders = plan.find("orders.parquet");
-  const size_t customers = plan.find("customers.parquet");
-  ASSERT_NE(customers, std::string::npos) << plan;
-  EXPECT_LT(facts, orders) << plan;
-  EXPECT_LT(orders, customers) << plan;
+  ExpectScansInOrder(plan, {"facts", "orders", "customers"});
   // The orders-customers join is the right input of the join over the facts.
-  EXPECT_LT(plan.find("Join", facts), orders) << plan;
+  EXPECT_LT(plan.find("Join", plan.find("facts.parquet")), plan.find("orders.parquet")) << plan;
   EXPECT_EQ(test::RunSql(sql, session.catalog()), "count_star():int64\n6000\n");
 }
 
@@ -110,24 +117,15 @@ TEST(JoinOrderTest, FilteredRelationsBehindAnUnfilteredOneCountAsItsFilter) {
       "WHERE f.o = o.o AND f.s = su.s AND su.n = na.n AND na.r = rg.r AND o.d < 400 AND "
       "rg.r = 1";
   std::string plan = test::PlanText(sql, session.catalog());
-  const size_t facts = plan.find("facts.parquet");
-  const size_t suppliers = plan.find("suppliers.parquet");
-  const size_t nations = plan.find("nations.parquet");
-  const size_t regions = plan.find("regions.parquet");
-  const size_t orders = plan.find("orders.parquet");
-  ASSERT_NE(orders, std::string::npos) << plan;
   // facts probe suppliers (joined with nations, joined with regions), then orders.
-  EXPECT_LT(facts, suppliers) << plan;
-  EXPECT_LT(suppliers, nations) << plan;
-  EXPECT_LT(nations, regions) << plan;
-  EXPECT_LT(regions, orders) << plan;
+  ExpectScansInOrder(plan, {"facts", "suppliers", "nations", "regions", "orders"});
   // Rows with i % 1000 < 400 and i % 5 == 1: 80 in each 1,000.
   EXPECT_EQ(test::RunSql(sql, session.catalog()), "count_star():int64\n2400\n");
   // A condition over the region and the orders (not an equality: TPC-H Q7's pair of nations) is
   // applied once both are joined; it does not tie the region to the orders' side.
   std::string across = sql + " AND rg.r + o.d >= 0";
   std::string across_plan = test::PlanText(across, session.catalog());
-  EXPECT_LT(across_plan.find("regions.parquet"), across_plan.find("orders.parquet")) << across_plan;
+  ExpectScansInOrder(across_plan, {"regions", "orders"});
   EXPECT_EQ(test::RunSql(across, session.catalog()), "count_star():int64\n2400\n");
 }
 
