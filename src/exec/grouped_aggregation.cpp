@@ -413,6 +413,7 @@ void GroupedAggregation::AddPartial(std::shared_ptr<Partial> partial) {
   std::vector<std::shared_ptr<Partial>> round;
   {
     std::lock_guard lock(ready_mutex_);
+    ready_bytes_.fetch_add(partial->bytes, std::memory_order_relaxed);
     ready_.emplace(partial->seq, std::move(partial));
     // Hand out a round once the consecutive partials from next_round_seq_ are enough.
     auto it = ready_.find(next_round_seq_);
@@ -424,18 +425,27 @@ void GroupedAggregation::AddPartial(std::shared_ptr<Partial> partial) {
       rows += at->second->rows;
       bytes += at->second->bytes;
     }
-    // Under a small budget, partials waiting for their round would crowd out everything else
-    // (and cannot spill): every thread may be merging a round, and together they take at most
-    // an eighth of the budget.
-    const int64_t round_budget = context_.pool->limit() / 8 / std::max(1, context_.threads->size());
-    if (rows < kRoundRows && consecutive < kRoundPartials && bytes < round_budget) return;
+    if (rows < kRoundRows && consecutive < kRoundPartials && bytes < RoundBudget()) return;
     for (size_t k = 0; k < consecutive; ++k) {
       round.push_back(std::move(it->second));
       it = ready_.erase(it);
     }
     next_round_seq_ += consecutive;
+    ready_bytes_.fetch_sub(bytes, std::memory_order_relaxed);
   }
   MergeRound(round);
+}
+
+int64_t GroupedAggregation::RoundBudget() const {
+  // Under a small budget, partials waiting for their round would crowd out everything else
+  // (and cannot spill): every thread may be merging a round, and together they take at most
+  // an eighth of the budget.
+  return context_.pool->limit() / 8 / std::max(1, context_.threads->size());
+}
+
+bool GroupedAggregation::Backlogged() const {
+  // Past a round's worth, what waits is behind a gap: a morsel still being aggregated.
+  return ready_bytes_.load(std::memory_order_relaxed) > 2 * RoundBudget();
 }
 
 void GroupedAggregation::MergeRound(const std::vector<std::shared_ptr<Partial>>& round) {

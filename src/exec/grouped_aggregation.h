@@ -73,6 +73,8 @@ class GroupedAggregation final : public SpillableConsumer {
 
   void Consume(const Batch& batch);
   void Finish();
+  /// True while the partials waiting for an earlier morsel hold more than a round may.
+  bool Backlogged() const;
   /// The result (batches of about context.batch_size rows), after Finish.
   std::unique_ptr<Source> TakeResult() { return std::move(result_); }
 
@@ -93,6 +95,8 @@ class GroupedAggregation final : public SpillableConsumer {
   void PartitionGroups(Partial* partial, Scratch* scratch) const;
   /// Queues a built partial; merges a round of consecutive ones when one is complete.
   void AddPartial(std::shared_ptr<Partial> partial);
+  /// What the partials of one round may hold at most (a share of the memory budget).
+  int64_t RoundBudget() const;
   void MergeRound(const std::vector<std::shared_ptr<Partial>>& round);
   /// Merges the partition's share of a partial, or writes it to the partition's file if spilled.
   void MergeInto(Partition* partition, uint32_t index, const Partial& partial);
@@ -131,7 +135,8 @@ class GroupedAggregation final : public SpillableConsumer {
   std::vector<int> argument_of_;         ///< Per aggregate: its index in arguments_, or -1.
   std::mutex ready_mutex_;
   std::map<uint64_t, std::shared_ptr<Partial>> ready_;  ///< Built, not yet given to partitions.
-  uint64_t next_round_seq_ = 0;  ///< The first seq not yet given to the partitions.
+  uint64_t next_round_seq_ = 0;          ///< The first seq not yet given to the partitions.
+  std::atomic<int64_t> ready_bytes_{0};  ///< Of the partials in ready_.
   std::mutex scratch_mutex_;
   std::vector<std::unique_ptr<Scratch>> free_scratch_;
   std::vector<Batch> output_;

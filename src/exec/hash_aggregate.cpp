@@ -21,6 +21,7 @@ class GroupedAggregationSink final : public BreakerSink {
       : schema_(spec.output_schema), aggregation_(std::move(spec), context) {}
 
   void Consume(Batch batch) override { aggregation_.Consume(batch); }
+  bool Backlogged() const override { return aggregation_.Backlogged(); }
   void Finish() override { aggregation_.Finish(); }
   std::unique_ptr<Source> TakeResult() override { return aggregation_.TakeResult(); }
 

@@ -19,12 +19,15 @@ class InFlight {
  public:
   InFlight(int limit, int64_t limit_bytes) : limit_(limit), limit_bytes_(limit_bytes) {}
 
-  /// Waits for room for one more batch of `bytes` (one batch always has room); false when the
-  /// run failed meanwhile.
-  bool Acquire(int64_t bytes) {
+  /// Waits for room for one more batch of `bytes` (one batch always has room, and a backlogged
+  /// sink waits only while a batch is in flight to clear it); false when the run failed
+  /// meanwhile.
+  bool Acquire(int64_t bytes, const Sink& sink) {
     std::unique_lock lock(mutex_);
     changed_.wait(lock, [&] {
-      return (in_flight_ < limit_ && (in_flight_ == 0 || bytes_ + bytes <= limit_bytes_)) || error_;
+      if (error_) return true;
+      if (in_flight_ == 0) return true;
+      return in_flight_ < limit_ && bytes_ + bytes <= limit_bytes_ && !sink.Backlogged();
     });
     if (error_) return false;
     ++in_flight_;
@@ -85,7 +88,7 @@ void RunPipeline(Stream stream, Sink& sink, const ExecContext& context) {
       break;
     }
     const int64_t bytes = BatchBytes(batch);
-    if (!in_flight.Acquire(bytes)) break;
+    if (!in_flight.Acquire(bytes, sink)) break;
     pool.Submit([&, bytes, batch = std::move(batch)]() mutable {
       try {
         Push(std::move(batch), ops, sink);

@@ -69,6 +69,10 @@ class Sink {
   virtual void Consume(Batch batch) = 0;
   /// True once the sink needs no more input (a satisfied limit); the driver then stops early.
   virtual bool Done() const { return false; }
+  /// True while the sink holds more input waiting for an earlier batch still in flight than it
+  /// wants to (an ordered merge behind a slow morsel): the driver then starts no more batches
+  /// until one finishes, so one stalled thread cannot make the others fill the memory budget.
+  virtual bool Backlogged() const { return false; }
   /// Called once, after the last Consume, on the driver's thread (it may use the pool).
   virtual void Finish() = 0;
 };

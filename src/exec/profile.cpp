@@ -78,6 +78,7 @@ class TimedSink final : public BreakerSink {
     inner_->Consume(std::move(batch));
   }
   bool Done() const override { return inner_->Done(); }
+  bool Backlogged() const override { return inner_->Backlogged(); }
   void Finish() override {
     ScopedTimer timer(profile_);
     inner_->Finish();

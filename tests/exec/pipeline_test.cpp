@@ -84,6 +84,62 @@ TEST(PipelineTest, CollectsEveryBatchInOrderForAnyThreadCount) {
   }
 }
 
+/// Holds batch 0 back until `release` is set or half a second passes (a stalled thread).
+class StallFirstOperator final : public Operator {
+ public:
+  StallFirstOperator(SchemaPtr schema, const std::atomic<bool>* release)
+      : schema_(std::move(schema)), release_(release) {}
+  const SchemaPtr& schema() const override { return schema_; }
+  Batch Process(Batch input) override {
+    for (int waited = 0; input.seq == 0 && !*release_ && waited < 500; ++waited)
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return input;
+  }
+
+ private:
+  SchemaPtr schema_;
+  const std::atomic<bool>* release_;
+};
+
+/// Counts the batches that arrive before batch 0 (an ordered merge would hold them) and says it
+/// is backlogged from `backlog` of them on.
+class WaitingSink final : public Sink {
+ public:
+  WaitingSink(int backlog, std::atomic<bool>* release) : backlog_(backlog), release_(release) {}
+  void Consume(Batch batch) override {
+    if (batch.seq == 0) {
+      first_seen_ = true;
+    } else if (!first_seen_) {
+      const int now = ++waiting_;
+      if (now > most_waiting_) most_waiting_ = now;
+      if (now >= 40) *release_ = true;  // Reached only when the driver ignores the backlog.
+    }
+  }
+  bool Backlogged() const override { return !first_seen_ && waiting_ >= backlog_; }
+  void Finish() override {}
+  int most_waiting() const { return most_waiting_; }
+
+ private:
+  const int backlog_;
+  std::atomic<bool>* release_;
+  std::atomic<bool> first_seen_{false};
+  std::atomic<int> waiting_{0};
+  std::atomic<int> most_waiting_{0};
+};
+
+TEST(PipelineTest, ABackloggedSinkGetsNoMoreBatchesUntilTheStalledOneArrives) {
+  ThreadPool pool(2);
+  ExecContext context{&pool, MemoryPool::Default(), nullptr};
+  std::atomic<bool> release{false};
+  Stream stream{MakeBatchSource(IntSchema(), Counting(100, 10)),
+                {std::make_shared<StallFirstOperator>(IntSchema(), &release)}};
+  WaitingSink sink(/*backlog=*/4, &release);
+  RunPipeline(std::move(stream), sink, context);
+  // Once backlogged, at most the batches already in flight (two workers) arrive.
+  EXPECT_GE(sink.most_waiting(), 4);
+  EXPECT_LE(sink.most_waiting(), 4 + 2);
+}
+
 TEST(PipelineTest, AnOperatorErrorStopsTheRunAndSurfaces) {
   ThreadPool pool(4);
   ExecContext context{&pool, MemoryPool::Default(), nullptr};
