@@ -6,7 +6,6 @@
 #include <sys/mman.h>
 
 #include <algorithm>
-#include <atomic>
 #include <bit>
 #include <cstring>
 #include <functional>
@@ -37,9 +36,23 @@ int64_t JoinHashTable::MemoryBytes() const {
          static_cast<int64_t>(filter_.capacity() * sizeof(uint64_t));
 }
 
-void JoinHashTable::AllocateFilter(int64_t keys) {
-  filter_words_ = static_cast<uint64_t>(std::max<int64_t>(1, keys * kFilterBitsPerKey / 64));
-  filter_.assign(filter_words_, 0);
+namespace {
+uint64_t FilterWordsFor(int64_t keys) {
+  return static_cast<uint64_t>(std::max<int64_t>(1, keys * kFilterBitsPerKey / 64));
+}
+}  // namespace
+
+void JoinHashTable::AllocateFilter(const std::vector<int64_t>& partition_begin) {
+  uint64_t words = 0;
+  for (size_t p = 0; p < partitions_.size(); ++p)
+    words += FilterWordsFor(partition_begin[p + 1] - partition_begin[p]);
+  filter_.assign(words, 0);
+  uint64_t* next = filter_.data();
+  for (size_t p = 0; p < partitions_.size(); ++p) {
+    partitions_[p].filter = next;
+    partitions_[p].filter_words = FilterWordsFor(partition_begin[p + 1] - partition_begin[p]);
+    next += partitions_[p].filter_words;
+  }
 }
 
 void JoinHashTable::Build(const EncodedKeys& keys, bool packed, ThreadPool* threads,
@@ -99,7 +112,7 @@ void JoinHashTable::Build(const EncodedKeys& keys, bool packed, ThreadPool* thre
     estimate += static_cast<int64_t>(CapacityFor(rows) * (sizeof(Slot) + sizeof(uint32_t))) +
                 rows * int64_t{2 * sizeof(uint32_t)};
   }
-  estimate += std::max<int64_t>(8, total * kFilterBitsPerKey / 8);
+  estimate += total * kFilterBitsPerKey / 8 + partitions * 8;
   reservation->Set(estimate);
 
   std::vector<uint32_t> order(static_cast<size_t>(total));
@@ -115,7 +128,7 @@ void JoinHashTable::Build(const EncodedKeys& keys, bool packed, ThreadPool* thre
 
   partitions_.assign(static_cast<size_t>(partitions), Partition{});
   AllocateSlots(partition_begin);
-  AllocateFilter(total);
+  AllocateFilter(partition_begin);
   auto build = [&](int64_t p) {
     BuildPartition(order.data() + partition_begin[p], partition_begin[p + 1] - partition_begin[p],
                    &partitions_[p]);
@@ -162,7 +175,14 @@ void JoinHashTable::BuildPartition(const uint32_t* rows, int64_t count, Partitio
   // Pass 1: find or claim the slot of every row; a slot's value is its first row for now.
   std::vector<uint32_t> slot_of(static_cast<size_t>(count));
   bool duplicates = false;
+  // A partition of a large table is far bigger than the cache: keep the slot loads of the rows
+  // kPrefetchDistance ahead in flight, as the probe does.
+  auto prefetch = [&](int64_t j) {
+    __builtin_prefetch(slots + HomeSlot(keys.hashes[rows[j]], capacity), 1);
+  };
+  for (int64_t j = 0; j < std::min(count, kPrefetchDistance); ++j) prefetch(j);
   for (int64_t j = 0; j < count; ++j) {
+    if (j + kPrefetchDistance < count) prefetch(j + kPrefetchDistance);
     const uint32_t row = rows[j];
     const uint64_t hash = keys.hashes[row];
     const uint64_t key = packed_ ? keys.packed[row] : hash;
@@ -171,9 +191,7 @@ void JoinHashTable::BuildPartition(const uint32_t* rows, int64_t count, Partitio
       Slot& slot = slots[s];
       if (slot.count == 0) {
         slot = Slot{key, 1, row};
-        // Partitions are built in parallel and share the filter's words.
-        std::atomic_ref<uint64_t>(filter_[FilterWord(hash)])
-            .fetch_or(FilterBits(hash), std::memory_order_relaxed);
+        FilterWord(*partition, hash) |= FilterBits(hash);
         break;
       }
       if (slot.key == key && (packed_ || (keys.KeyLength(slot.value) == keys.KeyLength(row) &&
@@ -269,14 +287,13 @@ int64_t JoinHashTable::FindAll(const EncodedKeys& probe, Match* matches, bool us
   }
   // Without branches: every row is written, and the count moves on for those that pass.
   std::vector<uint32_t> candidates(static_cast<size_t>(n));
-  const uint64_t* filter = filter_.data();
   int64_t count = 0;
   for (int64_t i = 0; i < n; ++i) {
     const uint64_t hash = probe.hashes[i];
     const uint64_t bits = FilterBits(hash);
+    const uint64_t word = FilterWord(partitions_[PartitionOf(hash, partition_mask_)], hash);
     candidates[count] = static_cast<uint32_t>(i);
-    count +=
-        static_cast<int64_t>((probe.valid[i] != 0) & ((filter[FilterWord(hash)] & bits) == bits));
+    count += static_cast<int64_t>((probe.valid[i] != 0) & ((word & bits) == bits));
   }
   std::fill(matches, matches + n, Match{});
   if (packed_) {

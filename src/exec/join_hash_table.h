@@ -53,6 +53,10 @@ class JoinHashTable {
     Slot* slots = nullptr;  ///< `capacity` slots in `slot_memory_`.
     uint64_t capacity = 0;
     std::vector<uint32_t> rows;
+    /// The partition's own words of the Bloom filter (in `filter_`): built without atomics by
+    /// the thread that builds the partition, and in cache with its slots.
+    uint64_t* filter = nullptr;
+    uint64_t filter_words = 0;
   };
   struct FreeSlots {
     void operator()(Slot* slots) const { std::free(slots); }
@@ -73,16 +77,19 @@ class JoinHashTable {
   void FindAllIn(const EncodedKeys& probe, const uint32_t* rows, int64_t count,
                  Match* matches) const;
 
-  /// The filter word of a hash (its low 32 bits, scaled) and the three bits it must have (from
-  /// the high bits of a remix, so that they vary within a spilled partition, whose top hash
-  /// bits are all equal).
-  uint64_t FilterWord(uint64_t hash) const { return ((hash & 0xffffffffu) * filter_words_) >> 32; }
+  /// The filter word of a hash in its partition (its low 32 bits, scaled) and the three bits it
+  /// must have (from the high bits of a remix, so that they vary within a spilled partition,
+  /// whose top hash bits are all equal).
+  static uint64_t& FilterWord(const Partition& partition, uint64_t hash) {
+    return partition.filter[((hash & 0xffffffffu) * partition.filter_words) >> 32];
+  }
   static uint64_t FilterBits(uint64_t hash) {
     const uint64_t mixed = hash * 0x9e3779b97f4a7c15ULL;
     return (uint64_t{1} << (mixed >> 58)) | (uint64_t{1} << ((mixed >> 52) & 63)) |
            (uint64_t{1} << ((mixed >> 46) & 63));
   }
-  void AllocateFilter(int64_t keys);
+  /// Gives each partition filter words for its keys, kFilterBitsPerKey bits per key.
+  void AllocateFilter(const std::vector<int64_t>& partition_begin);
 
   const EncodedKeys* keys_ = nullptr;
   bool packed_ = false;
@@ -93,8 +100,7 @@ class JoinHashTable {
   std::unique_ptr<Slot[], FreeSlots> slot_memory_;
   int64_t slot_count_ = 0;
   int64_t distinct_keys_ = 0;
-  std::vector<uint64_t> filter_;  ///< The Bloom filter: filter_words_ words.
-  uint64_t filter_words_ = 0;
+  std::vector<uint64_t> filter_;  ///< The Bloom filter: every partition's words.
 };
 
 }  // namespace sluice::exec

@@ -303,6 +303,7 @@ EncodedKeys ConcatenateKeys(const JoinKeySpec& spec, std::span<const EncodedKeys
   out.rows = static_cast<int64_t>(rows);
   out.hashes.reserve(rows);
   out.valid.reserve(rows);
+  if (packed) out.packed.reserve(rows);
   out.bytes.reserve(bytes);
   const bool with_offsets = out.fixed_width == 0 && !packed;
   if (with_offsets) out.offsets.reserve(rows + 1);
