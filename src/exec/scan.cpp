@@ -2,6 +2,7 @@
 #include "exec/scan.h"
 
 #include <algorithm>
+#include <map>
 #include <mutex>
 #include <set>
 
@@ -128,6 +129,63 @@ class MemorySource final : public Source {
   uint64_t next_seq_ = 0;
 };
 
+/// A conjunction of predicates on one column, evaluated on a column of its values alone (the
+/// Parquet reader's test of a column): bound on first use, to the type the reader has.
+class ColumnTest {
+ public:
+  ColumnTest(std::string column, Expr predicate, MemoryPool* pool)
+      : column_(std::move(column)), predicate_(std::move(predicate)), pool_(pool) {}
+
+  Column operator()(const Column& values) {
+    std::call_once(bound_once_, [&] {
+      schema_ = std::make_shared<Schema>(std::vector<Field>{{column_, values.type, true}});
+      bound_ = Bind(predicate_, *schema_);
+    });
+    Batch batch;
+    batch.schema = schema_;
+    batch.num_rows = values.length;
+    batch.columns.push_back(values);
+    return Evaluate(*bound_, batch, /*expand=*/true, pool_);
+  }
+
+ private:
+  std::string column_;
+  Expr predicate_;
+  MemoryPool* pool_;
+  std::once_flag bound_once_;
+  SchemaPtr schema_;
+  BoundExprPtr bound_;
+};
+
+/// The pushed predicates that a Parquet scan can test while reading: those on a string column
+/// that the scan reads for its predicates alone, each of them on that column alone. By column:
+/// the conjunction of its predicates.
+std::map<std::string, Expr> TestableConjuncts(const LogicalPlan& scan,
+                                              const std::vector<Expr>& conjuncts) {
+  if (scan.columns.empty()) return {};  // Every column is output.
+  const std::set<std::string> output(scan.columns.begin(), scan.columns.end());
+  std::map<std::string, std::vector<Expr>> by_column;
+  std::set<std::string> excluded;
+  for (const Expr& conjunct : conjuncts) {
+    const std::set<std::string> columns = ReferencedColumns(conjunct);
+    if (columns.size() == 1) {
+      by_column[*columns.begin()].push_back(conjunct);
+    } else {
+      excluded.insert(columns.begin(), columns.end());
+    }
+  }
+  std::map<std::string, Expr> tests;
+  for (auto& [column, predicates] : by_column) {
+    if (output.count(column) > 0 || excluded.count(column) > 0) continue;
+    const auto index = scan.source->file_schema->FindField(column);
+    if (!index) continue;
+    const DataType& type = scan.source->file_schema->field(*index).type;
+    if (!type.IsVariableWidth()) continue;
+    tests.emplace(column, JoinConjunction(predicates));
+  }
+  return tests;
+}
+
 }  // namespace
 
 Stream MakeScanStream(const LogicalPlan& scan, const ExecContext& context) {
@@ -144,6 +202,10 @@ Stream MakeScanStream(const LogicalPlan& scan, const ExecContext& context) {
     }
   }
   bool extra_columns = read.size() > scan.schema->size();
+  std::vector<Expr> conjuncts;
+  for (const Expr& filter : scan.filters) {
+    for (Expr& conjunct : SplitConjunction(filter)) conjuncts.push_back(std::move(conjunct));
+  }
 
   Stream stream;
   if (source.format == ScanSource::Format::kMemory) {
@@ -158,7 +220,27 @@ Stream MakeScanStream(const LogicalPlan& scan, const ExecContext& context) {
     options.keep_row_group = MakeRowGroupFilter(scan);
     options.pool = context.pool;
     options.threads = context.threads;
+    const std::map<std::string, Expr> tests = TestableConjuncts(scan, conjuncts);
+    for (const auto& [column, predicate] : tests) {
+      auto test = std::make_shared<ColumnTest>(column, predicate, context.pool);
+      options.column_tests[column] = [test](const Column& values) { return (*test)(values); };
+    }
     stream.source = std::make_unique<ParquetSource>(source, std::move(options), context.progress);
+    // A string column the reader tested arrives as bools of whether each row passed; the reader
+    // tests only where that pays (dictionary-encoded), the others keep their predicates.
+    std::set<std::string> tested;
+    for (const auto& [column, predicate] : tests) {
+      const Schema& read_schema = *stream.source->schema();
+      if (read_schema.field(*read_schema.FindField(column)).type.id == TypeId::kBool)
+        tested.insert(column);
+    }
+    std::vector<Expr> kept;
+    for (const Expr& conjunct : conjuncts) {
+      const std::set<std::string> columns = ReferencedColumns(conjunct);
+      if (columns.size() != 1 || tested.count(*columns.begin()) == 0) kept.push_back(conjunct);
+    }
+    for (const std::string& column : tested) kept.push_back(col(column));
+    conjuncts = std::move(kept);
   } else {
     io::csv::CsvReadOptions options = source.csv;
     options.columns = read;
@@ -175,9 +257,9 @@ Stream MakeScanStream(const LogicalPlan& scan, const ExecContext& context) {
     }
     stream.source = std::make_unique<CsvSource>(source, std::move(options));
   }
-  if (!scan.filters.empty() && source.format != ScanSource::Format::kCsv) {
+  if (!conjuncts.empty() && source.format != ScanSource::Format::kCsv) {
     stream.ops.push_back(
-        MakeFilterOperator(stream.source->schema(), JoinConjunction(scan.filters), context.pool));
+        MakeFilterOperator(stream.source->schema(), JoinConjunction(conjuncts), context.pool));
   }
   if (extra_columns) {
     std::vector<Expr> keep;

@@ -378,6 +378,55 @@ TEST(ParquetScannerTest, SkipsRowGroupsThePruningCallbackRejects) {
   EXPECT_EQ(scanner.row_groups_skipped(), 5);
 }
 
+/// A test of string values for the scanner: null, or holding an 'a' (so the null rows pass).
+Column NullOrHoldsA(const Column& values) {
+  ColumnBuilder passes(Bool());
+  for (int64_t i = 0; i < values.length; ++i)
+    passes.AppendBool(!values.IsValid(i) || values.StringAt(i).find('a') != std::string::npos);
+  return passes.Finish();
+}
+
+TEST(ParquetScannerTest, TestsADictionaryEncodedColumnInsteadOfReadingIt) {
+  test::TempDir dir;
+  Batch batch = EveryType(3000);
+  WriterOptions options;
+  options.page_row_limit = 300;
+  options.dictionary_size_limit = 2000;  // Dictionary pages first, then plain ones.
+  options.row_group_size = 1000;
+  WriteFile(dir.Join("x.parquet"), batch, options);
+  auto file = ParquetFile::Open(dir.Join("x.parquet"));
+  const auto& encodings =
+      file->metadata().row_groups[0].columns[batch.schema->FieldIndex("s")].meta_data->encodings;
+  ASSERT_NE(std::find(encodings.begin(), encodings.end(), Encoding::kPlain), encodings.end());
+
+  ScanOptions scan;
+  scan.columns = {"i32", "s"};
+  scan.batch_size = 700;  // Batches across pages and row groups.
+  scan.column_tests["s"] = &NullOrHoldsA;
+  Batch read = ReadAll(dir.Join("x.parquet"), scan);
+  ASSERT_EQ(read.schema->field(1).type, Bool());
+  EXPECT_FALSE(read.schema->field(1).nullable);
+  const Column expected = NullOrHoldsA(batch.columns[batch.schema->FieldIndex("s")]);
+  ASSERT_EQ(read.columns[1].length, 3000);
+  EXPECT_EQ(read.columns[1].null_count, 0);
+  int64_t passed = 0;
+  for (int64_t i = 0; i < 3000; ++i) {
+    ASSERT_EQ(read.columns[1].BoolAt(i), expected.BoolAt(i)) << "row " << i;
+    passed += expected.BoolAt(i);
+  }
+  EXPECT_GT(passed, 428);  // More than the 429 null rows, fewer than all.
+  EXPECT_LT(passed, 3000);
+  EXPECT_TRUE(read.columns[0].Equals(batch.columns[batch.schema->FieldIndex("i32")]));
+
+  // Without a dictionary the test would not save anything: the values are read as they are.
+  WriterOptions plain;
+  plain.dictionary = false;
+  WriteFile(dir.Join("plain.parquet"), batch, plain);
+  Batch values = ReadAll(dir.Join("plain.parquet"), scan);
+  EXPECT_EQ(values.schema->field(1).type, Utf8());
+  EXPECT_TRUE(values.columns[1].Equals(batch.columns[batch.schema->FieldIndex("s")]));
+}
+
 }  // namespace
 }  // namespace sluice::io::parquet
 

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstring>
 
+#include "core/column_builder.h"
 #include "core/decimal.h"
 #include "core/error.h"
 #include "io/parquet/format/byte_stream_split.h"
@@ -261,6 +262,13 @@ void ColumnChunkReader::CheckValuesFit(int64_t count, size_t size, const char* w
   }
 }
 
+namespace {
+/// Bytes of 1 where `passed` (a test's result) is valid and true.
+void PassBytes(const Column& passed, uint8_t* out) {
+  for (int64_t i = 0; i < passed.length; ++i) out[i] = passed.IsValid(i) && passed.BoolAt(i);
+}
+}  // namespace
+
 void ColumnChunkReader::LoadDictionary(const Page& page) {
   if (has_dictionary_)
     ThrowInvalid("{}: a second dictionary page in one column chunk", pages_.context());
@@ -297,6 +305,15 @@ void ColumnChunkReader::LoadDictionary(const Page& page) {
   dictionary.length = count;
   dictionary_ = std::move(dictionary);
   has_dictionary_ = true;
+  if (test_) {
+    dictionary_passes_.resize(static_cast<size_t>(count));
+    if (count > 0) PassBytes(test_(dictionary_), dictionary_passes_.data());
+    ColumnBuilder nulls(leaf_.type, pool_);
+    nulls.AppendNull();
+    uint8_t pass = 0;
+    PassBytes(test_(nulls.Finish()), &pass);
+    null_passes_ = pass != 0;
+  }
   page_rows_ = 0;
   page_row_ = 0;
 }
@@ -578,7 +595,7 @@ int64_t ColumnChunkReader::Skip(int64_t rows) {
   return skipped;
 }
 
-Column ColumnChunkReader::Read(int64_t rows) {
+Column ColumnChunkReader::StartColumn(int64_t rows) const {
   Column out = MakeEmptyColumn(leaf_.type, pool_);
   const DataType& type = leaf_.type;
   if (type.IsVariableWidth()) {
@@ -591,7 +608,25 @@ Column ColumnChunkReader::Read(int64_t rows) {
   }
   if (leaf_.max_definition_level > 0)
     out.validity = Buffer::MakeZeroed(bits::BytesFor(rows), pool_);
+  return out;
+}
 
+void ColumnChunkReader::FinishColumn(Column& out, int64_t produced) const {
+  const DataType& type = leaf_.type;
+  const int64_t rows = out.length;
+  out.length = produced;
+  if (produced < rows) {
+    if (type.IsVariableWidth())
+      out.values->Resize((produced + 1) * 8);
+    else if (type.id != TypeId::kBool)
+      out.values->Resize(produced * output_width_);
+  }
+  if (out.null_count == 0) out.validity.reset();
+}
+
+Column ColumnChunkReader::Read(int64_t rows) {
+  if (test_) return ReadTested(rows);
+  Column out = StartColumn(rows);
   int64_t produced = 0;
   try {
     while (produced < rows) {
@@ -603,14 +638,58 @@ Column ColumnChunkReader::Read(int64_t rows) {
   } catch (const Error& error) {
     RethrowWithContext(error);
   }
-  out.length = produced;
-  if (produced < rows) {
-    if (type.IsVariableWidth())
-      out.values->Resize((produced + 1) * 8);
-    else if (type.id != TypeId::kBool)
-      out.values->Resize(produced * output_width_);
+  out.length = rows;
+  FinishColumn(out, produced);
+  return out;
+}
+
+Column PassesOf(const Column& tested, MemoryPool* pool) {
+  Column out = MakeEmptyColumn(Bool(), pool);
+  out.values = Buffer::MakeZeroed(bits::BytesFor(tested.length), pool);
+  for (int64_t i = 0; i < tested.length; ++i)
+    if (tested.IsValid(i) && tested.BoolAt(i)) bits::Set(out.values->data(), i);
+  out.length = tested.length;
+  return out;
+}
+
+Column ColumnChunkReader::ReadTested(int64_t rows) {
+  Column out = MakeEmptyColumn(Bool(), pool_);
+  out.values = Buffer::MakeZeroed(bits::BytesFor(rows), pool_);
+  uint8_t* bitmap = out.values->data();
+  std::vector<uint8_t> passes;
+  int64_t produced = 0;
+  try {
+    while (produced < rows) {
+      if (page_row_ >= page_rows_ && !LoadPage()) break;
+      const int64_t count = std::min(rows - produced, page_rows_ - page_row_);
+      if (dictionary_encoded_) {
+        const uint8_t* levels = definition_levels_.data() + page_row_;
+        const bool nullable = leaf_.max_definition_level > 0;
+        int64_t j = dense_index_;
+        for (int64_t i = 0; i < count; ++i) {
+          const bool valid = !nullable || levels[i] != 0;
+          const bool pass = valid ? dictionary_passes_[indices_[j]] != 0 : null_passes_;
+          j += valid;
+          if (pass) bits::Set(bitmap, produced + i);
+        }
+        dense_index_ = j;
+        page_row_ += count;
+      } else {
+        Column values = StartColumn(count);
+        Emit(values, 0, count);
+        values.length = count;
+        FinishColumn(values, count);
+        passes.resize(static_cast<size_t>(count));
+        PassBytes(test_(values), passes.data());
+        for (int64_t i = 0; i < count; ++i)
+          if (passes[i]) bits::Set(bitmap, produced + i);
+      }
+      produced += count;
+    }
+  } catch (const Error& error) {
+    RethrowWithContext(error);
   }
-  if (out.null_count == 0) out.validity.reset();
+  out.length = produced;
   return out;
 }
 

@@ -3,6 +3,7 @@
 // physical values are converted to the column's logical type (narrow ints, decimals, INT96...).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -30,10 +31,22 @@ class ColumnChunkReader {
   /// (fewer only when the chunk ends).
   int64_t Skip(int64_t rows);
 
+  /// A test of the column's values (any number of rows of its type in, one bool per row out;
+  /// null counts as false). Read then returns whether each row passes, as a bool column without
+  /// nulls, instead of the values; dictionary-encoded pages test each distinct value once.
+  using ValueTest = std::function<Column(const Column& values)>;
+  void SetTest(ValueTest test) { test_ = std::move(test); }
+
  private:
   struct PageState;
 
   bool LoadPage();
+  /// An empty column of the leaf's type sized for `rows` rows, and its final shape once
+  /// `produced` rows are in.
+  Column StartColumn(int64_t rows) const;
+  void FinishColumn(Column& out, int64_t produced) const;
+  /// Read for a tested column.
+  Column ReadTested(int64_t rows);
   [[noreturn]] void RethrowWithContext(const Error& error) const;
   /// Throws unless `size` bytes can hold `count` PLAIN values, before anything is sized by count.
   void CheckValuesFit(int64_t count, size_t size, const char* what) const;
@@ -64,7 +77,14 @@ class ColumnChunkReader {
 
   Column dictionary_;  ///< Converted dictionary values, when the chunk has a dictionary page.
   bool has_dictionary_ = false;
+
+  ValueTest test_;
+  std::vector<uint8_t> dictionary_passes_;  ///< With a test: 1 per dictionary entry that passes.
+  bool null_passes_ = false;                ///< With a test: whether a null passes.
 };
+
+/// A test's result as a bool column without nulls (a null result does not pass).
+Column PassesOf(const Column& tested, MemoryPool* pool);
 
 /// Converts an INT96 timestamp (nanoseconds of day + Julian day) to nanoseconds since the epoch.
 int64_t Int96ToNanos(const uint8_t* bytes);

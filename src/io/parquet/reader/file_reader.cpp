@@ -1,6 +1,7 @@
 // Footer validation, statistics decoding, page-index and bloom-filter access for one file.
 #include "io/parquet/reader/file_reader.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -124,6 +125,14 @@ std::unique_ptr<ColumnChunkReader> ParquetFile::OpenColumn(int row_group, size_t
   return std::make_unique<ColumnChunkReader>(file_, Chunk(row_group, column),
                                              schema_.columns[column], data_end_,
                                              Context(row_group, column), pool);
+}
+
+bool ParquetFile::DictionaryEncoded(int row_group, size_t column) const {
+  const auto& meta = Chunk(row_group, column).meta_data;
+  if (!meta) return false;
+  return std::any_of(meta->encodings.begin(), meta->encodings.end(), [](Encoding encoding) {
+    return encoding == Encoding::kRleDictionary || encoding == Encoding::kPlainDictionary;
+  });
 }
 
 std::optional<Scalar> DecodeStatisticsValue(const LeafColumn& leaf, std::string_view bytes) {

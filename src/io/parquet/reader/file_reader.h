@@ -46,6 +46,8 @@ class ParquetFile {
                                                 MemoryPool* pool = MemoryPool::Default()) const;
 
   ColumnStatistics Statistics(int row_group, size_t column) const;
+  /// Whether the column chunk's metadata lists dictionary encoding for (some of) its pages.
+  bool DictionaryEncoded(int row_group, size_t column) const;
 
   /// The page index of a column chunk, when the file has one.
   std::optional<ColumnIndex> ReadColumnIndex(int row_group, size_t column) const;

@@ -191,7 +191,8 @@ void ParquetScanner::BuildSchema() {
     size_t index = *all_schema.FindField(name);
     file_field_position_.push_back(output.size());
     file_fields_.push_back(all_fields[index]);
-    output.push_back(all_fields[index]);
+    tests_.push_back(TestFor(name));
+    output.push_back(tests_.back() ? Field{name, Bool(), false} : all_fields[index]);
   }
   for (const auto& file : files_) {
     std::vector<int> map;
@@ -202,6 +203,17 @@ void ParquetScanner::BuildSchema() {
     column_map_.push_back(std::move(map));
   }
   schema_ = std::make_shared<Schema>(std::move(output));
+}
+
+std::function<Column(const Column&)> ParquetScanner::TestFor(const std::string& name) const {
+  auto test = options_.column_tests.find(name);
+  if (test == options_.column_tests.end()) return nullptr;
+  // Testing pays where each distinct value is tested once: a dictionary-encoded column.
+  const ParquetFile& file = *files_[0];
+  const auto column = file.schema().schema.FindField(name);
+  if (!column || file.num_row_groups() == 0) return nullptr;
+  const bool dictionary = file.DictionaryEncoded(0, *column);
+  return dictionary ? test->second : nullptr;
 }
 
 bool ParquetScanner::OpenCursor() {
@@ -221,10 +233,12 @@ bool ParquetScanner::OpenCursor() {
     cursor->file = next_file_;
     cursor->row_group = row_group;
     cursor->rows_left = file.RowGroupRows(row_group);
-    for (int column : column_map_[next_file_]) {
+    for (size_t c = 0; c < column_map_[next_file_].size(); ++c) {
+      const int column = column_map_[next_file_][c];
       cursor->readers.push_back(
           column < 0 ? nullptr
                      : file.OpenColumn(row_group, static_cast<size_t>(column), options_.pool));
+      if (column >= 0 && tests_[c]) cursor->readers.back()->SetTest(tests_[c]);
     }
     active_.push_back(std::move(cursor));
     return true;
@@ -272,7 +286,8 @@ void ParquetScanner::DecodeStep() {
     if (reader == nullptr) {
       ColumnBuilder nulls(file_fields_[c].type, options_.pool);
       for (int64_t r = 0; r < rows[s]; ++r) nulls.AppendNull();
-      decoded[s][c] = nulls.Finish();
+      decoded[s][c] =
+          tests_[c] ? PassesOf(tests_[c](nulls.Finish()), options_.pool) : nulls.Finish();
       return;
     }
     decoded[s][c] = reader->Read(rows[s]);

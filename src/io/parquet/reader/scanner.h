@@ -8,6 +8,7 @@
 #include <deque>
 #include <exception>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -32,6 +33,11 @@ struct ScanOptions {
   std::function<bool(const ParquetFile&, int row_group)> keep_row_group;
   MemoryPool* pool = MemoryPool::Default();
   ThreadPool* threads = nullptr;  ///< The default pool when null.
+  /// Columns read only to be tested (a pushed-down predicate on that column alone): where the
+  /// first row group stores such a column dictionary-encoded, the batches carry instead a bool
+  /// column of whether each row passes its test (see ColumnChunkReader::SetTest), and the
+  /// schema says bool. Others are read as usual.
+  std::map<std::string, std::function<Column(const Column& values)>> column_tests;
   /// Batches decoded ahead on a background thread while the caller works on the current one
   /// (0: decode on demand). Memory grows by this many batches.
   int prefetch_batches = 0;
@@ -71,6 +77,8 @@ class ParquetScanner {
   bool OpenCursor();
   void DecodeStep();
   Column PartitionColumn(const Partition& partition, size_t file, int64_t rows) const;
+  /// The test of column `name`, if it is to be read tested (null: read its values).
+  std::function<Column(const Column&)> TestFor(const std::string& name) const;
 
   ScanOptions options_;
   ThreadPool* threads_;
@@ -78,7 +86,9 @@ class ParquetScanner {
   std::vector<Partition> partitions_;
   /// For each file and each output file column, the column index in that file (or -1: null).
   std::vector<std::vector<int>> column_map_;
-  std::vector<Field> file_fields_;         ///< The projected file columns.
+  std::vector<Field> file_fields_;  ///< The projected file columns.
+  /// Per projected file column: its test (ScanOptions::column_tests), if it is read tested.
+  std::vector<std::function<Column(const Column& values)>> tests_;
   std::vector<size_t> output_partitions_;  ///< Indexes of partitions_ in output order.
   /// Output position of each file column and each partition column.
   std::vector<size_t> file_field_position_, partition_position_;
