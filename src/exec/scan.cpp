@@ -157,6 +157,29 @@ class ColumnTest {
   BoundExprPtr bound_;
 };
 
+/// Whether `predicate` may be tested once per distinct value instead of once per row: made of
+/// columns, constants and functions that always give the same answer for the same arguments
+/// and cannot fail on them (a cast, which can, must meet only the rows the filter meets).
+bool TestablePerValue(const Expr& predicate) {
+  static const std::set<std::string> kFunctions = {
+      "equal",  "not_equal", "less",    "less_equal",  "greater",     "greater_equal",
+      "is_in",  "between",   "is_null", "is_not_null", "and",         "or",
+      "not",    "like",      "ilike",   "contains",    "starts_with", "ends_with",
+      "length", "lower",     "upper",   "trim",        "ltrim",       "rtrim"};
+  switch (predicate.kind()) {
+    case ExprKind::kColumn:
+    case ExprKind::kLiteral: return true;
+    case ExprKind::kAlias: return TestablePerValue(predicate.arg(0));
+    case ExprKind::kCall:
+      if (kFunctions.count(predicate.node().name) == 0) return false;
+      for (size_t i = 0; i < predicate.node().args.size(); ++i) {
+        if (!TestablePerValue(predicate.arg(i))) return false;
+      }
+      return true;
+    default: return false;
+  }
+}
+
 /// The pushed predicates that a Parquet scan can test while reading: those on a string column
 /// that the scan reads for its predicates alone, each of them on that column alone. By column:
 /// the conjunction of its predicates.
@@ -168,7 +191,7 @@ std::map<std::string, Expr> TestableConjuncts(const LogicalPlan& scan,
   std::set<std::string> excluded;
   for (const Expr& conjunct : conjuncts) {
     const std::set<std::string> columns = ReferencedColumns(conjunct);
-    if (columns.size() == 1) {
+    if (columns.size() == 1 && TestablePerValue(conjunct)) {
       by_column[*columns.begin()].push_back(conjunct);
     } else {
       excluded.insert(columns.begin(), columns.end());
@@ -237,7 +260,10 @@ Stream MakeScanStream(const LogicalPlan& scan, const ExecContext& context) {
     std::vector<Expr> kept;
     for (const Expr& conjunct : conjuncts) {
       const std::set<std::string> columns = ReferencedColumns(conjunct);
-      if (columns.size() != 1 || tested.count(*columns.begin()) == 0) kept.push_back(conjunct);
+      if (columns.size() != 1 || tested.count(*columns.begin()) == 0 ||
+          !TestablePerValue(conjunct)) {
+        kept.push_back(conjunct);
+      }
     }
     for (const std::string& column : tested) kept.push_back(col(column));
     conjuncts = std::move(kept);
