@@ -182,31 +182,28 @@ bool TestablePerValue(const Expr& predicate) {
 
 /// The pushed predicates that a Parquet scan can test while reading: those on a string column
 /// that the scan reads for its predicates alone, each of them on that column alone. By column:
-/// the conjunction of its predicates.
-std::map<std::string, Expr> TestableConjuncts(const LogicalPlan& scan,
-                                              const std::vector<Expr>& conjuncts) {
+/// the positions of its predicates in `conjuncts`.
+std::map<std::string, std::vector<size_t>> TestableConjuncts(const LogicalPlan& scan,
+                                                             const std::vector<Expr>& conjuncts) {
   if (scan.columns.empty()) return {};  // Every column is output.
   const std::set<std::string> output(scan.columns.begin(), scan.columns.end());
-  std::map<std::string, std::vector<Expr>> by_column;
+  std::map<std::string, std::vector<size_t>> by_column;
   std::set<std::string> excluded;
-  for (const Expr& conjunct : conjuncts) {
-    const std::set<std::string> columns = ReferencedColumns(conjunct);
-    if (columns.size() == 1 && TestablePerValue(conjunct)) {
-      by_column[*columns.begin()].push_back(conjunct);
+  for (size_t c = 0; c < conjuncts.size(); ++c) {
+    const std::set<std::string> columns = ReferencedColumns(conjuncts[c]);
+    if (columns.size() == 1 && TestablePerValue(conjuncts[c])) {
+      by_column[*columns.begin()].push_back(c);
     } else {
       excluded.insert(columns.begin(), columns.end());
     }
   }
-  std::map<std::string, Expr> tests;
-  for (auto& [column, predicates] : by_column) {
-    if (output.count(column) > 0 || excluded.count(column) > 0) continue;
+  std::erase_if(by_column, [&](const auto& entry) {
+    const std::string& column = entry.first;
     const auto index = scan.source->file_schema->FindField(column);
-    if (!index) continue;
-    const DataType& type = scan.source->file_schema->field(*index).type;
-    if (!type.IsVariableWidth()) continue;
-    tests.emplace(column, JoinConjunction(predicates));
-  }
-  return tests;
+    return output.count(column) > 0 || excluded.count(column) > 0 || !index ||
+           !scan.source->file_schema->field(*index).type.IsVariableWidth();
+  });
+  return by_column;
 }
 
 }  // namespace
@@ -243,29 +240,28 @@ Stream MakeScanStream(const LogicalPlan& scan, const ExecContext& context) {
     options.keep_row_group = MakeRowGroupFilter(scan);
     options.pool = context.pool;
     options.threads = context.threads;
-    const std::map<std::string, Expr> tests = TestableConjuncts(scan, conjuncts);
-    for (const auto& [column, predicate] : tests) {
-      auto test = std::make_shared<ColumnTest>(column, predicate, context.pool);
+    const std::map<std::string, std::vector<size_t>> tests = TestableConjuncts(scan, conjuncts);
+    for (const auto& [column, positions] : tests) {
+      std::vector<Expr> predicates;
+      for (size_t c : positions) predicates.push_back(conjuncts[c]);
+      auto test = std::make_shared<ColumnTest>(column, JoinConjunction(predicates), context.pool);
       options.column_tests[column] = [test](const Column& values) { return (*test)(values); };
     }
     stream.source = std::make_unique<ParquetSource>(source, std::move(options), context.progress);
-    // A string column the reader tested arrives as bools of whether each row passed; the reader
-    // tests only where that pays (dictionary-encoded), the others keep their predicates.
-    std::set<std::string> tested;
-    for (const auto& [column, predicate] : tests) {
-      const Schema& read_schema = *stream.source->schema();
-      if (read_schema.field(*read_schema.FindField(column)).type.id == TypeId::kBool)
-        tested.insert(column);
-    }
+    // A string column the reader tested arrives as bools of whether each row passed, which
+    // replace its predicates; the reader tests only where that pays (dictionary-encoded), the
+    // other columns keep theirs.
+    const Schema& read_schema = *stream.source->schema();
+    std::vector<bool> dropped(conjuncts.size(), false);
     std::vector<Expr> kept;
-    for (const Expr& conjunct : conjuncts) {
-      const std::set<std::string> columns = ReferencedColumns(conjunct);
-      if (columns.size() != 1 || tested.count(*columns.begin()) == 0 ||
-          !TestablePerValue(conjunct)) {
-        kept.push_back(conjunct);
-      }
+    for (const auto& [column, positions] : tests) {
+      if (read_schema.field(*read_schema.FindField(column)).type.id != TypeId::kBool) continue;
+      for (size_t c : positions) dropped[c] = true;
+      kept.push_back(col(column));
     }
-    for (const std::string& column : tested) kept.push_back(col(column));
+    for (size_t c = 0; c < conjuncts.size(); ++c) {
+      if (!dropped[c]) kept.push_back(conjuncts[c]);
+    }
     conjuncts = std::move(kept);
   } else {
     io::csv::CsvReadOptions options = source.csv;

@@ -262,13 +262,6 @@ void ColumnChunkReader::CheckValuesFit(int64_t count, size_t size, const char* w
   }
 }
 
-namespace {
-/// Bytes of 1 where `passed` (a test's result) is valid and true.
-void PassBytes(const Column& passed, uint8_t* out) {
-  for (int64_t i = 0; i < passed.length; ++i) out[i] = passed.IsValid(i) && passed.BoolAt(i);
-}
-}  // namespace
-
 void ColumnChunkReader::LoadDictionary(const Page& page) {
   if (has_dictionary_)
     ThrowInvalid("{}: a second dictionary page in one column chunk", pages_.context());
@@ -306,13 +299,10 @@ void ColumnChunkReader::LoadDictionary(const Page& page) {
   dictionary_ = std::move(dictionary);
   has_dictionary_ = true;
   if (test_) {
-    dictionary_passes_.resize(static_cast<size_t>(count));
-    if (count > 0) PassBytes(test_(dictionary_), dictionary_passes_.data());
+    dictionary_passes_ = Tested(dictionary_);
     ColumnBuilder nulls(leaf_.type, pool_);
     nulls.AppendNull();
-    uint8_t pass = 0;
-    PassBytes(test_(nulls.Finish()), &pass);
-    null_passes_ = pass != 0;
+    null_passes_ = Tested(nulls.Finish()).BoolAt(0);
   }
   page_rows_ = 0;
   page_row_ = 0;
@@ -611,9 +601,8 @@ Column ColumnChunkReader::StartColumn(int64_t rows) const {
   return out;
 }
 
-void ColumnChunkReader::FinishColumn(Column& out, int64_t produced) const {
+void ColumnChunkReader::FinishColumn(Column& out, int64_t rows, int64_t produced) const {
   const DataType& type = leaf_.type;
-  const int64_t rows = out.length;
   out.length = produced;
   if (produced < rows) {
     if (type.IsVariableWidth())
@@ -638,9 +627,15 @@ Column ColumnChunkReader::Read(int64_t rows) {
   } catch (const Error& error) {
     RethrowWithContext(error);
   }
-  out.length = rows;
-  FinishColumn(out, produced);
+  FinishColumn(out, rows, produced);
   return out;
+}
+
+Column ColumnChunkReader::Tested(const Column& values) const {
+  Column passes = PassesOf(test_(values), pool_);
+  if (passes.length != values.length)
+    ThrowInternal("a column test gave {} results for {} values", passes.length, values.length);
+  return passes;
 }
 
 Column PassesOf(const Column& tested, MemoryPool* pool) {
@@ -656,7 +651,6 @@ Column ColumnChunkReader::ReadTested(int64_t rows) {
   Column out = MakeEmptyColumn(Bool(), pool_);
   out.values = Buffer::MakeZeroed(bits::BytesFor(rows), pool_);
   uint8_t* bitmap = out.values->data();
-  std::vector<uint8_t> passes;
   int64_t produced = 0;
   try {
     while (produced < rows) {
@@ -668,7 +662,7 @@ Column ColumnChunkReader::ReadTested(int64_t rows) {
         int64_t j = dense_index_;
         for (int64_t i = 0; i < count; ++i) {
           const bool valid = !nullable || levels[i] != 0;
-          const bool pass = valid ? dictionary_passes_[indices_[j]] != 0 : null_passes_;
+          const bool pass = valid ? dictionary_passes_.BoolAt(indices_[j]) : null_passes_;
           j += valid;
           if (pass) bits::Set(bitmap, produced + i);
         }
@@ -677,12 +671,8 @@ Column ColumnChunkReader::ReadTested(int64_t rows) {
       } else {
         Column values = StartColumn(count);
         Emit(values, 0, count);
-        values.length = count;
-        FinishColumn(values, count);
-        passes.resize(static_cast<size_t>(count));
-        PassBytes(test_(values), passes.data());
-        for (int64_t i = 0; i < count; ++i)
-          if (passes[i]) bits::Set(bitmap, produced + i);
+        FinishColumn(values, count, count);
+        bits::Copy(Tested(values).values->data(), 0, bitmap, produced, count);
       }
       produced += count;
     }

@@ -42,11 +42,13 @@ class ColumnChunkReader {
 
   bool LoadPage();
   /// An empty column of the leaf's type sized for `rows` rows, and its final shape once
-  /// `produced` rows are in.
+  /// `produced` of them are in.
   Column StartColumn(int64_t rows) const;
-  void FinishColumn(Column& out, int64_t produced) const;
+  void FinishColumn(Column& out, int64_t rows, int64_t produced) const;
   /// Read for a tested column.
   Column ReadTested(int64_t rows);
+  /// Whether each of `values` passes the test, as PassesOf gives it.
+  Column Tested(const Column& values) const;
   [[noreturn]] void RethrowWithContext(const Error& error) const;
   /// Throws unless `size` bytes can hold `count` PLAIN values, before anything is sized by count.
   void CheckValuesFit(int64_t count, size_t size, const char* what) const;
@@ -79,8 +81,8 @@ class ColumnChunkReader {
   bool has_dictionary_ = false;
 
   ValueTest test_;
-  std::vector<uint8_t> dictionary_passes_;  ///< With a test: 1 per dictionary entry that passes.
-  bool null_passes_ = false;                ///< With a test: whether a null passes.
+  Column dictionary_passes_;  ///< With a test: whether each dictionary entry passes.
+  bool null_passes_ = false;  ///< With a test: whether a null passes.
 };
 
 /// A test's result as a bool column without nulls (a null result does not pass).
