@@ -28,13 +28,19 @@ class ParquetSource final : public Source {
   const SchemaPtr& schema() const override { return scanner_.schema(); }
   bool Next(Batch* out) override {
     if (!scanner_.Next(out)) return false;
-    if (progress_) progress_->rows_done += out->num_rows;
+    if (progress_) {
+      const int64_t read = scanner_.rows_read();  // Filtered out or not.
+      progress_->rows_done += read - rows_counted_;
+      rows_counted_ = read;
+    }
     return true;
   }
+  io::parquet::ParquetScanner& scanner() { return scanner_; }
 
  private:
   io::parquet::ParquetScanner scanner_;
   ProgressCounters* progress_;
+  int64_t rows_counted_ = 0;
 };
 
 class CsvSource final : public Source {
@@ -48,11 +54,11 @@ class CsvSource final : public Source {
   io::csv::CsvScanner scanner_;
 };
 
-/// The CSV reader's row filter for the scan's pushed predicates: bound to the filter columns'
-/// schema on first use (the reader sniffs the types), then evaluated on each batch of them.
-class CsvRowFilter {
+/// A reader's row filter for the scan's pushed predicates: bound to the filter columns' schema
+/// on first use (the CSV reader sniffs the types), then evaluated on each batch of them.
+class RowFilter {
  public:
-  CsvRowFilter(Expr predicate, MemoryPool* pool) : predicate_(std::move(predicate)), pool_(pool) {}
+  RowFilter(Expr predicate, MemoryPool* pool) : predicate_(std::move(predicate)), pool_(pool) {}
 
   std::vector<int64_t> operator()(const Batch& batch) {
     std::call_once(bound_once_, [&] { bound_ = Bind(predicate_, *batch.schema); });
@@ -247,11 +253,11 @@ Stream MakeScanStream(const LogicalPlan& scan, const ExecContext& context) {
       auto test = std::make_shared<ColumnTest>(column, JoinConjunction(predicates), context.pool);
       options.column_tests[column] = [test](const Column& values) { return (*test)(values); };
     }
-    stream.source = std::make_unique<ParquetSource>(source, std::move(options), context.progress);
+    auto parquet = std::make_unique<ParquetSource>(source, std::move(options), context.progress);
     // A string column the reader tested arrives as bools of whether each row passed, which
     // replace its predicates; the reader tests only where that pays (dictionary-encoded), the
     // other columns keep theirs.
-    const Schema& read_schema = *stream.source->schema();
+    const Schema& read_schema = *parquet->schema();
     std::vector<bool> dropped(conjuncts.size(), false);
     std::vector<Expr> kept;
     for (const auto& [column, positions] : tests) {
@@ -262,7 +268,25 @@ Stream MakeScanStream(const LogicalPlan& scan, const ExecContext& context) {
     for (size_t c = 0; c < conjuncts.size(); ++c) {
       if (!dropped[c]) kept.push_back(conjuncts[c]);
     }
-    conjuncts = std::move(kept);
+    // Predicates on file columns alone filter while reading: the other columns are then read
+    // for the rows that pass alone. Those on hive partition columns stay in a filter after.
+    std::vector<Expr> while_reading;
+    conjuncts.clear();
+    for (Expr& conjunct : kept) {
+      const std::set<std::string> columns = ReferencedColumns(conjunct);
+      const bool on_files = std::all_of(columns.begin(), columns.end(), [&](const auto& name) {
+        return parquet->scanner().ReadsFromFiles(name);
+      });
+      (on_files ? while_reading : conjuncts).push_back(std::move(conjunct));
+    }
+    if (!while_reading.empty()) {
+      Expr predicate = JoinConjunction(while_reading);
+      const std::set<std::string> columns = ReferencedColumns(predicate);
+      auto filter = std::make_shared<RowFilter>(predicate, context.pool);
+      parquet->scanner().FilterRows({columns.begin(), columns.end()},
+                                    [filter](const Batch& batch) { return (*filter)(batch); });
+    }
+    stream.source = std::move(parquet);
   } else {
     io::csv::CsvReadOptions options = source.csv;
     options.columns = read;
@@ -274,7 +298,7 @@ Stream MakeScanStream(const LogicalPlan& scan, const ExecContext& context) {
       Expr predicate = JoinConjunction(scan.filters);
       std::set<std::string> columns = ReferencedColumns(predicate);
       options.filter_columns.assign(columns.begin(), columns.end());
-      auto filter = std::make_shared<CsvRowFilter>(predicate, context.pool);
+      auto filter = std::make_shared<RowFilter>(predicate, context.pool);
       options.row_filter = [filter](const Batch& batch) { return (*filter)(batch); };
     }
     stream.source = std::make_unique<CsvSource>(source, std::move(options));

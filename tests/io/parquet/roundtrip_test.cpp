@@ -9,6 +9,7 @@
 #include "core/column_builder.h"
 #include "core/decimal.h"
 #include "core/error.h"
+#include "core/take.h"
 #include "io/parquet/reader/scanner.h"
 #include "io/parquet/writer/file_writer.h"
 #include "testing/temp_dir.h"
@@ -455,6 +456,100 @@ TEST(ColumnChunkReaderTest, SkipsWholePagesAndPartsOfPagesExactly) {
       at += read;
     }
     EXPECT_EQ(reader->Skip(1 << 20), 5000 - at);
+  }
+}
+
+TEST(ColumnChunkReaderTest, ReadsSelectedRowsAsReadingAllAndTakingThem) {
+  test::TempDir dir;
+  Batch batch = EveryType(5000);
+  WriterOptions options;
+  options.page_row_limit = 300;
+  WriteFile(dir.Join("x.parquet"), batch, options);
+  auto file = ParquetFile::Open(dir.Join("x.parquet"));
+  // Windows of 1000 rows, each with other rows selected: long runs across pages (emitted run by
+  // run, the gaps skipped), one run inside a page, single rows (gathered), none, all.
+  std::vector<std::vector<int64_t>> selections(5);
+  for (int64_t i = 0; i < 1000; ++i) {
+    if (i % 97 != 5 && (i < 250 || i > 620)) selections[0].push_back(i);
+    if (i >= 310 && i < 340) selections[1].push_back(i);
+    if (i % 3 == 1) selections[2].push_back(i);
+    selections[4].push_back(i);
+  }
+  for (size_t c = 0; c < batch.columns.size(); ++c) {
+    const std::string& name = batch.schema->field(c).name;
+    auto reader = file->OpenColumn(0, file->ColumnIndexOf(name));
+    for (size_t w = 0; w < selections.size(); ++w) {
+      const auto& rows = selections[w];
+      const Column window = batch.columns[c].Slice(static_cast<int64_t>(w) * 1000, 1000);
+      const Column expected = Take(window, rows.data(), static_cast<int64_t>(rows.size()));
+      Column got = reader->ReadSelected(1000, rows);
+      EXPECT_TRUE(got.Equals(expected)) << name << ", window " << w;
+      EXPECT_EQ(got.null_count, expected.null_count) << name << ", window " << w;
+    }
+    EXPECT_EQ(reader->Skip(1), 0) << name;  // Every window left the reader after its rows.
+  }
+  // A chunk that ends before the rows asked for is bad input, named as such.
+  auto reader = file->OpenColumn(0, file->ColumnIndexOf("i64"));
+  const std::vector<int64_t> beyond = {10, 11, 5200};
+  try {
+    reader->ReadSelected(5300, beyond);
+    ADD_FAILURE() << "read rows beyond the chunk";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("holds 5000 rows where the row group declares 5300"),
+              std::string::npos)
+        << error.what();
+  }
+}
+
+TEST(ParquetScannerTest, FiltersRowsWhileReadingAsAFilterAfterwardWould) {
+  test::TempDir dir;
+  Batch batch = EveryType(3000);
+  WriterOptions options;
+  options.page_row_limit = 300;
+  options.row_group_size = 1000;
+  WriteFile(dir.Join("x.parquet"), batch, options);
+  const Column& i64 = batch.columns[batch.schema->FieldIndex("i64")];
+  // Rows whose i64 is null or passes `test`: long runs of rows, then single rows.
+  for (int64_t divisor : {97, 3}) {
+    auto passes = [&](const Column& values, int64_t row) {
+      return !values.IsValid(row) || values.Values<int64_t>()[row] % divisor != 0;
+    };
+    ScanOptions scan;
+    scan.columns = {"s", "i64", "d38", "date"};
+    scan.batch_size = 700;  // Batches across pages and row groups.
+    ParquetScanner scanner({dir.Join("x.parquet")}, scan);
+    scanner.FilterRows({"i64"}, [&](const Batch& input) {
+      EXPECT_EQ(input.columns.size(), 1u);
+      std::vector<int64_t> rows;
+      for (int64_t r = 0; r < input.num_rows; ++r)
+        if (passes(input.columns[0], r)) rows.push_back(r);
+      return rows;
+    });
+    std::vector<int64_t> expected_rows;
+    for (int64_t r = 0; r < batch.num_rows; ++r)
+      if (passes(i64, r)) expected_rows.push_back(r);
+    ASSERT_LT(expected_rows.size(), 3000u);
+
+    std::vector<Column> got;
+    Batch next;
+    int64_t rows = 0;
+    while (scanner.Next(&next)) {
+      for (size_t c = 0; c < next.columns.size(); ++c) {
+        ASSERT_EQ(next.columns[c].length, next.num_rows);
+        if (got.size() <= c)
+          got.push_back(next.columns[c]);
+        else
+          got[c].AppendFrom(next.columns[c]);
+      }
+      rows += next.num_rows;
+    }
+    EXPECT_EQ(rows, static_cast<int64_t>(expected_rows.size()));
+    EXPECT_EQ(scanner.rows_read(), 3000);
+    for (size_t c = 0; c < scan.columns.size(); ++c) {
+      const Column& all = batch.columns[batch.schema->FieldIndex(scan.columns[c])];
+      EXPECT_TRUE(got[c].Equals(Take(all, expected_rows.data(), rows)))
+          << scan.columns[c] << ", divisor " << divisor;
+    }
   }
 }
 

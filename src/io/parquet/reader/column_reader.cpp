@@ -7,6 +7,7 @@
 #include "core/column_builder.h"
 #include "core/decimal.h"
 #include "core/error.h"
+#include "core/take.h"
 #include "io/parquet/format/byte_stream_split.h"
 #include "io/parquet/format/delta.h"
 #include "io/parquet/format/plain.h"
@@ -15,6 +16,10 @@
 namespace sluice::io::parquet {
 
 namespace {
+
+/// ReadSelected emits run by run while the runs of selected rows average at least this many
+/// rows of those read; below, it converts all rows and gathers (a run costs a skip and an emit).
+constexpr int64_t kRowsPerRun = 32;
 
 int PhysicalWidth(const LeafColumn& leaf) {
   switch (leaf.physical) {
@@ -628,6 +633,52 @@ Column ColumnChunkReader::Read(int64_t rows) {
     RethrowWithContext(error);
   }
   FinishColumn(out, rows, produced);
+  return out;
+}
+
+void ColumnChunkReader::ThrowShort(int64_t rows, int64_t have) const {
+  ThrowInvalid("{}: holds {} rows where the row group declares {}", pages_.context(), have, rows);
+}
+
+Column ColumnChunkReader::ReadSelected(int64_t rows, std::span<const int64_t> selected) {
+  const auto count = static_cast<int64_t>(selected.size());
+  int64_t runs = 0;
+  for (int64_t i = 0; i < count; ++i) runs += i == 0 || selected[i] != selected[i - 1] + 1;
+  if (test_ || runs * kRowsPerRun > rows) {
+    Column all = Read(rows);
+    if (all.length != rows) ThrowShort(rows, all.length);
+    return Take(all, selected.data(), count, pool_);
+  }
+  Column out = StartColumn(count);
+  int64_t row = 0;  // Rows of the `rows` passed so far.
+  int64_t produced = 0;
+  auto skip_to = [&](int64_t target) {
+    const int64_t skipped = Skip(target - row);
+    if (skipped != target - row) ThrowShort(rows, row + skipped);
+    row = target;
+  };
+  try {
+    for (int64_t i = 0; i < count;) {
+      int64_t end = i + 1;
+      while (end < count && selected[end] == selected[end - 1] + 1) ++end;
+      if (selected[i] < row || selected[end - 1] >= rows)
+        ThrowInternal("rows selected out of order or beyond the {} read", rows);
+      skip_to(selected[i]);
+      for (int64_t want = end - i; want > 0;) {
+        if (page_row_ >= page_rows_ && !LoadPage()) ThrowShort(rows, row);
+        const int64_t take = std::min(want, page_rows_ - page_row_);
+        Emit(out, produced, take);
+        produced += take;
+        row += take;
+        want -= take;
+      }
+      i = end;
+    }
+    skip_to(rows);
+  } catch (const Error& error) {
+    RethrowWithContext(error);
+  }
+  FinishColumn(out, count, produced);
   return out;
 }
 

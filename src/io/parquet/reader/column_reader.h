@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,11 @@ class ColumnChunkReader {
   /// (fewer only when the chunk ends).
   int64_t Skip(int64_t rows);
 
+  /// Reads the next `rows` rows but keeps only those at `selected` (ascending indexes below
+  /// `rows`), as a filter that ran on other columns chose them: the rows between are skipped,
+  /// whole pages without being decompressed, instead of converted and then dropped.
+  Column ReadSelected(int64_t rows, std::span<const int64_t> selected);
+
   /// A test of the column's values (any number of rows of its type in, one bool per row out;
   /// null counts as false). Read then returns whether each row passes, as a bool column without
   /// nulls, instead of the values; dictionary-encoded pages test each distinct value once.
@@ -45,6 +51,7 @@ class ColumnChunkReader {
   /// `produced` of them are in.
   Column StartColumn(int64_t rows) const;
   void FinishColumn(Column& out, int64_t rows, int64_t produced) const;
+  [[noreturn]] void ThrowShort(int64_t rows, int64_t have) const;
   /// Read for a tested column.
   Column ReadTested(int64_t rows);
   /// Whether each of `values` passes the test, as PassesOf gives it.

@@ -7,19 +7,44 @@
 
 #include "core/column_builder.h"
 #include "core/error.h"
+#include "core/take.h"
 #include "io/fs/glob.h"
 #include "io/fs/hive.h"
 
 namespace sluice::io::parquet {
 
-/// One row group being read: its column readers and at most one decoded batch waiting.
+/// One row group being read: its column readers and the decodes of its next batches, which run
+/// on the thread pool one batch per task (or on the caller of Next, if no worker has started
+/// the one it needs yet).
 struct ParquetScanner::Cursor {
   size_t file = 0;
   int row_group = 0;
-  int64_t rows_left = 0;
   std::vector<std::unique_ptr<ColumnChunkReader>>
       readers;  ///< Parallel to file_fields_; null = absent.
-  std::optional<Batch> pending;
+
+  enum class State : uint8_t { kIdle, kQueued, kRunning, kCancelled };
+  std::mutex mutex;  ///< Guards the members below (and hands the readers between threads).
+  std::condition_variable decoded;
+  State state = State::kIdle;
+  int64_t rows_left = 0;      ///< Not yet decoded.
+  std::deque<Batch> batches;  ///< Decoded, in order, waiting for Next.
+  std::exception_ptr error;   ///< Why decoding failed (after the batches).
+
+  /// Whether another batch may be decoded ahead (with the mutex held).
+  bool WantsDecode() const {
+    return state == State::kIdle && rows_left > 0 && !error &&
+           static_cast<int>(batches.size()) < kBatchesAhead;
+  }
+  /// Moves a queued decode to running; false if it ran or was cancelled already.
+  bool Claim() {
+    std::lock_guard lock(mutex);
+    if (state != State::kQueued) return false;
+    state = State::kRunning;
+    return true;
+  }
+  /// Decoded batches per row group held ahead of the reader: two let every open row group
+  /// decode while the front one is being read, at one more batch of memory each.
+  static constexpr int kBatchesAhead = 2;
 };
 
 std::vector<std::string> ResolveParquetPaths(const std::string& path) {
@@ -58,13 +83,20 @@ ParquetScanner::ParquetScanner(const std::vector<std::string>& paths, ScanOption
 }
 
 ParquetScanner::~ParquetScanner() {
-  if (!prefetcher_.joinable()) return;
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
+  if (prefetcher_.joinable()) {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    changed_.notify_all();
+    prefetcher_.join();
   }
-  changed_.notify_all();
-  prefetcher_.join();
+  // Decodes still queued must not start, and running ones use this scanner: wait for them.
+  for (const auto& cursor : active_) {
+    std::unique_lock lock(cursor->mutex);
+    if (cursor->state == Cursor::State::kQueued) cursor->state = Cursor::State::kCancelled;
+    cursor->decoded.wait(lock, [&] { return cursor->state != Cursor::State::kRunning; });
+  }
 }
 
 void ParquetScanner::PrefetchLoop() {
@@ -229,7 +261,7 @@ bool ParquetScanner::OpenCursor() {
       ++row_groups_skipped_;
       continue;
     }
-    auto cursor = std::make_unique<Cursor>();
+    auto cursor = std::make_shared<Cursor>();
     cursor->file = next_file_;
     cursor->row_group = row_group;
     cursor->rows_left = file.RowGroupRows(row_group);
@@ -264,54 +296,128 @@ Column ParquetScanner::PartitionColumn(const Partition& partition, size_t file,
   return builder.Finish();
 }
 
-void ParquetScanner::DecodeStep() {
-  // The front row group, plus the next ones without a waiting batch: at most one open row
-  // group per worker. (Opening another whenever those had a batch waiting let the open row
-  // groups, each with its page buffers and a batch, pile up with the size of the input.)
-  std::vector<Cursor*> step;
-  size_t want = static_cast<size_t>(std::max(1, threads_->size()));
+void ParquetScanner::Schedule() {
+  // At most one open row group per worker. (Opening another whenever those had batches waiting
+  // let the open row groups, each with its page buffers and batches, pile up with the size of
+  // the input.)
+  const size_t want = static_cast<size_t>(std::max(1, threads_->size()));
   for (size_t i = 0; i < want; ++i) {
     if (i == active_.size() && !OpenCursor()) break;
-    Cursor* cursor = active_[i].get();
-    if (!cursor->pending && cursor->rows_left > 0) step.push_back(cursor);
+    const std::shared_ptr<Cursor>& cursor = active_[i];
+    std::lock_guard lock(cursor->mutex);
+    if (cursor->WantsDecode()) Queue(cursor);
   }
-  size_t columns = file_fields_.size();
-  std::vector<std::vector<Column>> decoded(step.size(), std::vector<Column>(columns));
-  std::vector<int64_t> rows(step.size());
-  for (size_t s = 0; s < step.size(); ++s)
-    rows[s] = std::min(options_.batch_size, step[s]->rows_left);
-  threads_->ParallelFor(static_cast<int64_t>(step.size() * columns), [&](int64_t task) {
-    size_t s = static_cast<size_t>(task) / columns, c = static_cast<size_t>(task) % columns;
-    auto& reader = step[s]->readers[c];
-    if (reader == nullptr) {
-      ColumnBuilder nulls(file_fields_[c].type, options_.pool);
-      for (int64_t r = 0; r < rows[s]; ++r) nulls.AppendNull();
-      decoded[s][c] =
-          tests_[c] ? PassesOf(tests_[c](nulls.Finish()), options_.pool) : nulls.Finish();
-      return;
-    }
-    decoded[s][c] = reader->Read(rows[s]);
-    if (decoded[s][c].length != rows[s]) {
-      ThrowInvalid(
-          "'{}', row group {}, column '{}': holds {} rows where the row group declares {} more",
-          files_[step[s]->file]->path(), step[s]->row_group, file_fields_[c].name,
-          decoded[s][c].length, rows[s]);
-    }
+}
+
+void ParquetScanner::Queue(const std::shared_ptr<Cursor>& cursor) {
+  cursor->state = Cursor::State::kQueued;
+  // The task holds the cursor: one that starts after the scanner is gone finds it cancelled.
+  threads_->Submit([this, cursor] {
+    if (cursor->Claim()) Decode(cursor);
   });
-  for (size_t s = 0; s < step.size(); ++s) {
-    Batch batch;
-    batch.schema = schema_;
-    batch.num_rows = rows[s];
-    batch.columns.resize(schema_->size());
-    for (size_t c = 0; c < columns; ++c)
-      batch.columns[file_field_position_[c]] = std::move(decoded[s][c]);
-    for (size_t p = 0; p < output_partitions_.size(); ++p) {
-      batch.columns[partition_position_[p]] =
-          PartitionColumn(partitions_[output_partitions_[p]], step[s]->file, rows[s]);
-    }
-    step[s]->rows_left -= rows[s];
-    step[s]->pending = std::move(batch);
+}
+
+void ParquetScanner::Decode(const std::shared_ptr<Cursor>& cursor) {
+  const int64_t rows = std::min(options_.batch_size, cursor->rows_left);
+  std::optional<Batch> batch;
+  std::exception_ptr error;
+  try {
+    batch = DecodeBatch(*cursor, rows);
+  } catch (...) {
+    error = std::current_exception();
   }
+  std::lock_guard lock(cursor->mutex);
+  if (batch) cursor->batches.push_back(std::move(*batch));
+  cursor->error = error;
+  cursor->rows_left -= rows;
+  cursor->state = Cursor::State::kIdle;
+  if (cursor->WantsDecode()) Queue(cursor);
+  cursor->decoded.notify_all();
+}
+
+Batch ParquetScanner::DecodeBatch(Cursor& cursor, int64_t rows) {
+  const size_t columns = file_fields_.size();
+  std::vector<Column> decoded(columns);
+  std::vector<bool> read(columns, false);
+  // Columns decode in parallel: the last row groups of a scan have no other work beside.
+  auto read_columns = [&](const std::vector<size_t>& which, const std::vector<int64_t>* rows_of) {
+    threads_->ParallelFor(static_cast<int64_t>(which.size()), [&](int64_t i) {
+      const size_t c = which[static_cast<size_t>(i)];
+      decoded[c] = ReadColumn(cursor, c, rows, rows_of);
+    });
+    for (size_t c : which) read[c] = true;
+  };
+  // With a row filter: its columns first, then which rows pass (none: all of them).
+  std::optional<std::vector<int64_t>> selected;
+  if (row_filter_) {
+    read_columns(filter_columns_, nullptr);
+    Batch input;
+    input.schema = filter_schema_;
+    input.num_rows = rows;
+    for (size_t c : filter_columns_) input.columns.push_back(decoded[c]);
+    std::vector<int64_t> pass = row_filter_(input);
+    if (static_cast<int64_t>(pass.size()) != rows) {
+      for (size_t c : filter_columns_)
+        decoded[c] =
+            Take(decoded[c], pass.data(), static_cast<int64_t>(pass.size()), options_.pool);
+      selected = std::move(pass);
+    }
+  }
+  std::vector<size_t> rest;
+  for (size_t c = 0; c < columns; ++c)
+    if (!read[c]) rest.push_back(c);
+  read_columns(rest, selected ? &*selected : nullptr);
+
+  Batch batch;
+  batch.schema = schema_;
+  batch.num_rows = selected ? static_cast<int64_t>(selected->size()) : rows;
+  batch.columns.resize(schema_->size());
+  for (size_t c = 0; c < columns; ++c)
+    batch.columns[file_field_position_[c]] = std::move(decoded[c]);
+  for (size_t p = 0; p < output_partitions_.size(); ++p) {
+    batch.columns[partition_position_[p]] =
+        PartitionColumn(partitions_[output_partitions_[p]], cursor.file, batch.num_rows);
+  }
+  rows_read_ += rows;
+  return batch;
+}
+
+Column ParquetScanner::ReadColumn(Cursor& cursor, size_t c, int64_t rows,
+                                  const std::vector<int64_t>* selected) const {
+  const int64_t want = selected ? static_cast<int64_t>(selected->size()) : rows;
+  auto& reader = cursor.readers[c];
+  if (reader == nullptr) {  // A column this file lacks.
+    ColumnBuilder nulls(file_fields_[c].type, options_.pool);
+    for (int64_t r = 0; r < want; ++r) nulls.AppendNull();
+    return tests_[c] ? PassesOf(tests_[c](nulls.Finish()), options_.pool) : nulls.Finish();
+  }
+  Column column = selected ? reader->ReadSelected(rows, *selected) : reader->Read(rows);
+  if (column.length != want) {
+    ThrowInvalid(
+        "'{}', row group {}, column '{}': holds {} rows where the row group declares {} more",
+        files_[cursor.file]->path(), cursor.row_group, file_fields_[c].name, column.length, rows);
+  }
+  return column;
+}
+
+bool ParquetScanner::ReadsFromFiles(const std::string& column) const {
+  return std::any_of(file_fields_.begin(), file_fields_.end(),
+                     [&](const Field& field) { return field.name == column; });
+}
+
+void ParquetScanner::FilterRows(const std::vector<std::string>& columns, RowFilter filter) {
+  std::vector<Field> fields;
+  filter_columns_.clear();
+  for (const std::string& name : columns) {
+    auto at = std::find_if(file_fields_.begin(), file_fields_.end(),
+                           [&](const Field& field) { return field.name == name; });
+    if (at == file_fields_.end())
+      ThrowInternal("the scan filters on '{}', which it does not read from the files", name);
+    filter_columns_.push_back(static_cast<size_t>(at - file_fields_.begin()));
+    fields.push_back(schema_->field(file_field_position_[filter_columns_.back()]));
+  }
+  filter_schema_ = std::make_shared<Schema>(std::move(fields));
+  row_filter_ = std::move(filter);
 }
 
 bool ParquetScanner::Next(Batch* out) {
@@ -331,20 +437,27 @@ bool ParquetScanner::Next(Batch* out) {
 
 bool ParquetScanner::DecodeNext(Batch* out) {
   while (true) {
-    if (active_.empty() && !OpenCursor()) return false;
-    Cursor& front = *active_.front();
-    if (front.pending) {
-      *out = std::move(*front.pending);
-      front.pending.reset();
+    Schedule();
+    if (active_.empty()) return false;
+    const std::shared_ptr<Cursor> front = active_.front();
+    if (front->Claim()) Decode(front);  // No worker has started it: decode here, not wait.
+    std::unique_lock lock(front->mutex);
+    front->decoded.wait(
+        lock, [&] { return !front->batches.empty() || front->state != Cursor::State::kRunning; });
+    bool produced = false;
+    if (!front->batches.empty()) {
+      *out = std::move(front->batches.front());
+      front->batches.pop_front();
       out->seq = next_seq_++;
-      if (front.rows_left == 0) active_.pop_front();
-      return true;
+      produced = true;
+    } else if (front->error) {
+      std::rethrow_exception(front->error);
     }
-    if (front.rows_left == 0) {  // An empty row group.
-      active_.pop_front();
-      continue;
-    }
-    DecodeStep();
+    const bool finished = front->batches.empty() && front->rows_left == 0 && !front->error &&
+                          front->state == Cursor::State::kIdle;
+    lock.unlock();
+    if (finished) active_.pop_front();
+    if (produced) return true;
   }
 }
 

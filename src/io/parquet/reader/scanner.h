@@ -1,9 +1,11 @@
 // Scans one or many Parquet files (a path, a glob, a folder, hive-partitioned folders) as a
-// stream of batches in file and row-group order. Only the projected columns are decoded; column
-// chunks of several row groups decode in parallel on the thread pool, with at most one batch per
-// row group waiting, so memory follows the batch size and not the files' row-group sizes.
+// stream of batches in file and row-group order. Only the projected columns are decoded, and
+// with a row filter the columns it does not read only for the rows that pass. Each open row
+// group (one per worker) decodes its next batches as tasks on the thread pool, at most two
+// ahead, so memory follows the batch size and not the files' row-group sizes.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -60,8 +62,20 @@ class ParquetScanner {
   int64_t row_groups_skipped() const { return row_groups_skipped_; }
   const std::vector<std::shared_ptr<ParquetFile>>& files() const { return files_; }
 
+  /// Whether `column` is read from the files (not a hive partition column).
+  bool ReadsFromFiles(const std::string& column) const;
+
+  /// The indexes of the rows of a batch that pass a filter, ascending.
+  using RowFilter = std::function<std::vector<int64_t>(const Batch& filter_columns)>;
+  /// Filters rows while reading: each batch's `columns` (file columns of the projection) are
+  /// read first and handed to `filter`, and the other columns are read for the rows that pass
+  /// alone (ColumnChunkReader::ReadSelected). Call before the first Next.
+  void FilterRows(const std::vector<std::string>& columns, RowFilter filter);
+
   /// Produces the next batch in order; returns false at the end.
   bool Next(Batch* out);
+  /// Rows read from the files so far, those filtered out included (for progress).
+  int64_t rows_read() const { return rows_read_; }
 
  private:
   bool DecodeNext(Batch* out);
@@ -75,7 +89,17 @@ class ParquetScanner {
 
   void BuildSchema();
   bool OpenCursor();
-  void DecodeStep();
+  /// Opens row groups up to one per worker and queues the decode of their next batches.
+  void Schedule();
+  /// Queues the decode of the cursor's next batch on the pool (with the cursor's mutex held).
+  void Queue(const std::shared_ptr<Cursor>& cursor);
+  /// Decodes the cursor's next batch into it, or the error of trying, and queues the one after
+  /// while the cursor may hold more (runs on any thread).
+  void Decode(const std::shared_ptr<Cursor>& cursor);
+  Batch DecodeBatch(Cursor& cursor, int64_t rows);
+  /// Reads the next `rows` rows of file column `c` at `cursor`, all of them or the `selected`.
+  Column ReadColumn(Cursor& cursor, size_t c, int64_t rows,
+                    const std::vector<int64_t>* selected) const;
   Column PartitionColumn(const Partition& partition, size_t file, int64_t rows) const;
   /// The test of column `name`, if it is to be read tested (null: read its values).
   std::function<Column(const Column&)> TestFor(const std::string& name) const;
@@ -93,12 +117,16 @@ class ParquetScanner {
   /// Output position of each file column and each partition column.
   std::vector<size_t> file_field_position_, partition_position_;
   SchemaPtr schema_;
+  RowFilter row_filter_;
+  std::vector<size_t> filter_columns_;  ///< Indexes into file_fields_ that row_filter_ reads.
+  SchemaPtr filter_schema_;             ///< Of the batches row_filter_ gets.
+  std::atomic<int64_t> rows_read_ = 0;
   int64_t total_rows_ = 0;
   int64_t row_groups_total_ = 0;
   int64_t row_groups_skipped_ = 0;
   size_t next_file_ = 0;
   int next_row_group_ = 0;
-  std::deque<std::unique_ptr<Cursor>> active_;
+  std::deque<std::shared_ptr<Cursor>> active_;
   uint64_t next_seq_ = 0;
 
   // Prefetching: a thread runs DecodeNext into ready_, at most prefetch_batches ahead.
