@@ -11,6 +11,7 @@
 #include "exec/concat_source.h"
 #include "exec/cross_join.h"
 #include "exec/join_build.h"
+#include "exec/join_filter.h"
 #include "exec/join_probe.h"
 #include "exec/join_residual.h"
 #include "exec/join_spill.h"
@@ -327,6 +328,8 @@ Stream MakeHashJoin(const LogicalPlan& join, Stream left, Stream right,
   std::shared_ptr<JoinBuildSide> build =
       BuildJoinSide(Stream{MakeBatchSource(collected.schema, std::move(collected.batches)), {}},
                     build_keys, keys.spec, spec.track_matches, name, context);
+  PushJoinFilter(*join.inputs[swap ? 1 : 0], swap ? join.right_on : join.left_on, spec, build,
+                 probe.source.get());
   probe.ops.push_back(MakeJoinProbe(std::move(spec), build));
   if (unmatched_columns.empty()) return probe;
   return FinishWithBuildRows(join, std::move(probe), std::move(build), std::move(unmatched_columns),

@@ -275,6 +275,25 @@ void JoinHashTable::FindAllIn(const EncodedKeys& probe, const uint32_t* rows, in
   }
 }
 
+template <typename Row>
+int64_t JoinHashTable::FilterRows(const EncodedKeys& probe, Row* rows) const {
+  int64_t count = 0;
+  for (int64_t i = 0; i < probe.rows; ++i) {
+    const uint64_t hash = probe.hashes[i];
+    const uint64_t bits = FilterBits(hash);
+    const uint64_t word = FilterWord(partitions_[PartitionOf(hash, partition_mask_)], hash);
+    rows[count] = static_cast<Row>(i);
+    count += static_cast<int64_t>((probe.valid[i] != 0) & ((word & bits) == bits));
+  }
+  return count;
+}
+
+void JoinHashTable::MayContain(const EncodedKeys& probe, std::vector<int64_t>* rows) const {
+  const size_t at = rows->size();
+  rows->resize(at + static_cast<size_t>(probe.rows));
+  rows->resize(at + static_cast<size_t>(FilterRows(probe, rows->data() + at)));
+}
+
 int64_t JoinHashTable::FindAll(const EncodedKeys& probe, Match* matches, bool use_filter) const {
   const int64_t n = probe.rows;
   if (!use_filter) {
@@ -285,16 +304,8 @@ int64_t JoinHashTable::FindAll(const EncodedKeys& probe, Match* matches, bool us
     }
     return n;
   }
-  // Without branches: every row is written, and the count moves on for those that pass.
   std::vector<uint32_t> candidates(static_cast<size_t>(n));
-  int64_t count = 0;
-  for (int64_t i = 0; i < n; ++i) {
-    const uint64_t hash = probe.hashes[i];
-    const uint64_t bits = FilterBits(hash);
-    const uint64_t word = FilterWord(partitions_[PartitionOf(hash, partition_mask_)], hash);
-    candidates[count] = static_cast<uint32_t>(i);
-    count += static_cast<int64_t>((probe.valid[i] != 0) & ((word & bits) == bits));
-  }
+  const int64_t count = FilterRows(probe, candidates.data());
   std::fill(matches, matches + n, Match{});
   if (packed_) {
     FindAllIn<true, true>(probe, candidates.data(), count, matches);

@@ -39,6 +39,11 @@ class JoinHashTable {
   /// the slots (all valid rows without the filter), so that callers can tell the two apart.
   int64_t FindAll(const EncodedKeys& probe, Match* matches, bool use_filter = false) const;
 
+  /// Appends to `rows` the rows of `probe` whose key may be in the table, by the Bloom filter
+  /// alone: every row with a match is among them, with a few without; a row whose key has a
+  /// null part never is.
+  void MayContain(const EncodedKeys& probe, std::vector<int64_t>* rows) const;
+
   int64_t distinct_keys() const { return distinct_keys_; }
   /// Bytes held, for memory accounting.
   int64_t MemoryBytes() const;
@@ -88,6 +93,10 @@ class JoinHashTable {
     return (uint64_t{1} << (mixed >> 58)) | (uint64_t{1} << ((mixed >> 52) & 63)) |
            (uint64_t{1} << ((mixed >> 46) & 63));
   }
+  /// Writes the rows of `probe` that pass the Bloom filter to `rows` (room for all); returns
+  /// how many. Branch-free: every row is written, and the count moves on for those that pass.
+  template <typename Row>
+  int64_t FilterRows(const EncodedKeys& probe, Row* rows) const;
   /// Gives each partition filter words for its keys, kFilterBitsPerKey bits per key.
   void AllocateFilter(const std::vector<int64_t>& partition_begin);
 

@@ -12,6 +12,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,6 +52,15 @@ class Source {
   virtual const SchemaPtr& schema() const = 0;
   /// Fills `out` with the next batch; false at the end.
   virtual bool Next(Batch* out) = 0;
+
+  /// The indexes of the rows of a batch that pass a filter, ascending.
+  using RowFilter = std::function<std::vector<int64_t>(const Batch& columns)>;
+  /// Offers, before the first Next, a filter of rows by some of the source's columns (handed
+  /// to it as a batch of those columns alone): a source that can apply it while reading leaves
+  /// the rejected rows out and says true; one that cannot says false, and nothing changes.
+  virtual bool FilterRows(const std::vector<std::string>& /*columns*/, RowFilter /*filter*/) {
+    return false;
+  }
 };
 
 /// One batch in, one batch out with the same seq (possibly with no rows). Process is called

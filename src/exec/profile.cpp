@@ -63,6 +63,9 @@ class TimedSource final : public Source {
     ScopedTimer timer(profile_);
     return inner_->Next(out);
   }
+  bool FilterRows(const std::vector<std::string>& columns, RowFilter filter) override {
+    return inner_->FilterRows(columns, std::move(filter));
+  }
 
  private:
   std::unique_ptr<Source> inner_;

@@ -35,7 +35,13 @@ class ParquetSource final : public Source {
     }
     return true;
   }
-  io::parquet::ParquetScanner& scanner() { return scanner_; }
+  const io::parquet::ParquetScanner& scanner() const { return scanner_; }
+  bool FilterRows(const std::vector<std::string>& columns, RowFilter filter) override {
+    for (const std::string& column : columns)
+      if (!scanner_.ReadsFromFiles(column)) return false;
+    scanner_.FilterRows(columns, std::move(filter));
+    return true;
+  }
 
  private:
   io::parquet::ParquetScanner scanner_;
@@ -283,8 +289,8 @@ Stream MakeScanStream(const LogicalPlan& scan, const ExecContext& context) {
       Expr predicate = JoinConjunction(while_reading);
       const std::set<std::string> columns = ReferencedColumns(predicate);
       auto filter = std::make_shared<RowFilter>(predicate, context.pool);
-      parquet->scanner().FilterRows({columns.begin(), columns.end()},
-                                    [filter](const Batch& batch) { return (*filter)(batch); });
+      parquet->FilterRows({columns.begin(), columns.end()},
+                          [filter](const Batch& batch) { return (*filter)(batch); });
     }
     stream.source = std::move(parquet);
   } else {

@@ -339,34 +339,45 @@ Batch ParquetScanner::DecodeBatch(Cursor& cursor, int64_t rows) {
   const size_t columns = file_fields_.size();
   std::vector<Column> decoded(columns);
   std::vector<bool> read(columns, false);
-  // Columns decode in parallel: the last row groups of a scan have no other work beside.
-  auto read_columns = [&](const std::vector<size_t>& which, const std::vector<int64_t>* rows_of) {
-    threads_->ParallelFor(static_cast<int64_t>(which.size()), [&](int64_t i) {
-      const size_t c = which[static_cast<size_t>(i)];
-      decoded[c] = ReadColumn(cursor, c, rows, rows_of);
-    });
-    for (size_t c : which) read[c] = true;
-  };
-  // With a row filter: its columns first, then which rows pass (none: all of them).
+  // Which rows of the `rows` the decoded columns hold (none: all of them).
   std::optional<std::vector<int64_t>> selected;
-  if (row_filter_) {
-    read_columns(filter_columns_, nullptr);
+  // Columns decode in parallel: the last row groups of a scan have no other work beside.
+  auto read_columns = [&](const std::vector<size_t>& which) {
+    std::vector<size_t> unread;
+    for (size_t c : which)
+      if (!read[c]) unread.push_back(c);
+    threads_->ParallelFor(static_cast<int64_t>(unread.size()), [&](int64_t i) {
+      const size_t c = unread[static_cast<size_t>(i)];
+      decoded[c] = ReadColumn(cursor, c, rows, selected ? &*selected : nullptr);
+    });
+    for (size_t c : unread) read[c] = true;
+  };
+  // The row filters in turn, each on its columns of the rows that passed the ones before.
+  for (const RowFilterStage& stage : row_filters_) {
+    read_columns(stage.columns);
     Batch input;
-    input.schema = filter_schema_;
-    input.num_rows = rows;
-    for (size_t c : filter_columns_) input.columns.push_back(decoded[c]);
-    std::vector<int64_t> pass = row_filter_(input);
-    if (static_cast<int64_t>(pass.size()) != rows) {
-      for (size_t c : filter_columns_)
+    input.schema = stage.schema;
+    input.num_rows = selected ? static_cast<int64_t>(selected->size()) : rows;
+    for (size_t c : stage.columns) input.columns.push_back(decoded[c]);
+    const std::vector<int64_t> pass = stage.filter(input);
+    if (static_cast<int64_t>(pass.size()) == input.num_rows) continue;
+    for (size_t c = 0; c < columns; ++c) {
+      if (read[c])
         decoded[c] =
             Take(decoded[c], pass.data(), static_cast<int64_t>(pass.size()), options_.pool);
-      selected = std::move(pass);
+    }
+    if (selected) {
+      std::vector<int64_t> rows_of;
+      rows_of.reserve(pass.size());
+      for (int64_t p : pass) rows_of.push_back((*selected)[static_cast<size_t>(p)]);
+      selected = std::move(rows_of);
+    } else {
+      selected = pass;
     }
   }
-  std::vector<size_t> rest;
-  for (size_t c = 0; c < columns; ++c)
-    if (!read[c]) rest.push_back(c);
-  read_columns(rest, selected ? &*selected : nullptr);
+  std::vector<size_t> all(columns);
+  for (size_t c = 0; c < columns; ++c) all[c] = c;
+  read_columns(all);
 
   Batch batch;
   batch.schema = schema_;
@@ -406,18 +417,21 @@ bool ParquetScanner::ReadsFromFiles(const std::string& column) const {
 }
 
 void ParquetScanner::FilterRows(const std::vector<std::string>& columns, RowFilter filter) {
+  if (next_seq_ > 0 || !active_.empty())
+    ThrowInternal("a row filter was added to a Parquet scan that had started");
+  RowFilterStage stage;
   std::vector<Field> fields;
-  filter_columns_.clear();
   for (const std::string& name : columns) {
     auto at = std::find_if(file_fields_.begin(), file_fields_.end(),
                            [&](const Field& field) { return field.name == name; });
     if (at == file_fields_.end())
       ThrowInternal("the scan filters on '{}', which it does not read from the files", name);
-    filter_columns_.push_back(static_cast<size_t>(at - file_fields_.begin()));
-    fields.push_back(schema_->field(file_field_position_[filter_columns_.back()]));
+    stage.columns.push_back(static_cast<size_t>(at - file_fields_.begin()));
+    fields.push_back(schema_->field(file_field_position_[stage.columns.back()]));
   }
-  filter_schema_ = std::make_shared<Schema>(std::move(fields));
-  row_filter_ = std::move(filter);
+  stage.schema = std::make_shared<Schema>(std::move(fields));
+  stage.filter = std::move(filter);
+  row_filters_.push_back(std::move(stage));
 }
 
 bool ParquetScanner::Next(Batch* out) {

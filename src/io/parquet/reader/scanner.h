@@ -69,7 +69,8 @@ class ParquetScanner {
   using RowFilter = std::function<std::vector<int64_t>(const Batch& filter_columns)>;
   /// Filters rows while reading: each batch's `columns` (file columns of the projection) are
   /// read first and handed to `filter`, and the other columns are read for the rows that pass
-  /// alone (ColumnChunkReader::ReadSelected). Call before the first Next.
+  /// alone (ColumnChunkReader::ReadSelected). Filters added later get the rows that passed the
+  /// earlier ones. Call before the first Next.
   void FilterRows(const std::vector<std::string>& columns, RowFilter filter);
 
   /// Produces the next batch in order; returns false at the end.
@@ -117,9 +118,12 @@ class ParquetScanner {
   /// Output position of each file column and each partition column.
   std::vector<size_t> file_field_position_, partition_position_;
   SchemaPtr schema_;
-  RowFilter row_filter_;
-  std::vector<size_t> filter_columns_;  ///< Indexes into file_fields_ that row_filter_ reads.
-  SchemaPtr filter_schema_;             ///< Of the batches row_filter_ gets.
+  struct RowFilterStage {
+    std::vector<size_t> columns;  ///< Indexes into file_fields_ that the filter reads.
+    SchemaPtr schema;             ///< Of the batches the filter gets.
+    RowFilter filter;
+  };
+  std::vector<RowFilterStage> row_filters_;  ///< Applied in order.
   std::atomic<int64_t> rows_read_ = 0;
   int64_t total_rows_ = 0;
   int64_t row_groups_total_ = 0;
