@@ -223,6 +223,13 @@ Stream FinishWithBuildRows(const LogicalPlan& join, Stream probe,
 
 }  // namespace
 
+bool HoldsLeft(const LogicalPlan& join) {
+  const JoinType type = join.join_type;
+  return (type == JoinType::kInner || type == JoinType::kSemi || type == JoinType::kAnti) &&
+         join.inputs.size() == 2 &&
+         EstimateRows(join.inputs[0]).rows * 2 < EstimateRows(join.inputs[1]).rows;
+}
+
 Stream MakeHashJoin(const LogicalPlan& join, Stream left, Stream right,
                     const ExecContext& given_context) {
   ExecContext context = given_context;
@@ -238,10 +245,7 @@ Stream MakeHashJoin(const LogicalPlan& join, Stream left, Stream right,
   // order. A semi or anti join outputs left rows: the right side's rows mark the left rows they
   // match, and the marked (semi) or unmarked (anti) left rows are the output, in left input order
   // as probing with the left side would give them.
-  const bool left_smaller =
-      (type == JoinType::kInner || type == JoinType::kSemi || type == JoinType::kAnti) &&
-      join.inputs.size() == 2 &&
-      EstimateRows(join.inputs[0]).rows * 2 < EstimateRows(join.inputs[1]).rows;
+  const bool left_smaller = HoldsLeft(join);
   const bool mark_left = left_smaller && type != JoinType::kInner;
   const bool build_left_inner = left_smaller && type == JoinType::kInner;
   const bool swap = type == JoinType::kRight || left_smaller;

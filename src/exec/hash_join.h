@@ -23,6 +23,10 @@
 
 namespace sluice::exec {
 
+/// Whether an inner, semi or anti join holds its left input in the table instead of its right
+/// one, because it looks clearly smaller (plan/row_estimate).
+bool HoldsLeft(const LogicalPlan& join);
+
 /// Joins `left` and `right` (the streams of join.inputs[0] and [1]) as `join` says; the result's
 /// schema is join.schema.
 Stream MakeHashJoin(const LogicalPlan& join, Stream left, Stream right, const ExecContext& context);

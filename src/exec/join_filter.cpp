@@ -5,6 +5,7 @@
 #include <mutex>
 #include <numeric>
 
+#include "exec/hash_join.h"
 #include "expr/evaluate.h"
 
 namespace sluice::exec {
@@ -60,6 +61,44 @@ class JoinFilter {
   std::atomic<int64_t> passed_ = 0;
 };
 
+/// Whether column `name` of `plan`'s rows is, row for row, column `name` of the scan whose
+/// stream `plan`'s stream extends (the bottom of its chain of filters, projections and probes).
+bool FromProbeScan(const LogicalPlan& plan, const std::string& name) {
+  switch (plan.kind) {
+    case PlanKind::kScan: return true;
+    case PlanKind::kFilter: return FromProbeScan(*plan.inputs[0], name);
+    case PlanKind::kProject:
+      for (size_t i = 0; i < plan.exprs.size(); ++i) {
+        if (plan.schema->field(i).name != name) continue;
+        const Expr& expr =
+            plan.exprs[i].kind() == ExprKind::kAlias ? plan.exprs[i].arg(0) : plan.exprs[i];
+        return expr.kind() == ExprKind::kColumn && expr.node().name == name &&
+               FromProbeScan(*plan.inputs[0], name);
+      }
+      return false;
+    case PlanKind::kJoin: {
+      // Joins whose output rows extend the probe rows, which are the left ones unless the join
+      // holds its left input; a right or full join's rows may come from the held side too.
+      const JoinType type = plan.join_type;
+      if (type != JoinType::kInner && type != JoinType::kLeft && type != JoinType::kSemi &&
+          type != JoinType::kAnti) {
+        return false;
+      }
+      const bool probes_right = HoldsLeft(plan);
+      if (probes_right && type != JoinType::kInner) return false;  // Rows of the held side.
+      const Schema& probe = *plan.inputs[probes_right ? 1 : 0]->schema;
+      const Schema& left = *plan.inputs[0]->schema;
+      // The output's column of that name is the probe side's: left names come first.
+      const auto in_probe = probe.FindField(name);
+      const auto out = plan.schema->FindField(name);
+      if (!in_probe || !out || (probes_right && left.FindField(name))) return false;
+      if (plan.schema->field(*out).type != probe.field(*in_probe).type) return false;
+      return FromProbeScan(*plan.inputs[probes_right ? 1 : 0], name);
+    }
+    default: return false;
+  }
+}
+
 }  // namespace
 
 void PushJoinFilter(const LogicalPlan& probe_plan, const std::vector<Expr>& probe_on,
@@ -69,11 +108,9 @@ void PushJoinFilter(const LogicalPlan& probe_plan, const std::vector<Expr>& prob
       spec.mode != ProbeMode::kMark) {
     return;  // The probe outputs rows without a match.
   }
-  // A scan's stream passes its columns on by name; other nodes may compute a column of a name.
-  if (probe_plan.kind != PlanKind::kScan) return;
   std::vector<std::string> columns;
   for (const Expr& key : probe_on) {
-    if (key.kind() != ExprKind::kColumn) return;
+    if (key.kind() != ExprKind::kColumn || !FromProbeScan(probe_plan, key.node().name)) return;
     columns.push_back(key.node().name);
   }
   std::sort(columns.begin(), columns.end());

@@ -15,8 +15,10 @@ namespace sluice::exec {
 
 /// Offers `probe` (the stream of the join input `probe_plan`, joined on `probe_on` by `spec`)
 /// the rows that may match `build` as a filter, where that changes no output: the probe mode
-/// outputs nothing for a row without a match, `probe_plan` is a scan and `probe_on` are
-/// columns of it. The filter stops filtering once most rows turn out to pass it.
+/// outputs nothing for a row without a match, and `probe_on` are columns that `probe_plan`
+/// passes on unchanged from the scan at the bottom of its stream (through filters, renaming-free
+/// projections and the probe side of inner and left joins). The filter stops filtering once
+/// most rows turn out to pass it.
 void PushJoinFilter(const LogicalPlan& probe_plan, const std::vector<Expr>& probe_on,
                     const JoinProbeSpec& spec, std::shared_ptr<const JoinBuildSide> build,
                     Source* probe);
