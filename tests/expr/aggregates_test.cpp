@@ -177,6 +177,37 @@ TEST(AggregatesTest, DecimalSumIsDecimal38WithTheSameScale) {
   EXPECT_DOUBLE_EQ(DoubleAt(mean, 0), 61.5);
 }
 
+TEST(AggregatesTest, DecimalSumsOfFewAndOfManyGroupsAreExact) {
+  // Few groups add in interleaved copies of the sums, many in one: both must give each group's
+  // exact sum and count (nulls skipped, a group without values null).
+  for (uint32_t group_count : {5u, 40u}) {
+    std::vector<std::optional<int128_t>> values;
+    std::vector<uint32_t> groups;
+    std::vector<int128_t> sums(group_count, 0);
+    std::vector<int64_t> counts(group_count, 0);
+    for (int64_t i = 0; i < 3001; ++i) {
+      const uint32_t g = static_cast<uint32_t>((i * 7 + i / 3) % (group_count - 1));  // Last: none.
+      groups.push_back(g);
+      if (i % 11 == 4) {
+        values.push_back(std::nullopt);
+        continue;
+      }
+      const int128_t value = int128_t{(i * 2654435761LL) % 1000003 - 500000} * 1000000000000LL;
+      values.push_back(value);
+      sums[g] += value;
+      ++counts[g];
+    }
+    Column input = Fixed<int128_t>(Decimal(30, 2), values);
+    Column sum = RunAggregate("sum", &input, groups, group_count);
+    Column mean = RunAggregate("mean", &input, groups, group_count);
+    for (uint32_t g = 0; g + 1 < group_count; ++g) {
+      EXPECT_TRUE(sum.Values<int128_t>()[g] == sums[g]) << group_count << " groups, group " << g;
+      EXPECT_DOUBLE_EQ(DoubleAt(mean, g), static_cast<double>(sums[g]) / 100 / counts[g]);
+    }
+    EXPECT_FALSE(sum.IsValid(group_count - 1));
+  }
+}
+
 TEST(AggregatesTest, MeanIsFloat64ForIntegersAndFloats) {
   Column ints = Int64s({1, 2, std::nullopt, 10});
   std::vector<uint32_t> groups = {0, 0, 0, 1};
