@@ -175,21 +175,30 @@ Column InSortedSet(const Column& x, const std::vector<T>& sorted, bool has_null,
   if (short_strings) {
     // A few constants of at most 8 bytes ('MAIL', 'SHIP'): each compared as its length and its
     // bytes in one word, without a memcmp call per comparison.
-    std::vector<std::pair<size_t, uint64_t>> words;
-    for (const T& candidate : sorted) {
-      if constexpr (std::is_same_v<T, std::string_view>)
-        words.emplace_back(candidate.size(), PackShort(candidate));
+    if constexpr (std::is_same_v<T, std::string_view>) {
+      std::vector<std::pair<size_t, uint64_t>> words;
+      for (const T& candidate : sorted) words.emplace_back(candidate.size(), PackShort(candidate));
+      // A value's bytes load as one word, its tail masked off, where 8 bytes follow its start in
+      // the column's data (all but the last few values); the others are packed byte by byte.
+      const int64_t* offsets = x.Offsets();
+      const uint8_t* data = x.data != nullptr ? x.data->data() : nullptr;
+      const int64_t data_size = x.data != nullptr ? x.data->size() : 0;
+      FillBits(out.values->data(), n, [&](int64_t i) {
+        const int64_t begin = offsets[i];
+        const auto size = static_cast<size_t>(offsets[i + 1] - begin);
+        if (size > 8) return false;
+        uint64_t word;
+        if (begin + 8 <= data_size) {
+          std::memcpy(&word, data + begin, 8);
+          word &= size == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * size)) - 1;
+        } else {
+          word = PackShort(get(i));
+        }
+        bool found = false;
+        for (const auto& [length, bytes] : words) found |= (length == size) & (bytes == word);
+        return found;
+      });
     }
-    FillBits(out.values->data(), n, [&](int64_t i) {
-      bool found = false;
-      if constexpr (std::is_same_v<T, std::string_view>) {
-        const std::string_view value = get(i);
-        if (value.size() > 8) return false;
-        const uint64_t word = PackShort(value);
-        for (const auto& [size, bytes] : words) found |= (size == value.size()) & (bytes == word);
-      }
-      return found;
-    });
   } else if (sorted.size() <= 8) {
     // A few constants: comparing with each beats a search.
     FillBits(out.values->data(), n, [&](int64_t i) {
