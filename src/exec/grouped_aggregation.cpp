@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include <queue>
+#include <algorithm>
 
 #include "core/error.h"
 #include "core/take.h"
@@ -83,6 +83,78 @@ Column GatherArgument(const Column& column, const std::vector<uint32_t>& order, 
 /// Orders a group by where it first appeared: (seq, row).
 uint64_t FirstSeen(uint64_t seq, uint32_t row) {
   return (seq << 32) | row;
+}
+
+/// Merges the ascending, distinct positions of `lists` into one ascending order, given as
+/// indexes into the lists' concatenation. Cut by position into ranges that merge in parallel,
+/// each with a heap of the lists' heads whose top is replaced, not popped and pushed.
+std::vector<int64_t> MergeFirstSeen(const std::vector<const std::vector<uint64_t>*>& lists,
+                                    ThreadPool& threads) {
+  const size_t count = lists.size();
+  std::vector<int64_t> base(count + 1, 0);
+  uint64_t last = 0;
+  for (size_t l = 0; l < count; ++l) {
+    base[l + 1] = base[l] + static_cast<int64_t>(lists[l]->size());
+    if (!lists[l]->empty()) last = std::max(last, lists[l]->back());
+  }
+  std::vector<int64_t> order(static_cast<size_t>(base[count]));
+  // Ranges of equal width in positions: groups appear about evenly through the input.
+  const auto ranges = static_cast<uint64_t>(4 * std::max(1, threads.size()));
+  std::vector<uint64_t> bounds(ranges + 1);
+  for (uint64_t r = 0; r <= ranges; ++r) {
+    bounds[r] = r == ranges
+                    ? UINT64_MAX
+                    : static_cast<uint64_t>(static_cast<unsigned __int128>(last) * r / ranges);
+  }
+  threads.ParallelFor(static_cast<int64_t>(ranges), [&](int64_t r) {
+    // Each list's part of the range, and where the range starts in the output.
+    std::vector<std::pair<size_t, size_t>> parts(count);
+    int64_t out = 0;
+    for (size_t l = 0; l < count; ++l) {
+      const std::vector<uint64_t>& list = *lists[l];
+      auto at = [&](uint64_t bound) {
+        return static_cast<size_t>(std::lower_bound(list.begin(), list.end(), bound) -
+                                   list.begin());
+      };
+      parts[l] = {r == 0 ? 0 : at(bounds[static_cast<size_t>(r)]),
+                  at(bounds[static_cast<size_t>(r) + 1])};
+      if (bounds[static_cast<size_t>(r) + 1] == UINT64_MAX) parts[l].second = list.size();
+      out += static_cast<int64_t>(parts[l].first);
+    }
+    using Head = std::pair<uint64_t, uint32_t>;  // (position, list)
+    std::vector<Head> heap;
+    for (size_t l = 0; l < count; ++l) {
+      if (parts[l].first < parts[l].second)
+        heap.emplace_back((*lists[l])[parts[l].first], static_cast<uint32_t>(l));
+    }
+    auto sift_down = [&](size_t i) {
+      const size_t n = heap.size();
+      const Head moving = heap[i];
+      while (true) {
+        size_t child = 2 * i + 1;
+        if (child >= n) break;
+        if (child + 1 < n && heap[child + 1] < heap[child]) ++child;
+        if (!(heap[child] < moving)) break;
+        heap[i] = heap[child];
+        i = child;
+      }
+      heap[i] = moving;
+    };
+    for (size_t i = heap.size(); i-- > 0;) sift_down(i);
+    while (!heap.empty()) {
+      const uint32_t l = heap[0].second;
+      auto& [next, end] = parts[l];
+      order[static_cast<size_t>(out++)] = base[l] + static_cast<int64_t>(next);
+      if (++next < end) {
+        heap[0].first = (*lists[l])[next];
+      } else {
+        heap[0] = heap.back();
+        heap.pop_back();
+      }
+      if (!heap.empty()) sift_down(0);
+    }
+  });
+  return order;
 }
 
 /// Spill files of partitions buffer little: there may be a hundred of them open.
@@ -754,25 +826,12 @@ void GroupedAggregation::BuildOutput() {
   const int64_t total = base[partitions];
   const size_t internal_columns = spec_.keys.size() + spec_.aggregates.size();
 
-  // The groups in order of first appearance, as indexes into the partitions' concatenation:
-  // a k-way merge of the partitions, each in that order already.
+  // The groups in order of first appearance, as indexes into the partitions' concatenation.
   std::vector<int64_t> order;
   if (non_empty > 1) {
-    order.reserve(static_cast<size_t>(total));
-    using Head = std::pair<uint64_t, uint32_t>;  // (first seen, partition)
-    std::priority_queue<Head, std::vector<Head>, std::greater<Head>> heads;
-    std::vector<uint32_t> next(partitions, 0);
-    for (size_t p = 0; p < partitions; ++p) {
-      if (!partitions_[p]->first_seen.empty())
-        heads.emplace(partitions_[p]->first_seen[0], static_cast<uint32_t>(p));
-    }
-    while (!heads.empty()) {
-      uint32_t p = heads.top().second;
-      heads.pop();
-      const std::vector<uint64_t>& first_seen = partitions_[p]->first_seen;
-      order.push_back(base[p] + next[p]);
-      if (++next[p] < first_seen.size()) heads.emplace(first_seen[next[p]], p);
-    }
+    std::vector<const std::vector<uint64_t>*> lists;
+    for (const auto& partition : partitions_) lists.push_back(&partition->first_seen);
+    order = MergeFirstSeen(lists, *context_.threads);
   }
 
   // Every internal column over all partitions (just the one partition's when only one has groups).
