@@ -121,11 +121,14 @@ std::vector<int64_t> MergeFirstSeen(const std::vector<const std::vector<uint64_t
       if (bounds[static_cast<size_t>(r) + 1] == UINT64_MAX) parts[l].second = list.size();
       out += static_cast<int64_t>(parts[l].first);
     }
-    using Head = std::pair<uint64_t, uint32_t>;  // (position, list)
+    struct Head {
+      uint64_t position;  ///< Distinct across the lists: compared alone.
+      uint32_t list;
+    };
     std::vector<Head> heap;
     for (size_t l = 0; l < count; ++l) {
       if (parts[l].first < parts[l].second)
-        heap.emplace_back((*lists[l])[parts[l].first], static_cast<uint32_t>(l));
+        heap.push_back({(*lists[l])[parts[l].first], static_cast<uint32_t>(l)});
     }
     auto sift_down = [&](size_t i) {
       const size_t n = heap.size();
@@ -133,8 +136,8 @@ std::vector<int64_t> MergeFirstSeen(const std::vector<const std::vector<uint64_t
       while (true) {
         size_t child = 2 * i + 1;
         if (child >= n) break;
-        if (child + 1 < n && heap[child + 1] < heap[child]) ++child;
-        if (!(heap[child] < moving)) break;
+        if (child + 1 < n && heap[child + 1].position < heap[child].position) ++child;
+        if (heap[child].position > moving.position) break;
         heap[i] = heap[child];
         i = child;
       }
@@ -142,11 +145,11 @@ std::vector<int64_t> MergeFirstSeen(const std::vector<const std::vector<uint64_t
     };
     for (size_t i = heap.size(); i-- > 0;) sift_down(i);
     while (!heap.empty()) {
-      const uint32_t l = heap[0].second;
+      const uint32_t l = heap[0].list;
       auto& [next, end] = parts[l];
       order[static_cast<size_t>(out++)] = base[l] + static_cast<int64_t>(next);
       if (++next < end) {
-        heap[0].first = (*lists[l])[next];
+        heap[0].position = (*lists[l])[next];
       } else {
         heap[0] = heap.back();
         heap.pop_back();
