@@ -459,15 +459,10 @@ TEST(ColumnChunkReaderTest, SkipsWholePagesAndPartsOfPagesExactly) {
   }
 }
 
-TEST(ColumnChunkReaderTest, ReadsSelectedRowsAsReadingAllAndTakingThem) {
-  test::TempDir dir;
-  Batch batch = EveryType(5000);
-  WriterOptions options;
-  options.page_row_limit = 300;
-  WriteFile(dir.Join("x.parquet"), batch, options);
-  auto file = ParquetFile::Open(dir.Join("x.parquet"));
-  // Windows of 1000 rows, each with other rows selected: long runs across pages (emitted run by
-  // run, the gaps skipped), one run inside a page, single rows (gathered), none, all.
+/// Reads `file` (written from `batch`) in windows of 1000 rows, each with other rows selected:
+/// long runs across pages (emitted run by run, the gaps skipped), one run inside a page, single
+/// rows (gathered page by page), none, all; each must equal reading all rows and taking those.
+void ExpectSelectedRowsRead(const Batch& batch, const ParquetFile& file) {
   std::vector<std::vector<int64_t>> selections(5);
   for (int64_t i = 0; i < 1000; ++i) {
     if (i % 97 != 5 && (i < 250 || i > 620)) selections[0].push_back(i);
@@ -477,7 +472,7 @@ TEST(ColumnChunkReaderTest, ReadsSelectedRowsAsReadingAllAndTakingThem) {
   }
   for (size_t c = 0; c < batch.columns.size(); ++c) {
     const std::string& name = batch.schema->field(c).name;
-    auto reader = file->OpenColumn(0, file->ColumnIndexOf(name));
+    auto reader = file.OpenColumn(0, file.ColumnIndexOf(name));
     for (size_t w = 0; w < selections.size(); ++w) {
       const auto& rows = selections[w];
       const Column window = batch.columns[c].Slice(static_cast<int64_t>(w) * 1000, 1000);
@@ -488,6 +483,25 @@ TEST(ColumnChunkReaderTest, ReadsSelectedRowsAsReadingAllAndTakingThem) {
     }
     EXPECT_EQ(reader->Skip(1), 0) << name;  // Every window left the reader after its rows.
   }
+}
+
+TEST(ColumnChunkReaderTest, ReadsSelectedRowsAsReadingAllAndTakingThem) {
+  test::TempDir dir;
+  Batch batch = EveryType(5000);
+  // Dictionary-encoded pages and plain ones.
+  for (bool dictionary : {true, false}) {
+    WriterOptions options;
+    options.page_row_limit = 300;
+    options.dictionary = dictionary;
+    WriteFile(dir.Join("x.parquet"), batch, options);
+    ExpectSelectedRowsRead(batch, *ParquetFile::Open(dir.Join("x.parquet")));
+  }
+}
+
+TEST(ColumnChunkReaderTest, ReadingSelectedRowsBeyondTheChunkIsAnError) {
+  test::TempDir dir;
+  WriteFile(dir.Join("x.parquet"), EveryType(5000), {});
+  auto file = ParquetFile::Open(dir.Join("x.parquet"));
   // A chunk that ends before the rows asked for is bad input, named as such.
   auto reader = file->OpenColumn(0, file->ColumnIndexOf("i64"));
   const std::vector<int64_t> beyond = {10, 11, 5200};

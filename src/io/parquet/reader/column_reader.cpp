@@ -17,9 +17,9 @@ namespace sluice::io::parquet {
 
 namespace {
 
-/// ReadSelected emits run by run while the runs of selected rows average at least this many
-/// rows of those read; below, it converts all rows and gathers (a run costs a skip and an emit).
-constexpr int64_t kRowsPerRun = 32;
+/// ReadSelected emits runs of at least this many adjacent selected rows as they are; rows in
+/// shorter runs it gathers page by page.
+constexpr int64_t kRunRows = 16;
 
 int PhysicalWidth(const LeafColumn& leaf) {
   switch (leaf.physical) {
@@ -641,14 +641,12 @@ void ColumnChunkReader::ThrowShort(int64_t rows, int64_t have) const {
 }
 
 Column ColumnChunkReader::ReadSelected(int64_t rows, std::span<const int64_t> selected) {
-  const auto count = static_cast<int64_t>(selected.size());
-  int64_t runs = 0;
-  for (int64_t i = 0; i < count; ++i) runs += i == 0 || selected[i] != selected[i - 1] + 1;
-  if (test_ || runs * kRowsPerRun > rows) {
+  if (test_) {
     Column all = Read(rows);
     if (all.length != rows) ThrowShort(rows, all.length);
-    return Take(all, selected.data(), count, pool_);
+    return Take(all, selected.data(), static_cast<int64_t>(selected.size()), pool_);
   }
+  const auto count = static_cast<int64_t>(selected.size());
   Column out = StartColumn(count);
   int64_t row = 0;  // Rows of the `rows` passed so far.
   int64_t produced = 0;
@@ -657,21 +655,36 @@ Column ColumnChunkReader::ReadSelected(int64_t rows, std::span<const int64_t> se
     if (skipped != target - row) ThrowShort(rows, row + skipped);
     row = target;
   };
+  std::vector<int64_t> in_page;
   try {
     for (int64_t i = 0; i < count;) {
-      int64_t end = i + 1;
-      while (end < count && selected[end] == selected[end - 1] + 1) ++end;
-      if (selected[i] < row || selected[end - 1] >= rows)
+      if (selected[i] < row || selected[count - 1] >= rows)
         ThrowInternal("rows selected out of order or beyond the {} read", rows);
       skip_to(selected[i]);
-      for (int64_t want = end - i; want > 0;) {
-        if (page_row_ >= page_rows_ && !LoadPage()) ThrowShort(rows, row);
-        const int64_t take = std::min(want, page_rows_ - page_row_);
-        Emit(out, produced, take);
-        produced += take;
-        row += take;
-        want -= take;
+      if (page_row_ >= page_rows_ && !LoadPage()) ThrowShort(rows, row);
+      int64_t end = i + 1;
+      while (end < count && selected[end] == selected[end - 1] + 1) ++end;
+      if (end - i >= kRunRows) {  // A long run: emitted as it is, across pages.
+        for (int64_t want = end - i; want > 0;) {
+          if (page_row_ >= page_rows_ && !LoadPage()) ThrowShort(rows, row);
+          const int64_t take = std::min(want, page_rows_ - page_row_);
+          Emit(out, produced, take);
+          produced += take;
+          row += take;
+          want -= take;
+        }
+        i = end;
+        continue;
       }
+      // Scattered rows: those in this page are gathered in one pass over it.
+      const int64_t page_end = row + (page_rows_ - page_row_);
+      in_page.clear();
+      for (end = i; end < count && selected[end] < page_end; ++end)
+        in_page.push_back(selected[end] - row);
+      const int64_t span = in_page.back() + 1;
+      EmitSelected(out, produced, in_page, span);
+      produced += end - i;
+      row += span;
       i = end;
     }
     skip_to(rows);
@@ -680,6 +693,85 @@ Column ColumnChunkReader::ReadSelected(int64_t rows, std::span<const int64_t> se
   }
   FinishColumn(out, count, produced);
   return out;
+}
+
+void ColumnChunkReader::EmitSelected(Column& out, int64_t at, std::span<const int64_t> rows,
+                                     int64_t span) {
+  const auto count = static_cast<int64_t>(rows.size());
+  const uint8_t* levels = definition_levels_.data() + page_row_;
+  const bool nullable = leaf_.max_definition_level > 0;
+  // The dense index of each selected row's value (-1: null), and the rows' validity bits.
+  std::vector<int64_t>& dense = selected_dense_;
+  dense.resize(static_cast<size_t>(count));
+  int64_t valid_before = 0;  // Values in rows [0, scanned) of the span.
+  int64_t scanned = 0;
+  for (int64_t k = 0; k < count; ++k) {
+    const int64_t r = rows[k];
+    if (!nullable) {
+      dense[k] = dense_index_ + r;
+      continue;
+    }
+    for (; scanned < r; ++scanned) valid_before += levels[scanned] != 0;
+    const bool valid = levels[r] != 0;
+    dense[k] = valid ? dense_index_ + valid_before : -1;
+    bits::SetTo(out.validity->data(), at + k, valid);
+    out.null_count += !valid;
+  }
+  for (; nullable && scanned < span; ++scanned) valid_before += levels[scanned] != 0;
+
+  const DataType& type = leaf_.type;
+  if (type.IsVariableWidth()) {
+    auto value_at = [&](int64_t j) {
+      return dictionary_encoded_ ? dictionary_.StringAt(indices_[j]) : views_[j];
+    };
+    int64_t bytes = 0;
+    for (int64_t j : dense)
+      if (j >= 0) bytes += static_cast<int64_t>(value_at(j).size());
+    int64_t end = out.data->size();
+    out.data->Resize(end + bytes);
+    char* data = reinterpret_cast<char*>(out.data->data());
+    int64_t* offsets = out.values->as<int64_t>();
+    for (int64_t k = 0; k < count; ++k) {
+      if (dense[k] >= 0) {
+        const std::string_view value = value_at(dense[k]);
+        if (!value.empty()) std::memcpy(data + end, value.data(), value.size());
+        end += static_cast<int64_t>(value.size());
+      }
+      offsets[at + k + 1] = end;
+    }
+  } else if (type.id == TypeId::kBool) {
+    for (int64_t k = 0; k < count; ++k) {
+      const int64_t j = dense[k];
+      const bool value =
+          j >= 0 && (dictionary_encoded_ ? dictionary_.BoolAt(indices_[j]) : dense_[j] != 0);
+      bits::SetTo(out.values->data(), at + k, value);
+    }
+  } else {
+    const int width = output_width_;
+    uint8_t* dst = out.values->data() + at * width;
+    for (int64_t k = 0; k < count; ++k, dst += width) {
+      const int64_t j = dense[k];
+      if (j < 0) {
+        std::memset(dst, 0, static_cast<size_t>(width));
+      } else if (dictionary_encoded_) {
+        std::memcpy(dst, dictionary_.values->data() + int64_t{indices_[j]} * width,
+                    static_cast<size_t>(width));
+      } else if (leaf_.physical == Type::kByteArray) {  // decimal stored as BYTE_ARRAY
+        const std::string_view bytes = views_[j];
+        if (bytes.size() > 16) {
+          ThrowInvalid("{}: decimal value of {} bytes does not fit in 128 bits", pages_.context(),
+                       bytes.size());
+        }
+        const int128_t value = DecimalFromBigEndian(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                                    static_cast<int>(bytes.size()));
+        std::memcpy(dst, &value, 16);
+      } else {
+        ConvertFixed(j, 1, dst);
+      }
+    }
+  }
+  dense_index_ += nullable ? valid_before : span;
+  page_row_ += span;
 }
 
 Column ColumnChunkReader::Tested(const Column& values) const {

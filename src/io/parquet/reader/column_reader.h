@@ -63,6 +63,9 @@ class ColumnChunkReader {
   void DecodeDataPage(const Page& page);
   /// Appends `count` rows of the current page to `out` at row `at`.
   void Emit(Column& out, int64_t at, int64_t count);
+  /// Appends the current page's rows at offsets `rows` (ascending, below `span`) from the page
+  /// row to `out` at row `at`, then moves `span` rows on.
+  void EmitSelected(Column& out, int64_t at, std::span<const int64_t> rows, int64_t span);
   /// Converts `count` dense physical values starting at dense index `from` into `dst`.
   void ConvertFixed(int64_t from, int64_t count, uint8_t* dst) const;
 
@@ -82,6 +85,7 @@ class ColumnChunkReader {
   std::vector<std::string_view> views_;  ///< BYTE_ARRAY values.
   std::vector<uint32_t> indices_;        ///< Dictionary indices.
   std::vector<uint8_t> scratch_;
+  std::vector<int64_t> selected_dense_;    ///< EmitSelected's dense index of each row.
   std::unique_ptr<PageState> page_state_;  ///< Decoders that own value storage.
 
   Column dictionary_;  ///< Converted dictionary values, when the chunk has a dictionary page.
