@@ -459,16 +459,18 @@ TEST(ColumnChunkReaderTest, SkipsWholePagesAndPartsOfPagesExactly) {
   }
 }
 
-/// Reads `file` (written from `batch`) in windows of 1000 rows, each with other rows selected:
-/// long runs across pages (emitted run by run, the gaps skipped), one run inside a page, single
-/// rows (gathered page by page), none, all; each must equal reading all rows and taking those.
+/// Reads `file` (written from `batch`, 6000 rows) in windows of 1000 rows, each with other rows
+/// selected: long runs across pages (emitted run by run, the gaps skipped), one run inside a
+/// page, many single rows, none, all, few single rows (gathered page by page); each must equal
+/// reading all rows and taking those.
 void ExpectSelectedRowsRead(const Batch& batch, const ParquetFile& file) {
-  std::vector<std::vector<int64_t>> selections(5);
+  std::vector<std::vector<int64_t>> selections(6);
   for (int64_t i = 0; i < 1000; ++i) {
     if (i % 97 != 5 && (i < 250 || i > 620)) selections[0].push_back(i);
     if (i >= 310 && i < 340) selections[1].push_back(i);
-    if (i % 3 == 1) selections[2].push_back(i);
+    if (i % 3 == 1) selections[2].push_back(i);  // Many: all converted, these taken.
     selections[4].push_back(i);
+    if (i % 9 == 4 || (i > 500 && i < 505)) selections[5].push_back(i);  // Few: gathered.
   }
   for (size_t c = 0; c < batch.columns.size(); ++c) {
     const std::string& name = batch.schema->field(c).name;
@@ -487,7 +489,7 @@ void ExpectSelectedRowsRead(const Batch& batch, const ParquetFile& file) {
 
 TEST(ColumnChunkReaderTest, ReadsSelectedRowsAsReadingAllAndTakingThem) {
   test::TempDir dir;
-  Batch batch = EveryType(5000);
+  Batch batch = EveryType(6000);
   // Dictionary-encoded pages and plain ones.
   for (bool dictionary : {true, false}) {
     WriterOptions options;

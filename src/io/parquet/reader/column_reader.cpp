@@ -17,9 +17,12 @@ namespace sluice::io::parquet {
 
 namespace {
 
-/// ReadSelected emits runs of at least this many adjacent selected rows as they are; rows in
-/// shorter runs it gathers page by page.
-constexpr int64_t kRunRows = 16;
+/// ReadSelected emits run by run while the runs of selected rows average at least this many
+/// rows of those read (a run costs a skip and an emit)...
+constexpr int64_t kRowsPerRun = 32;
+/// ...and otherwise gathers the selected rows page by page while they are fewer than one in
+/// this many of those read.
+constexpr int64_t kDenseShare = 4;
 
 int PhysicalWidth(const LeafColumn& leaf) {
   switch (leaf.physical) {
@@ -641,12 +644,18 @@ void ColumnChunkReader::ThrowShort(int64_t rows, int64_t have) const {
 }
 
 Column ColumnChunkReader::ReadSelected(int64_t rows, std::span<const int64_t> selected) {
-  if (test_) {
+  const auto count = static_cast<int64_t>(selected.size());
+  int64_t runs = 0;
+  for (int64_t i = 0; i < count; ++i) runs += i == 0 || selected[i] != selected[i - 1] + 1;
+  // Long runs are emitted as they are and the rows between skipped; rows in short runs are
+  // gathered page by page where they are few, and where they are many, every row is converted
+  // and the selected ones taken (that costs less per row than one gather each).
+  const bool long_runs = runs * kRowsPerRun <= rows;
+  if (test_ || (!long_runs && count * kDenseShare > rows)) {
     Column all = Read(rows);
     if (all.length != rows) ThrowShort(rows, all.length);
-    return Take(all, selected.data(), static_cast<int64_t>(selected.size()), pool_);
+    return Take(all, selected.data(), count, pool_);
   }
-  const auto count = static_cast<int64_t>(selected.size());
   Column out = StartColumn(count);
   int64_t row = 0;  // Rows of the `rows` passed so far.
   int64_t produced = 0;
@@ -662,9 +671,9 @@ Column ColumnChunkReader::ReadSelected(int64_t rows, std::span<const int64_t> se
         ThrowInternal("rows selected out of order or beyond the {} read", rows);
       skip_to(selected[i]);
       if (page_row_ >= page_rows_ && !LoadPage()) ThrowShort(rows, row);
-      int64_t end = i + 1;
-      while (end < count && selected[end] == selected[end - 1] + 1) ++end;
-      if (end - i >= kRunRows) {  // A long run: emitted as it is, across pages.
+      if (long_runs) {  // Emitted run by run, across pages.
+        int64_t end = i + 1;
+        while (end < count && selected[end] == selected[end - 1] + 1) ++end;
         for (int64_t want = end - i; want > 0;) {
           if (page_row_ >= page_rows_ && !LoadPage()) ThrowShort(rows, row);
           const int64_t take = std::min(want, page_rows_ - page_row_);
@@ -679,8 +688,8 @@ Column ColumnChunkReader::ReadSelected(int64_t rows, std::span<const int64_t> se
       // Scattered rows: those in this page are gathered in one pass over it.
       const int64_t page_end = row + (page_rows_ - page_row_);
       in_page.clear();
-      for (end = i; end < count && selected[end] < page_end; ++end)
-        in_page.push_back(selected[end] - row);
+      int64_t end = i;
+      for (; end < count && selected[end] < page_end; ++end) in_page.push_back(selected[end] - row);
       const int64_t span = in_page.back() + 1;
       EmitSelected(out, produced, in_page, span);
       produced += end - i;
