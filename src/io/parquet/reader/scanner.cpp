@@ -30,10 +30,23 @@ struct ParquetScanner::Cursor {
   std::deque<Batch> batches;  ///< Decoded, in order, waiting for Next.
   std::exception_ptr error;   ///< Why decoding failed (after the batches).
 
-  /// Whether another batch may be decoded ahead (with the mutex held).
-  bool WantsDecode() const {
+  /// Whether the pool should decode another batch ahead (with the mutex held): only under a
+  /// roomy memory limit. Under a tight one (a spilling join at 1 GB), batches decoded ahead on
+  /// the workers took the memory that the join's partitions needed, and Next decodes the batch
+  /// it needs itself.
+  bool WantsDecode(const MemoryPool* pool) const {
+    if (pool == nullptr) pool = MemoryPool::Default();
+    if (pool->limit() < kRoomyLimit) return false;
     return state == State::kIdle && rows_left > 0 && !error &&
            static_cast<int>(batches.size()) < kBatchesAhead;
+  }
+  /// Starts a decode of an idle cursor that has no batch waiting and rows left (when the pool
+  /// does not decode ahead); false otherwise.
+  bool ClaimIdle() {
+    std::lock_guard lock(mutex);
+    if (state != State::kIdle || !batches.empty() || rows_left == 0 || error) return false;
+    state = State::kRunning;
+    return true;
   }
   /// Moves a queued decode to running; false if it ran or was cancelled already.
   bool Claim() {
@@ -45,6 +58,7 @@ struct ParquetScanner::Cursor {
   /// Decoded batches per row group held ahead of the reader: two let every open row group
   /// decode while the front one is being read, at one more batch of memory each.
   static constexpr int kBatchesAhead = 2;
+  static constexpr int64_t kRoomyLimit = int64_t{4} << 30;
 };
 
 std::vector<std::string> ResolveParquetPaths(const std::string& path) {
@@ -305,7 +319,7 @@ void ParquetScanner::Schedule() {
     if (i == active_.size() && !OpenCursor()) break;
     const std::shared_ptr<Cursor>& cursor = active_[i];
     std::lock_guard lock(cursor->mutex);
-    if (cursor->WantsDecode()) Queue(cursor);
+    if (cursor->WantsDecode(options_.pool)) Queue(cursor);
   }
 }
 
@@ -331,7 +345,7 @@ void ParquetScanner::Decode(const std::shared_ptr<Cursor>& cursor) {
   cursor->error = error;
   cursor->rows_left -= rows;
   cursor->state = Cursor::State::kIdle;
-  if (cursor->WantsDecode()) Queue(cursor);
+  if (cursor->WantsDecode(options_.pool)) Queue(cursor);
   cursor->decoded.notify_all();
 }
 
@@ -454,7 +468,8 @@ bool ParquetScanner::DecodeNext(Batch* out) {
     Schedule();
     if (active_.empty()) return false;
     const std::shared_ptr<Cursor> front = active_.front();
-    if (front->Claim()) Decode(front);  // No worker has started it: decode here, not wait.
+    if (front->ClaimIdle()) Decode(front);  // Not decoding ahead: decode it here.
+    if (front->Claim()) Decode(front);      // No worker has started it: decode here, not wait.
     std::unique_lock lock(front->mutex);
     front->decoded.wait(
         lock, [&] { return !front->batches.empty() || front->state != Cursor::State::kRunning; });

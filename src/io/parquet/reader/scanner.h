@@ -1,8 +1,9 @@
 // Scans one or many Parquet files (a path, a glob, a folder, hive-partitioned folders) as a
 // stream of batches in file and row-group order. Only the projected columns are decoded, and
-// with a row filter the columns it does not read only for the rows that pass. Each open row
-// group (one per worker) decodes its next batches as tasks on the thread pool, at most two
-// ahead, so memory follows the batch size and not the files' row-group sizes.
+// with a row filter the columns it does not read only for the rows that pass. Under a roomy
+// memory limit each open row group (one per worker) decodes its next batches as tasks on the
+// thread pool, at most two ahead; under a tight one Next decodes the batch it needs. Memory
+// follows the batch size and not the files' row-group sizes.
 #pragma once
 
 #include <atomic>
