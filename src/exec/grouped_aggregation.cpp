@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/take.h"
 #include "exec/aggregation_spill.h"
+#include "exec/position_heap.h"
 #include "exec/position_merge.h"
 #include "expr/evaluate.h"
 
@@ -121,40 +122,21 @@ std::vector<int64_t> MergeFirstSeen(const std::vector<const std::vector<uint64_t
       if (bounds[static_cast<size_t>(r) + 1] == UINT64_MAX) parts[l].second = list.size();
       out += static_cast<int64_t>(parts[l].first);
     }
-    struct Head {
-      uint64_t position;  ///< Distinct across the lists: compared alone.
-      uint32_t list;
-    };
-    std::vector<Head> heap;
+    PositionHeap heap;
     for (size_t l = 0; l < count; ++l) {
       if (parts[l].first < parts[l].second)
-        heap.push_back({(*lists[l])[parts[l].first], static_cast<uint32_t>(l)});
+        heap.Add((*lists[l])[parts[l].first], static_cast<uint32_t>(l));
     }
-    auto sift_down = [&](size_t i) {
-      const size_t n = heap.size();
-      const Head moving = heap[i];
-      while (true) {
-        size_t child = 2 * i + 1;
-        if (child >= n) break;
-        if (child + 1 < n && heap[child + 1].position < heap[child].position) ++child;
-        if (heap[child].position > moving.position) break;
-        heap[i] = heap[child];
-        i = child;
-      }
-      heap[i] = moving;
-    };
-    for (size_t i = heap.size(); i-- > 0;) sift_down(i);
+    heap.Build();
     while (!heap.empty()) {
-      const uint32_t l = heap[0].list;
+      const uint32_t l = heap.top().list;
       auto& [next, end] = parts[l];
       order[static_cast<size_t>(out++)] = base[l] + static_cast<int64_t>(next);
       if (++next < end) {
-        heap[0].position = (*lists[l])[next];
+        heap.ReplaceTop((*lists[l])[next]);
       } else {
-        heap[0] = heap.back();
-        heap.pop_back();
+        heap.PopTop();
       }
-      if (!heap.empty()) sift_down(0);
     }
   });
   return order;

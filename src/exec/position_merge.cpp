@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "exec/position_heap.h"
 #include "exec/row_gather.h"
 
 namespace sluice::exec {
@@ -58,9 +59,10 @@ class PositionMergeSource final : public Source {
         pool_(pool) {
     for (std::shared_ptr<SpillFile>& file : files) {
       cursors_.push_back(std::make_unique<PositionCursor>(std::move(file), internal_schema, pool));
-      if (cursors_.back()->NextBlock()) heap_.push_back(cursors_.size() - 1);
+      PositionCursor& cursor = *cursors_.back();
+      if (cursor.NextBlock()) heap_.Add(cursor.Head(), static_cast<uint32_t>(cursors_.size() - 1));
     }
-    std::make_heap(heap_.begin(), heap_.end(), After{this});
+    heap_.Build();
     chunk_id_.assign(cursors_.size(), -1);
   }
 
@@ -73,8 +75,7 @@ class PositionMergeSource final : public Source {
     std::vector<uint32_t> rows;
     std::fill(chunk_id_.begin(), chunk_id_.end(), -1);
     while (static_cast<int64_t>(rows.size()) < batch_size_ && !heap_.empty()) {
-      std::pop_heap(heap_.begin(), heap_.end(), After{this});
-      const size_t c = heap_.back();
+      const uint32_t c = heap_.top().list;
       PositionCursor& cursor = *cursors_[c];
       if (chunk_id_[c] < 0) {
         chunk_id_[c] = static_cast<int>(blocks.size());
@@ -86,11 +87,11 @@ class PositionMergeSource final : public Source {
       if (++cursor.pos == cursor.block->rows.num_rows) {
         chunk_id_[c] = -1;
         if (!cursor.NextBlock()) {
-          heap_.pop_back();
+          heap_.PopTop();
           continue;
         }
       }
-      std::push_heap(heap_.begin(), heap_.end(), After{this});
+      heap_.ReplaceTop(cursor.Head());
     }
     if (rows.empty()) return false;
     out->schema = output_schema_;
@@ -106,20 +107,12 @@ class PositionMergeSource final : public Source {
   }
 
  private:
-  /// Heap order: the cursor at the smallest position on top.
-  struct After {
-    const PositionMergeSource* source;
-    bool operator()(size_t a, size_t b) const {
-      return source->cursors_[a]->Head() > source->cursors_[b]->Head();
-    }
-  };
-
   SchemaPtr output_schema_;
   std::vector<int> output_columns_;
   int64_t batch_size_;
   MemoryPool* pool_;
   std::vector<std::unique_ptr<PositionCursor>> cursors_;
-  std::vector<size_t> heap_;
+  PositionHeap heap_;
   std::vector<int> chunk_id_;
   uint64_t next_seq_ = 0;
 };
