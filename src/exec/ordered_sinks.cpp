@@ -33,33 +33,28 @@ std::unique_ptr<Source> CollectSink::TakeResult() {
 void OrderedSink::Consume(Batch batch) {
   std::unique_lock lock(mutex_);
   pending_.emplace(batch.seq, std::move(batch));
-  if (writing_) {
-    // The writing worker will pick this one up. While it is busy and the backlog is full, hold
-    // this worker (and so its in-flight slot): otherwise the driver keeps decoding while the
-    // writer is the slower side and the backlog grows with the input. Waiting only while a writer
-    // makes progress cannot deadlock: when it stops (the next batch is missing), everyone goes.
-    written_.wait(lock, [&] { return !writing_ || pending_.size() <= kMaxBacklog; });
-    return;
-  }
+  if (writing_) return;  // The writing worker will pick this one up.
   writing_ = true;
   while (!pending_.empty() && pending_.begin()->first == next_seq_) {
     Batch next = std::move(pending_.begin()->second);
     pending_.erase(pending_.begin());
     ++next_seq_;
     lock.unlock();
-    written_.notify_all();
     try {
       write_(std::move(next));
     } catch (...) {
       lock.lock();
       writing_ = false;
-      written_.notify_all();
       throw;
     }
     lock.lock();
   }
   writing_ = false;
-  written_.notify_all();
+}
+
+bool OrderedSink::Backlogged() const {
+  std::lock_guard lock(mutex_);
+  return writing_ && pending_.size() > kMaxBacklog;
 }
 
 void OrderedSink::Finish() {

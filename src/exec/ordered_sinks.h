@@ -3,7 +3,6 @@
 // stays bounded by the batches in flight.
 #pragma once
 
-#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -38,15 +37,18 @@ class OrderedSink : public Sink {
  public:
   explicit OrderedSink(std::function<void(Batch)> write) : write_(std::move(write)) {}
   void Consume(Batch batch) override;
+  /// True while the writer is busy and more than kMaxBacklog batches wait for it: the driver
+  /// stops reading, so the backlog cannot grow with the input when writing is the slower side.
+  /// Workers are not held waiting for the writer (as they once were): the writer's own parallel
+  /// work (a Parquet row group's columns) needs them free.
+  bool Backlogged() const override;
   void Finish() override;
 
  private:
-  /// Batches waiting for the writer beyond which the workers delivering more wait for it.
   static constexpr size_t kMaxBacklog = 8;
 
   std::function<void(Batch)> write_;
-  std::mutex mutex_;
-  std::condition_variable written_;
+  mutable std::mutex mutex_;
   std::map<uint64_t, Batch> pending_;
   uint64_t next_seq_ = 0;
   bool writing_ = false;
@@ -61,6 +63,7 @@ class FileSink final : public Sink {
   FileSink(const SinkTarget& target, const Schema& schema, const ExecContext& context);
   ~FileSink() override;
   void Consume(Batch batch) override { ordered_->Consume(std::move(batch)); }
+  bool Backlogged() const override { return ordered_->Backlogged(); }
   void Finish() override;
   int64_t rows_written() const { return rows_written_; }
 

@@ -4,6 +4,7 @@
 // batches in flight alone a large fixed share of a small budget.
 #include "exec/pipeline.h"
 
+#include <chrono>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -24,11 +25,17 @@ class InFlight {
   /// meanwhile.
   bool Acquire(int64_t bytes, const Sink& sink) {
     std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] {
-      if (error_) return true;
-      if (in_flight_ == 0) return true;
-      return in_flight_ < limit_ && bytes_ + bytes <= limit_bytes_ && !sink.Backlogged();
-    });
+    while (!error_ && in_flight_ > 0) {
+      if (in_flight_ >= limit_ || bytes_ + bytes > limit_bytes_) {
+        changed_.wait(lock);
+      } else if (sink.Backlogged()) {
+        // A backlog can clear with no batch finishing (an ordered sink's writer works through it
+        // inside one batch's task), so look again shortly rather than wait for a release.
+        changed_.wait_for(lock, std::chrono::milliseconds(1));
+      } else {
+        break;
+      }
+    }
     if (error_) return false;
     ++in_flight_;
     bytes_ += bytes;
