@@ -7,6 +7,7 @@
 // and joins.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
