@@ -228,15 +228,36 @@ class SpilledSortSource final : public Source {
 
 std::shared_ptr<SpillFile> SpillRuns(const SchemaPtr& schema,
                                      std::span<const SortedRun* const> runs, int64_t block_rows,
-                                     MemoryPool* pool, SpillCounters* counters) {
+                                     MemoryPool* pool, ThreadPool* threads,
+                                     SpillCounters* counters) {
   auto file = std::make_shared<SpillFile>("sort", size_t{1} << 20, counters);
   std::vector<RunRange> whole;
   for (const SortedRun* run : runs) whole.push_back({0, run->size()});
+  // The merge decides each block's rows on this thread. Gathering and encoding the blocks, most
+  // of a spill's work, run in parallel a group of blocks at a time; the blocks go to the file in
+  // order, so the file is the same however many threads made it.
+  struct BlockRows {
+    std::vector<uint32_t> ids, rows;
+  };
+  std::vector<BlockRows> group;
+  const size_t group_size = 2 * static_cast<size_t>(threads->size() + 1);
+  auto write_group = [&] {
+    std::vector<SpillFile::EncodedBlock> encoded(group.size());
+    threads->ParallelFor(static_cast<int64_t>(group.size()), [&](int64_t b) {
+      SpillingScope scope;  // Granted beyond the budget, as on the spilling thread.
+      const BlockRows& block_rows = group[static_cast<size_t>(b)];
+      SortedRun block = GatherRun(schema, runs, block_rows.ids, block_rows.rows, pool);
+      encoded[static_cast<size_t>(b)] = SpillFile::Encode(block.rows, RunExtras(block));
+    });
+    for (const SpillFile::EncodedBlock& block : encoded) file->Append(block);
+    group.clear();
+  };
   MergeRuns(runs, whole, INT64_MAX, block_rows,
             [&](std::span<const uint32_t> ids, std::span<const uint32_t> rows) {
-              SortedRun block = GatherRun(schema, runs, ids, rows, pool);
-              file->Append(block.rows, RunExtras(block));
+              group.push_back({{ids.begin(), ids.end()}, {rows.begin(), rows.end()}});
+              if (group.size() == group_size) write_group();
             });
+  if (!group.empty()) write_group();
   file->Finish();
   return file;
 }

@@ -22,11 +22,13 @@ namespace sluice::exec {
 /// Files merged at once; more are merged in passes.
 inline constexpr size_t kMaxMergeFanIn = 32;
 
-/// Writes the merged order of `runs` to a new spill file in blocks of `block_rows` rows.
-/// `counters` (may be null): the sort's, for EXPLAIN ANALYZE.
+/// Writes the merged order of `runs` to a new spill file in blocks of `block_rows` rows, the
+/// blocks gathered and encoded on `threads`. `counters` (may be null): the sort's, for EXPLAIN
+/// ANALYZE.
 std::shared_ptr<SpillFile> SpillRuns(const SchemaPtr& schema,
                                      std::span<const SortedRun* const> runs, int64_t block_rows,
-                                     MemoryPool* pool, SpillCounters* counters = nullptr);
+                                     MemoryPool* pool, ThreadPool* threads,
+                                     SpillCounters* counters = nullptr);
 
 /// The sorted result of spilled runs: at most `limit` rows in batches of `batch_size`. Merges in
 /// passes first when there are more files than fit one merge within the pool's budget (files

@@ -153,6 +153,37 @@ Column ReadColumn(PayloadReader& in, const DataType& type, int64_t rows, MemoryP
   return column;
 }
 
+/// Lays `batch` and `extras` out as a block's raw payload, then compresses it into `block`
+/// (header included); returns the raw payload's size.
+uint64_t EncodeBlock(const Batch& batch, std::span<const std::vector<uint8_t>> extras,
+                     std::vector<uint8_t>* raw, std::vector<uint8_t>* block) {
+  raw->clear();
+  Put<uint64_t>(raw, static_cast<uint64_t>(batch.num_rows));
+  Put<uint32_t>(raw, static_cast<uint32_t>(batch.columns.size()));
+  Put<uint32_t>(raw, static_cast<uint32_t>(extras.size()));
+  for (const Column& column : batch.columns) AppendColumn(column, batch.num_rows, raw);
+  for (const std::vector<uint8_t>& extra : extras) PutBytes(raw, extra.data(), extra.size());
+  if (raw->size() > static_cast<size_t>(LZ4_MAX_INPUT_SIZE))
+    ThrowUnsupported("a spill block of {} bytes is larger than LZ4 takes", raw->size());
+
+  const int bound = LZ4_compressBound(static_cast<int>(raw->size()));
+  block->resize(kHeaderSize + static_cast<size_t>(bound));
+  uint8_t* stored = block->data() + kHeaderSize;
+  const int stored_size =
+      LZ4_compress_default(reinterpret_cast<const char*>(raw->data()),
+                           reinterpret_cast<char*>(stored), static_cast<int>(raw->size()), bound);
+  if (stored_size <= 0) ThrowInternal("LZ4 failed to compress a spill block");
+  const uint64_t checksum = XXH3_64bits(stored, static_cast<size_t>(stored_size));
+  block->resize(kHeaderSize + static_cast<size_t>(stored_size));
+  const uint64_t raw_size = raw->size();
+  const uint64_t stored_bytes = static_cast<uint64_t>(stored_size);
+  std::memcpy(block->data(), &kMagic, 4);
+  std::memcpy(block->data() + 4, &kVersion, 4);
+  std::memcpy(block->data() + 8, &raw_size, 8);
+  std::memcpy(block->data() + 16, &stored_bytes, 8);
+  std::memcpy(block->data() + 24, &checksum, 8);
+  return raw_size;
+}
 }  // namespace
 
 SpillFile::SpillFile(const std::string& purpose, size_t flush_bytes, SpillCounters* counters)
@@ -168,41 +199,37 @@ SpillFile::~SpillFile() {
   ::unlink(path_.c_str());
 }
 
+SpillFile::EncodedBlock SpillFile::Encode(const Batch& batch,
+                                          std::span<const std::vector<uint8_t>> extras) {
+  thread_local std::vector<uint8_t> raw;
+  EncodedBlock encoded;
+  encoded.rows = batch.num_rows;
+  encoded.raw_size = static_cast<int64_t>(EncodeBlock(batch, extras, &raw, &encoded.bytes));
+  if (raw.capacity() > size_t{4} << 20) raw = std::vector<uint8_t>();
+  return encoded;
+}
+
+void SpillFile::Append(const EncodedBlock& block) {
+  AppendBlock(block.bytes, block.rows, block.raw_size);
+}
+
 void SpillFile::Append(const Batch& batch, std::span<const std::vector<uint8_t>> extras) {
-  if (finished_) ThrowInternal("append to the finished spill file \"{}\"", path_);
   // Scratch shared by every file a thread writes: an aggregation holds a hundred files open, and
   // a scratch each, as big as their largest block, would add up to more than the budget.
   thread_local std::vector<uint8_t> raw;
   thread_local std::vector<uint8_t> block;
-  raw.clear();
-  Put<uint64_t>(&raw, static_cast<uint64_t>(batch.num_rows));
-  Put<uint32_t>(&raw, static_cast<uint32_t>(batch.columns.size()));
-  Put<uint32_t>(&raw, static_cast<uint32_t>(extras.size()));
-  for (const Column& column : batch.columns) AppendColumn(column, batch.num_rows, &raw);
-  for (const std::vector<uint8_t>& extra : extras) PutBytes(&raw, extra.data(), extra.size());
-  if (raw.size() > static_cast<size_t>(LZ4_MAX_INPUT_SIZE))
-    ThrowUnsupported("a spill block of {} bytes is larger than LZ4 takes", raw.size());
+  const uint64_t raw_size = EncodeBlock(batch, extras, &raw, &block);
+  AppendBlock(block, batch.num_rows, static_cast<int64_t>(raw_size));
+  if (block.capacity() > 4 * flush_bytes_) block = std::vector<uint8_t>();
+  if (raw.capacity() > 4 * flush_bytes_) raw = std::vector<uint8_t>();
+}
 
-  const int bound = LZ4_compressBound(static_cast<int>(raw.size()));
-  block.resize(kHeaderSize + static_cast<size_t>(bound));
-  uint8_t* stored = block.data() + kHeaderSize;
-  const int stored_size =
-      LZ4_compress_default(reinterpret_cast<const char*>(raw.data()),
-                           reinterpret_cast<char*>(stored), static_cast<int>(raw.size()), bound);
-  if (stored_size <= 0) ThrowInternal("LZ4 failed to compress a spill block");
-  const uint64_t checksum = XXH3_64bits(stored, static_cast<size_t>(stored_size));
-  block.resize(kHeaderSize + static_cast<size_t>(stored_size));
-  const uint64_t raw_size = raw.size();
-  const uint64_t stored_bytes = static_cast<uint64_t>(stored_size);
-  std::memcpy(block.data(), &kMagic, 4);
-  std::memcpy(block.data() + 4, &kVersion, 4);
-  std::memcpy(block.data() + 8, &raw_size, 8);
-  std::memcpy(block.data() + 16, &stored_bytes, 8);
-  std::memcpy(block.data() + 24, &checksum, 8);
+void SpillFile::AppendBlock(const std::vector<uint8_t>& block, int64_t rows, int64_t raw_size) {
+  if (finished_) ThrowInternal("append to the finished spill file \"{}\"", path_);
   ++blocks_;
-  rows_ += batch.num_rows;
-  max_block_bytes_ = std::max(max_block_bytes_, static_cast<int64_t>(raw_size));
-  raw_bytes_ += static_cast<int64_t>(raw_size);
+  rows_ += rows;
+  max_block_bytes_ = std::max(max_block_bytes_, raw_size);
+  raw_bytes_ += raw_size;
   // Small blocks gather in the buffer; a big one goes straight to the file.
   if (buffer_.size() + block.size() > flush_bytes_) Flush();
   if (block.size() >= flush_bytes_) {
@@ -210,8 +237,6 @@ void SpillFile::Append(const Batch& batch, std::span<const std::vector<uint8_t>>
   } else {
     buffer_.insert(buffer_.end(), block.begin(), block.end());
   }
-  if (block.capacity() > 4 * flush_bytes_) block = std::vector<uint8_t>();
-  if (raw.capacity() > 4 * flush_bytes_) raw = std::vector<uint8_t>();
 }
 
 void SpillFile::Flush() {

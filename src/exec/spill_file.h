@@ -45,6 +45,17 @@ class SpillFile {
 
   /// Appends a block. Not thread-safe; only before Finish.
   void Append(const Batch& batch, std::span<const std::vector<uint8_t>> extras = {});
+
+  /// A block laid out, compressed and checksummed, ready to append. Encoding is the costly
+  /// part of appending and may run on any thread, so that several blocks of one file can be
+  /// encoded at once and appended in order.
+  struct EncodedBlock {
+    std::vector<uint8_t> bytes;
+    int64_t rows = 0;
+    int64_t raw_size = 0;
+  };
+  static EncodedBlock Encode(const Batch& batch, std::span<const std::vector<uint8_t>> extras = {});
+  void Append(const EncodedBlock& block);
   /// Flushes what Append buffered; afterwards the file can be read (by several readers at once).
   void Finish();
 
@@ -59,6 +70,7 @@ class SpillFile {
 
  private:
   friend class SpillReader;
+  void AppendBlock(const std::vector<uint8_t>& block, int64_t rows, int64_t raw_size);
   void Flush();
   void WriteAt(const uint8_t* data, size_t size);  ///< At the end of the file.
 
