@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/decimal.h"
 #include "core/error.h"
 #include "exec/join_sort_test_util.h"
 
@@ -60,6 +61,45 @@ TEST(SpillFileTest, BatchesAndExtrasComeBackExactly) {
     EXPECT_TRUE(extras[1].empty());
   }
   EXPECT_FALSE(reader.Next(&batch, &extras));
+}
+
+// Integers are stored as differences from the block's smallest value in as few bytes as hold
+// the largest: every span (one value, a byte, two bytes, four, eight, and decimals' full 16),
+// negative values and the extremes of each type must come back bit for bit.
+TEST(SpillFileTest, IntegersOfEveryRangeComeBackExactly) {
+  const int128_t big = static_cast<int128_t>(1) << 100;
+  const std::vector<std::vector<int64_t>> int_cases = {{7},
+                                                       {-3, 250, -3},
+                                                       {-40000, 25000},
+                                                       {0, int64_t{1} << 40},
+                                                       {INT64_MIN, INT64_MAX, 0, -1},
+                                                       {INT64_MAX, INT64_MAX - 300}};
+  const std::vector<std::vector<int128_t>> decimal_cases = {
+      {5}, {-big, big}, {-1, 1, 1000000}, {big, big + 70000}};
+  for (size_t c = 0; c < int_cases.size(); ++c) {
+    std::vector<std::optional<int64_t>> ints, uints;
+    std::vector<std::optional<int32_t>> dates;
+    std::vector<std::optional<int128_t>> decimals;
+    for (size_t i = 0; i < 3000; ++i) {
+      const int64_t value = int_cases[c][i % int_cases[c].size()];
+      ints.push_back(i % 11 == 5 ? std::nullopt : std::optional<int64_t>(value));
+      uints.push_back(value);
+      dates.push_back(static_cast<int32_t>(value));
+      const auto& decimal = decimal_cases[c % decimal_cases.size()];
+      decimals.push_back(decimal[i % decimal.size()]);
+    }
+    const Batch batch = test::MakeBatch(
+        test::MakeSchema({{"i", Int64()}, {"u", UInt64()}, {"d", Date32()}, {"m", Decimal(38, 2)}}),
+        {test::Int64s(ints), test::MakeColumn<int64_t>(UInt64(), uints),
+         test::MakeColumn<int32_t>(Date32(), dates),
+         test::MakeColumn<int128_t>(Decimal(38, 2), decimals)});
+    std::shared_ptr<SpillFile> file = WriteFile({batch});
+    SpillReader reader(file, batch.schema, MemoryPool::Default());
+    Batch back;
+    ASSERT_TRUE(reader.Next(&back));
+    EXPECT_TRUE(back.Equals(batch)) << "case " << c;
+    EXPECT_EQ(test::Rows({back}), test::Rows({batch})) << "case " << c;
+  }
 }
 
 TEST(SpillFileTest, TheFileIsRemovedWhenDropped) {
