@@ -80,11 +80,7 @@ void ColumnChunkWriter::AddValues(int64_t first, int64_t count) {
     page_indices_.resize(at + static_cast<size_t>(count));
     uint32_t* indices = page_indices_.data() + at;
     if (width == 4 || width == 8) {
-      for (int64_t i = 0; i < count; ++i) {
-        uint64_t key = 0;
-        std::memcpy(&key, fixed + i * width, static_cast<size_t>(width));
-        indices[i] = dictionary_.InsertFixed(key, width);
-      }
+      dictionary_.InsertFixed(fixed, count, width, indices);
     } else {
       for (int64_t i = 0; i < count; ++i) indices[i] = dictionary_.Insert(plain(i));
     }

@@ -16,8 +16,9 @@ class DictionaryBuilder {
 
   /// Returns the index of `value`, adding it when new.
   uint32_t Insert(std::string_view value);
-  /// Insert for a value of `width` (4 or 8) bytes given as an integer: no hashing of bytes.
-  uint32_t InsertFixed(uint64_t key, int width);
+  /// Insert for `count` values of `width` (4 or 8) bytes each, their indices into `indices`:
+  /// the values hash as integers, not as bytes.
+  void InsertFixed(const uint8_t* values, int64_t count, int width, uint32_t* indices);
 
   int64_t size() const { return static_cast<int64_t>(offsets_.size()); }
   /// Bytes of the distinct values, which is what decides the fallback to PLAIN.
@@ -39,6 +40,8 @@ class DictionaryBuilder {
   };
 
   static uint64_t Hash(std::string_view value);
+  template <int kWidth>
+  void InsertFixedValues(const uint8_t* values, int64_t count, uint32_t* indices);
   /// Stores a new distinct value in the empty `slot` and returns its index.
   uint32_t Add(std::string_view value, uint64_t hash, size_t slot);
   void Grow();
