@@ -59,6 +59,17 @@ class RunScope {
   bool stopping_ = false;
 };
 
+/// Counts the rows it is given and keeps none.
+class CountingSink final : public Sink {
+ public:
+  void Consume(Batch batch) override { rows_.fetch_add(batch.num_rows); }
+  void Finish() override {}
+  int64_t rows() const { return rows_.load(); }
+
+ private:
+  std::atomic<int64_t> rows_{0};
+};
+
 }  // namespace
 
 DataFrame Collect(const PlanPtr& plan, const RunOptions& options) {
@@ -69,6 +80,16 @@ DataFrame Collect(const PlanPtr& plan, const RunOptions& options) {
   CollectSink sink(optimized->schema);
   RunPipeline(std::move(stream), sink, scope.context());
   return DataFrame{optimized->schema, sink.TakeBatches()};
+}
+
+int64_t CountRows(const PlanPtr& plan, const RunOptions& options) {
+  PlanPtr optimized = Optimize(plan);
+  if (options.profile) options.profile->executed = optimized;
+  RunScope scope(options);
+  Stream stream = BuildPlan(optimized, scope.context());
+  CountingSink sink;
+  RunPipeline(std::move(stream), sink, scope.context());
+  return sink.rows();
 }
 
 int64_t RunSink(const PlanPtr& plan, const RunOptions& options) {
@@ -94,6 +115,10 @@ namespace sluice {
 // Declared in plan/lazy_frame.h; defined here so that plan/ does not depend on exec/.
 DataFrame LazyFrame::collect(const RunOptions& options) const {
   return exec::Collect(plan_, options);
+}
+
+int64_t LazyFrame::count_rows(const RunOptions& options) const {
+  return exec::CountRows(plan_, options);
 }
 
 void LazyFrame::sink_parquet(const std::string& path, io::parquet::WriterOptions options,

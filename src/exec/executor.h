@@ -11,6 +11,9 @@ namespace sluice::exec {
 /// Optimizes and runs `plan`, returning every row in order.
 DataFrame Collect(const PlanPtr& plan, const RunOptions& options);
 
+/// Optimizes and runs `plan`, counting its rows and dropping them as they come.
+int64_t CountRows(const PlanPtr& plan, const RunOptions& options);
+
 /// Optimizes and runs `plan` (whose top is a kSink) into its file; returns the rows written.
 int64_t RunSink(const PlanPtr& plan, const RunOptions& options);
 

@@ -100,6 +100,9 @@ class LazyFrame {
 
   /// Runs the plan and returns every row (in a deterministic order; see exec/).
   DataFrame collect(const RunOptions& options = {}) const;
+  /// Runs the plan and counts its rows, holding none of them (EXPLAIN ANALYZE: a result larger
+  /// than memory would not fit a collect).
+  int64_t count_rows(const RunOptions& options = {}) const;
   /// Runs the plan and writes it to a Parquet / CSV file, atomically, streaming.
   void sink_parquet(const std::string& path, io::parquet::WriterOptions options = {},
                     const RunOptions& run = {}) const;

@@ -51,9 +51,8 @@ StatementResult RunExplain(const Statement& statement, std::string_view sql, con
   RunOptions profiled = run;
   profiled.profile = &profile;
   auto start = std::chrono::steady_clock::now();
-  DataFrame rows = LazyFrame(plan).collect(profiled);
+  const int64_t count = LazyFrame(plan).count_rows(profiled);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  int64_t count = rows.num_rows();
   result.text = ExplainPlan(profile.executed, &profile);
   result.text += fmt::format(
       "\n{} row{} in {:.3f} s; per operator: the rows it produced and the time of its own work, "
