@@ -634,6 +634,8 @@ int64_t GroupedAggregation::Spill() {
   std::sort(sizes.begin(), sizes.end(), std::greater<>());
   const int64_t target = held_bytes_.load() / 2;
   int64_t freed = 0;
+  std::vector<Partition*> chosen;
+  std::vector<std::unique_lock<std::mutex>> locks;
   for (const auto& [bytes, p] : sizes) {
     Partition& partition = *partitions_[p];
     // The partition this thread is merging is left alone, and so is one another thread is
@@ -641,11 +643,16 @@ int64_t GroupedAggregation::Spill() {
     if (t_merging == &partition) continue;
     std::unique_lock lock(partition.mutex, std::try_to_lock);
     if (!lock.owns_lock() || partition.file != nullptr || partition.finished) continue;
-    const int64_t held = partition.bytes.load();
-    SpillPartition(&partition);
-    freed += held;
+    freed += partition.bytes.load();
+    chosen.push_back(&partition);
+    locks.push_back(std::move(lock));
     if (freed >= target) break;
   }
+  // Chosen and locked here; written out in parallel, each partition to its own file.
+  spill_threads_.get()->ParallelFor(static_cast<int64_t>(chosen.size()), [&](int64_t i) {
+    SpillingScope scope;  // Granted beyond the budget, as on the spilling thread.
+    SpillPartition(chosen[static_cast<size_t>(i)]);
+  });
   if (freed > 0 && context_.counters != nullptr)
     context_.counters->spill_count.fetch_add(1, std::memory_order_relaxed);
   return freed;

@@ -38,6 +38,7 @@
 #include "core/memory_pool.h"
 #include "exec/hash_table.h"
 #include "exec/pipeline.h"
+#include "exec/spill_threads.h"
 #include "expr/aggregate_function.h"
 #include "expr/bound_expr.h"
 
@@ -145,6 +146,7 @@ class GroupedAggregation final : public SpillableConsumer {
   std::atomic<int64_t> held_bytes_{0};  ///< Of the partitions in memory.
   std::atomic<bool> spilled_{false};    ///< Some partition went to disk.
   bool registered_ = false;             ///< With the pool, as a spillable consumer.
+  SpillThreads spill_threads_{context_.threads};
   std::unique_ptr<Source> result_;
 };
 

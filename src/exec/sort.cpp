@@ -14,6 +14,7 @@
 #include "exec/profile.h"
 #include "exec/sort_spill.h"
 #include "exec/sorted_run.h"
+#include "exec/spill_threads.h"
 #include "expr/bound_expr.h"
 #include "expr/evaluate.h"
 
@@ -182,8 +183,8 @@ class SortSink final : public BreakerSink, public SpillableConsumer {
         // a merge of the files.
         if (!runs.empty()) {
           SpillingScope scope;
-          spilled_.push_back(
-              SpillRuns(schema_, Pointers(runs), BlockRows(), pool_, SpillThreads(), counters_));
+          spilled_.push_back(SpillRuns(schema_, Pointers(runs), BlockRows(), pool_,
+                                       spill_threads_.get(), counters_));
           CountSpill();
         }
         runs.clear();
@@ -216,7 +217,7 @@ class SortSink final : public BreakerSink, public SpillableConsumer {
     int64_t freed = 0;
     for (const RunPtr& run : runs) freed += RunBytes(*run);
     spilled_.push_back(
-        SpillRuns(schema_, Pointers(runs), BlockRows(), pool_, SpillThreads(), counters_));
+        SpillRuns(schema_, Pointers(runs), BlockRows(), pool_, spill_threads_.get(), counters_));
     CountSpill();
     runs.clear();
     return freed;
@@ -234,17 +235,6 @@ class SortSink final : public BreakerSink, public SpillableConsumer {
   }
 
   int64_t BlockRows() const { return std::min<int64_t>(batch_size_, 4096); }
-
-  /// Threads that help a spill. Not the pipeline's: a spill holds the memory pool's lock, and
-  /// the pipeline's workers soon wait for it (for memory), so tasks queued for them would run
-  /// only after the spill. Made on the first spill, one fewer than the pipeline's (the
-  /// spilling thread works too). Called with spill_mutex_ held.
-  ThreadPool* SpillThreads() {
-    if (threads_->size() <= 1) return threads_;
-    if (spill_threads_ == nullptr)
-      spill_threads_ = std::make_unique<ThreadPool>(threads_->size() - 1);
-    return spill_threads_.get();
-  }
 
   /// Moves the runs out of the lists (for a spill or the end), with their accounting.
   std::vector<RunPtr> TakeHeldRuns() {
@@ -371,7 +361,7 @@ class SortSink final : public BreakerSink, public SpillableConsumer {
   std::atomic<int64_t> held_bytes_{0};               ///< Of the runs in runs_ and pending_.
   std::atomic<int64_t> key_bytes_{0};                ///< Keys and ords reserved from the pool.
   std::vector<std::shared_ptr<SpillFile>> spilled_;  ///< Guarded by spill_mutex_.
-  std::unique_ptr<ThreadPool> spill_threads_;        ///< Guarded by spill_mutex_.
+  SpillThreads spill_threads_{threads_};
   std::unique_ptr<Source> result_;
 };
 

@@ -236,17 +236,17 @@ std::shared_ptr<SpillFile> SpillRuns(const SchemaPtr& schema,
   // The merge decides each block's rows on this thread. Gathering and encoding the blocks, most
   // of a spill's work, run in parallel a group of blocks at a time; the blocks go to the file in
   // order, so the file is the same however many threads made it.
-  struct BlockRows {
+  struct PendingBlock {
     std::vector<uint32_t> ids, rows;
   };
-  std::vector<BlockRows> group;
+  std::vector<PendingBlock> group;
   const size_t group_size = 2 * static_cast<size_t>(threads->size() + 1);
   auto write_group = [&] {
     std::vector<SpillFile::EncodedBlock> encoded(group.size());
     threads->ParallelFor(static_cast<int64_t>(group.size()), [&](int64_t b) {
       SpillingScope scope;  // Granted beyond the budget, as on the spilling thread.
-      const BlockRows& block_rows = group[static_cast<size_t>(b)];
-      SortedRun block = GatherRun(schema, runs, block_rows.ids, block_rows.rows, pool);
+      const PendingBlock& pending = group[static_cast<size_t>(b)];
+      SortedRun block = GatherRun(schema, runs, pending.ids, pending.rows, pool);
       encoded[static_cast<size_t>(b)] = SpillFile::Encode(block.rows, RunExtras(block));
     });
     for (const SpillFile::EncodedBlock& block : encoded) file->Append(block);
