@@ -245,6 +245,37 @@ TEST(ParquetWriterTest, WritesStatisticsThatBoundEveryRowGroup) {
   EXPECT_FALSE(std::isnan(std::get<double>(floats.min->value)));
 }
 
+// Plain pages of wide decimals (16-byte big-endian values) get their bounds by value, negative
+// ones included, not by bytes.
+TEST(ParquetWriterTest, WritesDecimalStatisticsThatBoundEveryRowGroupByValue) {
+  test::TempDir dir;
+  Batch batch = EveryType(4000);
+  WriterOptions options;
+  options.row_group_size = 1000;
+  options.dictionary = false;
+  WriteFile(dir.Join("x.parquet"), batch, options);
+  auto file = ParquetFile::Open(dir.Join("x.parquet"));
+  const Column& column = batch.columns[batch.schema->FieldIndex("d38")];
+  bool saw_negative = false;
+  for (int g = 0; g < 4; ++g) {
+    auto stats = file->Statistics(g, file->ColumnIndexOf("d38"));
+    ASSERT_TRUE(stats.min && stats.max);
+    int128_t lo = 0, hi = 0;
+    bool any = false;
+    for (int64_t r = g * 1000; r < (g + 1) * 1000; ++r) {
+      if (column.IsNull(r)) continue;
+      const int128_t value = column.Values<int128_t>()[r];
+      lo = any ? std::min(lo, value) : value;
+      hi = any ? std::max(hi, value) : value;
+      any = true;
+    }
+    saw_negative = saw_negative || lo < 0;
+    EXPECT_TRUE(std::get<int128_t>(stats.min->value) == lo) << "row group " << g;
+    EXPECT_TRUE(std::get<int128_t>(stats.max->value) == hi) << "row group " << g;
+  }
+  EXPECT_TRUE(saw_negative);  // The test covers the sign.
+}
+
 TEST(ParquetWriterTest, WritesAPageIndexWithOnePageEntryPerPage) {
   test::TempDir dir;
   Batch batch = EveryType(2000);

@@ -195,6 +195,30 @@ void UpdateTyped(MinMax* out, const uint8_t* values, int64_t count, SortKind kin
   out->Update(std::string_view(reinterpret_cast<const char*>(&lo), sizeof(T)), kind);
   out->Update(std::string_view(reinterpret_cast<const char*>(&hi), sizeof(T)), kind);
 }
+
+/// Fixed-width big-endian decimals: each converted once, not twice per comparison.
+void UpdateSignedBytes(MinMax* out, const uint8_t* values, int64_t count, int width) {
+  if (count == 0) return;
+  int64_t lo = 0, hi = 0;
+  int128_t low = DecimalFromBigEndian(values, width), high = low;
+  for (int64_t i = 1; i < count; ++i) {
+    const int128_t value = DecimalFromBigEndian(values + i * width, width);
+    if (value < low) {
+      low = value;
+      lo = i;
+    }
+    if (high < value) {
+      high = value;
+      hi = i;
+    }
+  }
+  auto at = [&](int64_t i) {
+    return std::string_view(reinterpret_cast<const char*>(values) + i * width,
+                            static_cast<size_t>(width));
+  };
+  out->Update(at(lo), SortKind::kSignedBytes);
+  out->Update(at(hi), SortKind::kSignedBytes);
+}
 }  // namespace
 
 void MinMax::UpdateFixed(const uint8_t* values, int64_t count, int width, SortKind kind) {
@@ -206,8 +230,8 @@ void MinMax::UpdateFixed(const uint8_t* values, int64_t count, int width, SortKi
     case SortKind::kFloat: return UpdateTyped<float>(this, values, count, kind);
     case SortKind::kDouble: return UpdateTyped<double>(this, values, count, kind);
     case SortKind::kBool: return UpdateTyped<uint8_t>(this, values, count, kind);
-    case SortKind::kBytes:
-    case SortKind::kSignedBytes: break;
+    case SortKind::kSignedBytes: return UpdateSignedBytes(this, values, count, width);
+    case SortKind::kBytes: break;
   }
   for (int64_t i = 0; i < count; ++i) {
     Update(std::string_view(reinterpret_cast<const char*>(values) + i * width,
