@@ -29,13 +29,15 @@ struct PositionCursor {
       next->positions.resize(static_cast<size_t>(next->rows.num_rows));
       std::memcpy(next->positions.data(), extras[0].data(), extras[0].size());
       block = std::move(next);
+      positions = block->positions.data();
+      size = block->rows.num_rows;
       pos = 0;
       return true;
     }
     block.reset();
     return false;
   }
-  uint64_t Head() const { return block->positions[static_cast<size_t>(pos)]; }
+  uint64_t Head() const { return positions[pos]; }
 
   struct Block {
     Batch rows;
@@ -44,6 +46,9 @@ struct PositionCursor {
   std::shared_ptr<const SpillFile> file;
   SpillReader reader;
   std::shared_ptr<const Block> block;
+  /// The block's positions and rows, kept here: the merge reads them for every row.
+  const uint64_t* positions = nullptr;
+  int64_t size = 0;
   int64_t pos = 0;
 };
 
@@ -73,6 +78,8 @@ class PositionMergeSource final : public Source {
     std::vector<std::shared_ptr<const PositionCursor::Block>> held;
     std::vector<uint32_t> ids;
     std::vector<uint32_t> rows;
+    ids.reserve(static_cast<size_t>(batch_size_));
+    rows.reserve(static_cast<size_t>(batch_size_));
     std::fill(chunk_id_.begin(), chunk_id_.end(), -1);
     while (static_cast<int64_t>(rows.size()) < batch_size_ && !heap_.empty()) {
       const uint32_t c = heap_.top().list;
@@ -84,7 +91,7 @@ class PositionMergeSource final : public Source {
       }
       ids.push_back(static_cast<uint32_t>(chunk_id_[c]));
       rows.push_back(static_cast<uint32_t>(cursor.pos));
-      if (++cursor.pos == cursor.block->rows.num_rows) {
+      if (++cursor.pos == cursor.size) {
         chunk_id_[c] = -1;
         if (!cursor.NextBlock()) {
           heap_.PopTop();
