@@ -3,6 +3,7 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace sluice::io::parquet {
@@ -52,21 +53,28 @@ void DictionaryBuilder::InsertFixedValues(const uint8_t* values, int64_t count, 
   bool has_previous = false;
   // A dictionary near its size limit (l_suppkey: 170K values) has a table of megabytes, where
   // each lookup misses the cache; asking for the slot of the value kPrefetch ahead overlaps
-  // those misses.
+  // those misses. Each value is hashed once, when it is kPrefetch ahead; the hashes wait in a
+  // ring until their value's turn.
   constexpr int64_t kPrefetch = 16;
-  for (int64_t i = 0; i < count; ++i) {
-    if (i + kPrefetch < count) {
-      uint64_t ahead = 0;
-      std::memcpy(&ahead, values + (i + kPrefetch) * kWidth, kWidth);
-      __builtin_prefetch(&slots_[MixBits(ahead) & (slots_.size() - 1)]);
-    }
+  auto key_at = [&](int64_t i) {
     uint64_t key = 0;
     std::memcpy(&key, values + i * kWidth, kWidth);
+    return key;
+  };
+  uint64_t hashes[kPrefetch];
+  for (int64_t i = 0; i < std::min(count, kPrefetch); ++i) hashes[i] = MixBits(key_at(i));
+  for (int64_t i = 0; i < count; ++i) {
+    const uint64_t hash = hashes[i % kPrefetch];  // A bijection: equal hashes are equal keys.
+    if (i + kPrefetch < count) {
+      const uint64_t ahead = MixBits(key_at(i + kPrefetch));
+      hashes[i % kPrefetch] = ahead;
+      __builtin_prefetch(&slots_[ahead & (slots_.size() - 1)]);
+    }
+    const uint64_t key = key_at(i);
     if (has_previous && key == previous_key) {
       indices[i] = previous_index;
       continue;
     }
-    const uint64_t hash = MixBits(key);  // A bijection: equal hashes are equal keys.
     size_t mask = slots_.size() - 1;
     size_t slot = hash & mask;
     uint32_t index;
