@@ -13,6 +13,7 @@
 
 #include "core/decimal.h"
 #include "core/error.h"
+#include "core/narrowed_ints.h"
 #include "io/fs/spill_directory.h"
 #include "plan/plan_profile.h"
 
@@ -21,7 +22,7 @@ namespace sluice::exec {
 namespace {
 
 constexpr uint32_t kMagic = 0x42534C53;  // "SLSB"
-constexpr uint32_t kVersion = 2;         // 2: narrowed integers, 4-byte offsets
+constexpr uint32_t kVersion = 3;  // 2: narrowed integers, 4-byte offsets; 3: core/narrowed_ints
 constexpr size_t kHeaderSize = 32;
 
 template <typename T>
@@ -46,10 +47,7 @@ int64_t ValuesBytes(const DataType& type, int64_t rows) {
 }
 
 /// Integer-like values (ints of 4 and 8 bytes, dates and times, decimals, which sluice holds in
-/// 16 bytes whatever their precision) are stored as differences from the block's smallest
-/// value, each in the fewest bytes that hold the largest difference: 1, 2, 4, 8 or (decimals
-/// only) 16. Keys, row numbers and prices mostly need 1 to 4 bytes, so LZ4 gets a half to an
-/// eighth of the bytes to compress, and the disk as many fewer to take.
+/// 16 bytes whatever their precision) are stored narrowed (core/narrowed_ints.h).
 bool IsNarrowable(const DataType& type) {
   switch (type.id) {
     case TypeId::kInt32:
@@ -65,63 +63,16 @@ bool IsNarrowable(const DataType& type) {
   }
 }
 
-/// The unsigned type of the same width: differences wrap, so any bit pattern round-trips.
-template <typename T>
-struct UnsignedOfT {
-  using type = std::make_unsigned_t<T>;
-};
-template <>
-struct UnsignedOfT<int128_t> {
-  using type = unsigned __int128;
-};
-template <typename T>
-using UnsignedOf = typename UnsignedOfT<T>::type;
-
-/// Calls f(N{}) with N the unsigned integer type of `width` bytes.
-template <typename F>
-void WithWidth(int width, F&& f) {
-  switch (width) {
-    case 1: return f(uint8_t{});
-    case 2: return f(uint16_t{});
-    case 4: return f(uint32_t{});
-    case 8: return f(uint64_t{});
-    default: return f(static_cast<unsigned __int128>(0));
-  }
-}
-
 template <typename T>
 void PutNarrowed(const uint8_t* values, int64_t rows, std::vector<uint8_t>* raw) {
-  using U = UnsignedOf<T>;
-  T lo{}, hi{};
-  for (int64_t i = 0; i < rows; ++i) {
-    T value;
-    std::memcpy(&value, values + i * int64_t{sizeof(T)}, sizeof(T));
-    if (i == 0) lo = hi = value;
-    lo = value < lo ? value : lo;
-    hi = hi < value ? value : hi;
-  }
-  const U span = static_cast<U>(static_cast<U>(hi) - static_cast<U>(lo));
-  int width = sizeof(T);
-  for (int narrower : {1, 2, 4, 8}) {
-    if (narrower < width && (span >> (8 * narrower - 1) >> 1) == 0) {
-      width = narrower;
-      break;
-    }
-  }
-  Put<uint8_t>(raw, static_cast<uint8_t>(width));
-  PutBytes(raw, &lo, sizeof(T));
-  Put<uint64_t>(raw, static_cast<uint64_t>(rows * width));
-  const size_t at = raw->size();
-  raw->resize(at + static_cast<size_t>(rows * width));
-  uint8_t* out = raw->data() + at;
-  WithWidth(width, [&]<typename N>(N) {
-    for (int64_t i = 0; i < rows; ++i) {
-      T value;
-      std::memcpy(&value, values + i * int64_t{sizeof(T)}, sizeof(T));
-      const auto narrowed = static_cast<N>(static_cast<U>(value) - static_cast<U>(lo));
-      std::memcpy(out + i * int64_t{sizeof(N)}, &narrowed, sizeof(N));
-    }
-  });
+  narrowed::Append<T>(
+      rows,
+      [values](int64_t i) {
+        T value;
+        std::memcpy(&value, values + i * int64_t{sizeof(T)}, sizeof(T));
+        return value;
+      },
+      raw);
 }
 
 void AppendColumn(const Column& column, int64_t rows, std::vector<uint8_t>* raw) {
@@ -136,7 +87,6 @@ void AppendColumn(const Column& column, int64_t rows, std::vector<uint8_t>* raw)
       case 8: PutNarrowed<int64_t>(values, rows, raw); break;
       default: PutNarrowed<int128_t>(values, rows, raw); break;
     }
-    PutBytes(raw, nullptr, 0);
     return;
   }
   if (!column.type.IsVariableWidth()) {
@@ -194,6 +144,13 @@ class PayloadReader {
   }
 
   bool AtEnd() const { return at_ == bytes_.size(); }
+  /// The bytes not read yet, for a reader that finds its own length (narrowed values).
+  std::span<const uint8_t> Rest() const { return bytes_.subspan(at_); }
+  /// Skips `size` bytes of Rest().
+  void Skip(size_t size) {
+    Need(size);
+    at_ += size;
+  }
 
  private:
   void Need(uint64_t size) const {
@@ -214,28 +171,10 @@ std::shared_ptr<Buffer> CopyToBuffer(std::span<const uint8_t> bytes, MemoryPool*
 
 template <typename T>
 std::shared_ptr<Buffer> ReadNarrowed(PayloadReader& in, int64_t rows, MemoryPool* pool) {
-  using U = UnsignedOf<T>;
-  const int width = in.Get<uint8_t>();
-  if ((width != 1 && width != 2 && width != 4 && width != 8 && width != 16) ||
-      width > static_cast<int>(sizeof(T)))
-    in.Fail("a values width that cannot be");
-  std::span<const uint8_t> base_bytes = in.Bytes();
-  if (base_bytes.size() != sizeof(T)) in.Fail("a values base of the wrong size");
-  std::span<const uint8_t> narrowed = in.Bytes();
-  if (narrowed.size() != static_cast<size_t>(rows * width))
-    in.Fail("a values buffer of the wrong size");
-  T base;
-  std::memcpy(&base, base_bytes.data(), sizeof(T));
   std::shared_ptr<Buffer> buffer = Buffer::Make(rows * int64_t{sizeof(T)}, pool);
-  uint8_t* out = buffer->data();
-  WithWidth(width, [&]<typename N>(N) {
-    for (int64_t i = 0; i < rows; ++i) {
-      N difference;
-      std::memcpy(&difference, narrowed.data() + i * int64_t{sizeof(N)}, sizeof(N));
-      const auto value = static_cast<U>(static_cast<U>(base) + difference);
-      std::memcpy(out + i * int64_t{sizeof(T)}, &value, sizeof(T));
-    }
-  });
+  const int64_t read = narrowed::Read<T>(in.Rest(), rows, reinterpret_cast<T*>(buffer->data()));
+  if (read < 0) in.Fail("narrowed values that cannot be");
+  in.Skip(static_cast<size_t>(read));
   return buffer;
 }
 
@@ -275,7 +214,6 @@ Column ReadColumn(PayloadReader& in, const DataType& type, int64_t rows, MemoryP
       case 8: column.values = ReadNarrowed<int64_t>(in, rows, pool); break;
       default: column.values = ReadNarrowed<int128_t>(in, rows, pool); break;
     }
-    if (!in.Bytes().empty()) in.Fail("data bytes in a fixed-width column");
     return column;
   }
   std::span<const uint8_t> values = in.Bytes();

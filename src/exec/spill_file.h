@@ -7,9 +7,10 @@
 //
 // Block: magic u32 "SLSB", version u32, raw size u64, stored size u64, XXH3-64 of the stored
 // bytes u64, then the stored (LZ4) bytes. Raw payload: rows u64, columns u32, extras u32; per
-// column: null count u64, validity length u64 + bytes (0 = no nulls), values length u64 + bytes
-// (utf8/binary: rows + 1 offsets starting at 0), data length u64 + bytes; per extra: length u64
-// + bytes.
+// column: null count u64, validity length u64 + bytes (0 = no nulls), then the values: for
+// integers, dates, times and decimals, narrowed (core/narrowed_ints.h); for strings and binary,
+// rows + 1 offsets from 0 (length u64 + u32 each) and the data (length u64 + bytes); otherwise
+// values length u64 + bytes and an empty data length u64. Per extra: length u64 + bytes.
 //
 // A SpillFile lives in the process's spill folder (io/fs/spill_directory.h) and is removed when
 // the last reference to it goes. Given an operator's SpillCounters (plan/plan_profile.h), a file
