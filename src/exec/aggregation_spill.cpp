@@ -5,6 +5,8 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/narrowed_ints.h"
+#include "exec/position_merge.h"
 
 namespace sluice::exec {
 
@@ -42,6 +44,16 @@ class BytesReader {
     out->resize(count);
     if (count > 0) std::memcpy(out->data(), from, count * sizeof(T));
   }
+  /// Values written by narrowed::Append (at least a byte each).
+  template <typename T>
+  void GetNarrowed(std::vector<T>* out, uint64_t count) {
+    if (count > bytes_.size() - at_) Fail("a length runs past the end of a record");
+    out->resize(count);
+    const int64_t read =
+        narrowed::Read<T>(bytes_.subspan(at_), static_cast<int64_t>(count), out->data());
+    if (read < 0) Fail("narrowed values that cannot be");
+    at_ += static_cast<size_t>(read);
+  }
   void ExpectEnd() const {
     if (at_ != bytes_.size()) Fail("bytes after the end of a record");
   }
@@ -72,10 +84,9 @@ GroupKeys ReadGroupKeys(std::span<const uint8_t> bytes, const std::string& path)
   const uint32_t null_group = in.Get<uint32_t>();
   if (count >= kNoGroup) in.Fail("an impossible group count");
   if (null_group != kNoGroup && null_group >= count) in.Fail("a null group past the groups");
-  in.GetArray(&keys.hashes, count);
-  if (has_fixed) in.GetArray(&keys.fixed, count);
+  if (has_fixed) in.GetNarrowed(&keys.fixed, count);
   if (has_bytes) {
-    in.GetArray(&keys.offsets, count + 1);
+    in.GetNarrowed(&keys.offsets, count + 1);
     const uint64_t size = in.Get<uint64_t>();
     if (keys.offsets[0] != 0 || static_cast<uint64_t>(keys.offsets[count]) != size)
       in.Fail("key offsets that do not cover the key bytes");
@@ -89,6 +100,7 @@ GroupKeys ReadGroupKeys(std::span<const uint8_t> bytes, const std::string& path)
   }
   in.ExpectEnd();
   keys.null_group = null_group;
+  keys.ComputeHashes(static_cast<uint32_t>(count));
   return keys;
 }
 
@@ -113,32 +125,28 @@ void WriteGroupKeys(const GroupKeys& keys, const uint32_t* entries, uint32_t fir
     for (int64_t i = 0; i < count; ++i)
       key_bytes += keys.offsets[entry(i) + 1] - keys.offsets[entry(i)];
   }
-  out->reserve(out->size() + 15 +
+  out->reserve(out->size() + 15 + 2 * 17 +
                static_cast<size_t>(count) *
-                   (8 + (has_fixed ? 8 : 0) + (has_bytes ? 8 : 0) + has_nulls) +
+                   ((has_fixed ? 8 : 0) + (has_bytes ? 8 : 0) + has_nulls) +
                (has_bytes ? 16 : 0) + static_cast<size_t>(key_bytes));
   Put<uint64_t>(out, static_cast<uint64_t>(count));
   Put<uint8_t>(out, has_fixed);
   Put<uint8_t>(out, has_bytes);
   Put<uint8_t>(out, has_nulls);
   Put<uint32_t>(out, null_group);
-  auto gather = [&](const std::vector<uint64_t>& values) {
-    const size_t at = out->size();
-    out->resize(at + static_cast<size_t>(count) * 8);
-    uint8_t* to = out->data() + at;
-    for (int64_t i = 0; i < count; ++i) std::memcpy(to + i * 8, &values[entry(i)], 8);
-  };
-  gather(keys.hashes);
-  if (has_fixed) gather(keys.fixed);
+  // No hashes: the reader computes them from the keys (GroupKeys::ComputeHashes).
+  if (has_fixed)
+    narrowed::Append<uint64_t>(
+        count, [&](int64_t i) { return keys.fixed[entry(i)]; }, out);
   if (has_bytes) {
-    int64_t offset = 0;
-    Put<int64_t>(out, 0);
+    // Offsets from 0, each the running total of the lengths before.
+    std::vector<int64_t> offsets(static_cast<size_t>(count) + 1, 0);
     for (int64_t i = 0; i < count; ++i) {
       const uint32_t e = entry(i);
-      offset += keys.offsets[e + 1] - keys.offsets[e];
-      Put<int64_t>(out, offset);
+      offsets[i + 1] = offsets[i] + keys.offsets[e + 1] - keys.offsets[e];
     }
-    Put<uint64_t>(out, static_cast<uint64_t>(offset));
+    narrowed::Append(offsets.data(), count + 1, out);
+    Put<uint64_t>(out, static_cast<uint64_t>(offsets[count]));
     for (int64_t i = 0; i < count; ++i) {
       const uint32_t e = entry(i);
       PutArray(out, keys.bytes.data() + keys.offsets[e],
@@ -162,7 +170,7 @@ void WritePartitionBlock(SpillFile* file, PartitionBlockKind kind, uint64_t seq,
   extras.push_back(std::move(header));
   extras.push_back(std::move(keys));
   std::vector<uint8_t> firsts;
-  PutArray(&firsts, first.data(), first.size());
+  narrowed::Append(first.data(), static_cast<int64_t>(first.size()), &firsts);
   extras.push_back(std::move(firsts));
   for (std::vector<uint8_t>& state : states) extras.push_back(std::move(state));
   file->Append(arguments, extras);
@@ -189,7 +197,7 @@ bool PartitionReader::Next(PartitionBlock* block) {
   block->keys = ReadGroupKeys(extras_[1], path);
   const uint64_t count = block->keys.size();
   BytesReader firsts(extras_[2], path);
-  firsts.GetArray(&block->first, count);
+  firsts.GetNarrowed(&block->first, count);
   firsts.ExpectEnd();
   if (raw ? block->arguments.num_rows != static_cast<int64_t>(count)
           : block->arguments.num_rows != 0)
@@ -212,9 +220,8 @@ std::shared_ptr<SpillFile> WriteResultFile(const SchemaPtr& schema,
     block.schema = schema;
     block.num_rows = rows;
     for (const Column& column : columns) block.columns.push_back(column.Slice(start, rows, pool));
-    std::vector<std::vector<uint8_t>> extras(1);
-    PutArray(&extras[0], first_seen.data() + start, static_cast<size_t>(rows));
-    file->Append(block, extras);
+    const std::vector<uint8_t> positions = EncodePositions(first_seen.data() + start, rows);
+    file->Append(block, {&positions, 1});
   }
   file->Finish();
   return file;

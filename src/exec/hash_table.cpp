@@ -226,6 +226,22 @@ int64_t GroupKeys::MemoryUsage() const {
                               offsets.capacity() * 8 + bytes.capacity() + nulls.capacity());
 }
 
+void GroupKeys::ComputeHashes(uint32_t count) {
+  hashes.resize(count);
+  const bool has_bytes = offsets.size() == static_cast<size_t>(count) + 1 && count > 0;
+  for (uint32_t g = 0; g < count; ++g) {
+    if (IsNull(g)) {
+      hashes[g] = kNullKeyHash;
+    } else if (!fixed.empty()) {
+      hashes[g] = HashFixed(fixed[g]);
+    } else if (has_bytes) {
+      hashes[g] = HashBytes(bytes.data() + offsets[g], offsets[g + 1] - offsets[g]);
+    } else {
+      hashes[g] = 0;  // No keys (a global aggregate's one group).
+    }
+  }
+}
+
 void GroupKeys::Permute(const std::vector<uint32_t>& new_ids) {
   const size_t count = hashes.size();
   std::vector<uint64_t> new_hashes(count);

@@ -61,6 +61,9 @@ struct GroupKeys {
 
   uint32_t size() const { return static_cast<uint32_t>(hashes.size()); }
   int64_t MemoryUsage() const;
+  /// Sets hashes (`count` of them) from the keys, as KeyLayout::Encode and the grouping table
+  /// hash them: spill files leave the hashes out, 8 bytes a group that no compressor shrinks.
+  void ComputeHashes(uint32_t count);
   /// Moves group g to new_ids[g] (a permutation of [0, size())).
   void Permute(const std::vector<uint32_t>& new_ids);
 };

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/take.h"
+#include "exec/position_merge.h"
 #include "exec/profile.h"
 #include "exec/row_gather.h"
 #include "exec/sorted_run.h"
@@ -205,10 +206,8 @@ void WriteWithOrds(SpillFile* file, Batch batch, const SchemaPtr& schema, Memory
   for (int64_t start = 0; start < batch.num_rows; start += block_rows) {
     const int64_t rows = std::min(block_rows, batch.num_rows - start);
     const Batch block = start == 0 && rows == batch.num_rows ? batch : batch.Slice(start, rows);
-    std::vector<std::vector<uint8_t>> extras(1);
-    extras[0].resize(static_cast<size_t>(rows) * 8);
-    std::memcpy(extras[0].data(), ords.Values<uint64_t>() + start, extras[0].size());
-    file->Append(block, extras);
+    const std::vector<uint8_t> positions = EncodePositions(ords.Values<uint64_t>() + start, rows);
+    file->Append(block, {&positions, 1});
   }
 }
 

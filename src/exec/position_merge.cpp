@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/narrowed_ints.h"
 #include "exec/position_heap.h"
 #include "exec/row_gather.h"
 
@@ -22,12 +23,13 @@ struct PositionCursor {
     Batch rows;
     while (reader.Next(&rows, &extras)) {
       if (rows.num_rows == 0) continue;
-      if (extras.size() != 1 || extras[0].size() != static_cast<size_t>(rows.num_rows) * 8)
-        ThrowIo("spill file \"{}\" is damaged: row positions missing", file->path());
       auto next = std::make_shared<Block>();
+      next->positions.resize(static_cast<size_t>(rows.num_rows));
+      if (extras.size() != 1 ||
+          narrowed::Read<uint64_t>(extras[0], rows.num_rows, next->positions.data()) !=
+              static_cast<int64_t>(extras[0].size()))
+        ThrowIo("spill file \"{}\" is damaged: row positions missing", file->path());
       next->rows = std::move(rows);
-      next->positions.resize(static_cast<size_t>(next->rows.num_rows));
-      std::memcpy(next->positions.data(), extras[0].data(), extras[0].size());
       block = std::move(next);
       positions = block->positions.data();
       size = block->rows.num_rows;
@@ -125,6 +127,12 @@ class PositionMergeSource final : public Source {
 };
 
 }  // namespace
+
+std::vector<uint8_t> EncodePositions(const uint64_t* positions, int64_t count) {
+  std::vector<uint8_t> bytes;
+  narrowed::Append(positions, count, &bytes);
+  return bytes;
+}
 
 std::unique_ptr<Source> MakePositionMergeSource(SchemaPtr file_schema, SchemaPtr output_schema,
                                                 std::vector<int> output_columns,

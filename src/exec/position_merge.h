@@ -14,6 +14,9 @@
 
 namespace sluice::exec {
 
+/// The extra byte array that carries a block's row positions (narrowed: core/narrowed_ints.h).
+std::vector<uint8_t> EncodePositions(const uint64_t* positions, int64_t count);
+
 /// The rows of `files` (all of `file_schema`) merged by position, in batches of `batch_size`;
 /// output column i is file column output_columns[i].
 std::unique_ptr<Source> MakePositionMergeSource(SchemaPtr file_schema, SchemaPtr output_schema,

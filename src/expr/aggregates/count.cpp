@@ -51,13 +51,13 @@ class CountState final : public StateBase {
 
   void Serialize(const uint32_t* groups, int64_t count, std::vector<uint8_t>* out) const override {
     StateBytesWriter writer(out, Tag(), groups, count, static_cast<int64_t>(counts_.size()));
-    writer.PutGathered(counts_);
+    writer.PutNarrowedGathered(counts_);
   }
 
   void Deserialize(std::span<const uint8_t> bytes) override {
     StateBytesReader reader(bytes, Tag(), star_ ? "count_star" : "count");
     std::vector<int64_t> counts;
-    reader.GetArray(&counts, reader.groups());
+    reader.GetNarrowed(&counts, reader.groups());
     reader.ExpectEnd();
     counts_ = std::move(counts);
   }

@@ -69,7 +69,7 @@ class FixedFirstLastState final : public StateBase {
   /// Writes `set` apart from `valid`: a group whose first row was null is done for first.
   void Serialize(const uint32_t* groups, int64_t count, std::vector<uint8_t>* out) const override {
     StateBytesWriter writer(out, kTag, groups, count, static_cast<int64_t>(values_.size()));
-    writer.PutGathered(values_);
+    writer.PutNarrowedGathered(values_);
     writer.PutGathered(set_);
     writer.PutGathered(valid_);
   }
@@ -78,7 +78,7 @@ class FixedFirstLastState final : public StateBase {
     StateBytesReader reader(bytes, kTag, kLast ? "last" : "first");
     std::vector<T> values;
     std::vector<uint8_t> set, valid;
-    reader.GetArray(&values, reader.groups());
+    reader.GetNarrowed(&values, reader.groups());
     reader.GetFlags(&set, reader.groups());
     reader.GetFlags(&valid, reader.groups());
     reader.ExpectEnd();

@@ -83,7 +83,7 @@ class FixedMinMaxState final : public StateBase {
 
   void Serialize(const uint32_t* groups, int64_t count, std::vector<uint8_t>* out) const override {
     StateBytesWriter writer(out, kTag, groups, count, static_cast<int64_t>(values_.size()));
-    writer.PutGathered(values_);
+    writer.PutNarrowedGathered(values_);
     writer.PutGathered(seen_);
   }
 
@@ -91,7 +91,7 @@ class FixedMinMaxState final : public StateBase {
     StateBytesReader reader(bytes, kTag, kMax ? "max" : "min");
     std::vector<T> values;
     std::vector<uint8_t> seen;
-    reader.GetArray(&values, reader.groups());
+    reader.GetNarrowed(&values, reader.groups());
     reader.GetFlags(&seen, reader.groups());
     reader.ExpectEnd();
     values_ = std::move(values);

@@ -1,8 +1,9 @@
 // The spill form of the aggregate states (GroupedAggregateState::Serialize and Deserialize):
 // a header (a tag naming the state's kind, then the number of groups) followed by the state's
 // per-group arrays, gathered by the list of groups written. Values are PODs copied by memcpy in
-// the machine's byte order (spill files never leave the process that wrote them); strings are
-// a uint32 length per group, then their bytes. Every read checks the bytes left before it copies
+// the machine's byte order (spill files never leave the process that wrote them), the hot
+// integer arrays narrowed (core/narrowed_ints.h); strings are a uint32 length per group, then
+// their bytes. Every read checks the bytes left before it copies
 // or allocates, and throws an internal error naming the state, so corrupt spill bytes never read
 // out of bounds or allocate by a garbled count.
 #pragma once
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/narrowed_ints.h"
 
 namespace sluice::aggregates {
 
@@ -68,6 +70,13 @@ class StateBytesWriter {
     for (int64_t i = 0; i < count_; ++i)
       std::memcpy(to + i * sizeof(T), &values[groups_[i]], sizeof(T));
   }
+  /// Like PutGathered, narrowing integers (core/narrowed_ints.h): sums, counts and keys mostly
+  /// need a few of their bytes. Read back with StateBytesReader::GetNarrowed.
+  template <typename T>
+  void PutNarrowedGathered(const std::vector<T>& values) {
+    narrowed::Append<T>(
+        count_, [&](int64_t i) { return values[group(i)]; }, out_);
+  }
   /// Appends the string of each group written: all lengths (uint32), then all bytes.
   void PutGatheredStrings(const std::vector<std::string>& values);
 
@@ -100,6 +109,16 @@ class StateBytesReader {
     const uint8_t* from = Take(count, sizeof(T), "an array");
     out->resize(static_cast<size_t>(count));
     if (count > 0) std::memcpy(out->data(), from, static_cast<size_t>(count) * sizeof(T));
+  }
+  /// Replaces `out` with `count` values written by PutNarrowedGathered.
+  template <typename T>
+  void GetNarrowed(std::vector<T>* out, int64_t count) {
+    if (count < 0 || count > remaining()) Fail("more values than bytes");  // A byte each at least.
+    out->resize(static_cast<size_t>(count));
+    const int64_t read =
+        narrowed::Read<T>(bytes_.subspan(static_cast<size_t>(at_)), count, out->data());
+    if (read < 0) Fail("narrowed values that cannot be");
+    at_ += read;
   }
   /// Replaces `out` with `count` flags (bytes that are 0 or 1).
   void GetFlags(std::vector<uint8_t>* out, int64_t count);

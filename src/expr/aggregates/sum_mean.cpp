@@ -81,7 +81,7 @@ class IntegerSumState final : public StateBase {
 
   void Serialize(const uint32_t* groups, int64_t count, std::vector<uint8_t>* out) const override {
     StateBytesWriter writer(out, kTag, groups, count, static_cast<int64_t>(sums_.size()));
-    writer.PutGathered(sums_);
+    writer.PutNarrowedGathered(sums_);
     writer.PutGathered(seen_);
   }
 
@@ -89,7 +89,7 @@ class IntegerSumState final : public StateBase {
     StateBytesReader reader(bytes, kTag, "sum");
     std::vector<int64_t> sums;
     std::vector<uint8_t> seen;
-    reader.GetArray(&sums, reader.groups());
+    reader.GetNarrowed(&sums, reader.groups());
     reader.GetFlags(&seen, reader.groups());
     reader.ExpectEnd();
     sums_ = std::move(sums);
@@ -172,7 +172,7 @@ class FloatSumState final : public StateBase {
     StateBytesWriter writer(out, Tag(), groups, count, static_cast<int64_t>(sums_.size()));
     writer.PutGathered(sums_);
     writer.PutGathered(compensations_);
-    writer.PutGathered(counts_);
+    writer.PutNarrowedGathered(counts_);
   }
 
   void Deserialize(std::span<const uint8_t> bytes) override {
@@ -181,7 +181,7 @@ class FloatSumState final : public StateBase {
     std::vector<int64_t> counts;
     reader.GetArray(&sums, reader.groups());
     reader.GetArray(&compensations, reader.groups());
-    reader.GetArray(&counts, reader.groups());
+    reader.GetNarrowed(&counts, reader.groups());
     reader.ExpectEnd();
     sums_ = std::move(sums);
     compensations_ = std::move(compensations);
@@ -289,16 +289,16 @@ class WideSumState final : public StateBase {
 
   void Serialize(const uint32_t* groups, int64_t count, std::vector<uint8_t>* out) const override {
     StateBytesWriter writer(out, Tag(), groups, count, static_cast<int64_t>(sums_.size()));
-    writer.PutGathered(sums_);
-    writer.PutGathered(counts_);
+    writer.PutNarrowedGathered(sums_);
+    writer.PutNarrowedGathered(counts_);
   }
 
   void Deserialize(std::span<const uint8_t> bytes) override {
     StateBytesReader reader(bytes, Tag(), mean_ ? "mean" : "sum");
     std::vector<int128_t> sums;
     std::vector<int64_t> counts;
-    reader.GetArray(&sums, reader.groups());
-    reader.GetArray(&counts, reader.groups());
+    reader.GetNarrowed(&sums, reader.groups());
+    reader.GetNarrowed(&counts, reader.groups());
     reader.ExpectEnd();
     sums_ = std::move(sums);
     counts_ = std::move(counts);

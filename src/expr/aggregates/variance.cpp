@@ -83,7 +83,7 @@ class VarianceState final : public StateBase {
   /// back give the same bits as with the original.
   void Serialize(const uint32_t* groups, int64_t count, std::vector<uint8_t>* out) const override {
     StateBytesWriter writer(out, Tag(), groups, count, static_cast<int64_t>(counts_.size()));
-    writer.PutGathered(counts_);
+    writer.PutNarrowedGathered(counts_);
     writer.PutGathered(means_);
     writer.PutGathered(m2s_);
   }
@@ -91,7 +91,7 @@ class VarianceState final : public StateBase {
   void Deserialize(std::span<const uint8_t> bytes) override {
     StateBytesReader reader(bytes, Tag(), std_ ? "std" : "var");
     std::vector<double> counts, means, m2s;
-    reader.GetArray(&counts, reader.groups());
+    reader.GetNarrowed(&counts, reader.groups());
     reader.GetArray(&means, reader.groups());
     reader.GetArray(&m2s, reader.groups());
     reader.ExpectEnd();
