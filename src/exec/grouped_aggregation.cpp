@@ -9,8 +9,8 @@
 #include "core/error.h"
 #include "core/take.h"
 #include "exec/aggregation_spill.h"
-#include "exec/position_heap.h"
 #include "exec/position_merge.h"
+#include "exec/position_order.h"
 #include "expr/evaluate.h"
 
 namespace sluice::exec {
@@ -88,7 +88,7 @@ uint64_t FirstSeen(uint64_t seq, uint32_t row) {
 
 /// Merges the ascending, distinct positions of `lists` into one ascending order, given as
 /// indexes into the lists' concatenation. Cut by position into ranges that merge in parallel,
-/// each with a heap of the lists' heads whose top is replaced, not popped and pushed.
+/// each a seq at a time by PositionOrder.
 std::vector<int64_t> MergeFirstSeen(const std::vector<const std::vector<uint64_t>*>& lists,
                                     ThreadPool& threads) {
   const size_t count = lists.size();
@@ -122,21 +122,34 @@ std::vector<int64_t> MergeFirstSeen(const std::vector<const std::vector<uint64_t
       if (bounds[static_cast<size_t>(r) + 1] == UINT64_MAX) parts[l].second = list.size();
       out += static_cast<int64_t>(parts[l].first);
     }
-    PositionHeap heap;
-    for (size_t l = 0; l < count; ++l) {
-      if (parts[l].first < parts[l].second)
-        heap.Add((*lists[l])[parts[l].first], static_cast<uint32_t>(l));
-    }
-    heap.Build();
-    while (!heap.empty()) {
-      const uint32_t l = heap.top().list;
-      auto& [next, end] = parts[l];
-      order[static_cast<size_t>(out++)] = base[l] + static_cast<int64_t>(next);
-      if (++next < end) {
-        heap.ReplaceTop((*lists[l])[next]);
-      } else {
-        heap.PopTop();
+    // A seq at a time: PositionOrder is fastest within one.
+    PositionOrder ordering;
+    std::vector<PositionOrder::Run> runs;
+    std::vector<uint32_t> run_lists;
+    std::vector<PositionOrder::Entry> ordered;
+    while (true) {
+      uint64_t low = UINT64_MAX;
+      for (size_t l = 0; l < count; ++l) {
+        if (parts[l].first < parts[l].second) low = std::min(low, (*lists[l])[parts[l].first]);
       }
+      if (low == UINT64_MAX) break;
+      const uint64_t end = low | 0xFFFFFFFFull;
+      runs.clear();
+      run_lists.clear();
+      for (size_t l = 0; l < count; ++l) {
+        auto& [next, stop] = parts[l];
+        const uint64_t* list = lists[l]->data();
+        const auto last =
+            static_cast<int64_t>(std::upper_bound(list + next, list + stop, end) - list);
+        if (last == static_cast<int64_t>(next)) continue;
+        runs.push_back({list, static_cast<int64_t>(next), last});
+        run_lists.push_back(static_cast<uint32_t>(l));
+        next = static_cast<size_t>(last);
+      }
+      ordered.clear();
+      ordering.Order(runs, &ordered);
+      for (const PositionOrder::Entry& entry : ordered)
+        order[static_cast<size_t>(out++)] = base[run_lists[entry.run]] + entry.row;
     }
   });
   return order;

@@ -3,10 +3,11 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 
 #include "core/error.h"
 #include "core/narrowed_ints.h"
-#include "exec/position_heap.h"
+#include "exec/position_order.h"
 #include "exec/row_gather.h"
 
 namespace sluice::exec {
@@ -52,8 +53,13 @@ struct PositionCursor {
   const uint64_t* positions = nullptr;
   int64_t size = 0;
   int64_t pos = 0;
+  uint64_t block_id = 0;  ///< The merge's id of `block`.
 };
 
+/// The merge works a window of positions at a time: all rows from the smallest head up to the
+/// first position where some file's current block ends (so every row of the window is in a
+/// block already read), and never past the end of the smallest head's seq, where PositionOrder
+/// is fastest.
 class PositionMergeSource final : public Source {
  public:
   PositionMergeSource(SchemaPtr internal_schema, SchemaPtr output_schema,
@@ -65,64 +71,123 @@ class PositionMergeSource final : public Source {
         batch_size_(std::max<int64_t>(1, batch_size)),
         pool_(pool) {
     for (std::shared_ptr<SpillFile>& file : files) {
-      cursors_.push_back(std::make_unique<PositionCursor>(std::move(file), internal_schema, pool));
-      PositionCursor& cursor = *cursors_.back();
-      if (cursor.NextBlock()) heap_.Add(cursor.Head(), static_cast<uint32_t>(cursors_.size() - 1));
+      auto cursor = std::make_unique<PositionCursor>(std::move(file), internal_schema, pool);
+      if (cursor->NextBlock()) {
+        cursor->block_id = Register(cursor->block);
+        cursors_.push_back(std::move(cursor));
+      }
     }
-    heap_.Build();
-    chunk_id_.assign(cursors_.size(), -1);
   }
 
   const SchemaPtr& schema() const override { return output_schema_; }
 
   bool Next(Batch* out) override {
-    std::vector<const PositionCursor::Block*> blocks;
-    std::vector<std::shared_ptr<const PositionCursor::Block>> held;
-    std::vector<uint32_t> ids;
-    std::vector<uint32_t> rows;
-    ids.reserve(static_cast<size_t>(batch_size_));
-    rows.reserve(static_cast<size_t>(batch_size_));
-    std::fill(chunk_id_.begin(), chunk_id_.end(), -1);
-    while (static_cast<int64_t>(rows.size()) < batch_size_ && !heap_.empty()) {
-      const uint32_t c = heap_.top().list;
-      PositionCursor& cursor = *cursors_[c];
-      if (chunk_id_[c] < 0) {
-        chunk_id_[c] = static_cast<int>(blocks.size());
-        blocks.push_back(cursor.block.get());
-        held.push_back(cursor.block);
-      }
-      ids.push_back(static_cast<uint32_t>(chunk_id_[c]));
-      rows.push_back(static_cast<uint32_t>(cursor.pos));
-      if (++cursor.pos == cursor.size) {
-        chunk_id_[c] = -1;
-        if (!cursor.NextBlock()) {
-          heap_.PopTop();
-          continue;
-        }
-      }
-      heap_.ReplaceTop(cursor.Head());
+    while (static_cast<int64_t>(pending_.size() - emitted_) < batch_size_ && MergeWindow()) {
     }
-    if (rows.empty()) return false;
+    const int64_t rows = std::min<int64_t>(batch_size_, pending_.size() - emitted_);
+    if (rows == 0) return false;
+    // The batch's rows come from blocks first_id..last_id (ids are handed out in reading order).
+    uint64_t first_id = UINT64_MAX, last_id = 0;
+    for (int64_t i = 0; i < rows; ++i) {
+      first_id = std::min(first_id, pending_[emitted_ + i].block);
+      last_id = std::max(last_id, pending_[emitted_ + i].block);
+    }
+    std::vector<uint32_t> ids(static_cast<size_t>(rows));
+    std::vector<uint32_t> block_rows(static_cast<size_t>(rows));
+    for (int64_t i = 0; i < rows; ++i) {
+      ids[i] = static_cast<uint32_t>(pending_[emitted_ + i].block - first_id);
+      block_rows[i] = pending_[emitted_ + i].row;
+    }
     out->schema = output_schema_;
-    out->num_rows = static_cast<int64_t>(rows.size());
+    out->num_rows = rows;
     out->columns.clear();
     out->seq = next_seq_++;
-    std::vector<const Column*> sources(blocks.size());
+    std::vector<const Column*> sources(last_id - first_id + 1);
     for (int c : output_columns_) {
-      for (size_t b = 0; b < blocks.size(); ++b) sources[b] = &blocks[b]->rows.columns[c];
-      out->columns.push_back(GatherFromMany(sources, ids, rows, pool_));
+      for (uint64_t id = first_id; id <= last_id; ++id)
+        sources[id - first_id] = &blocks_[id - first_block_id_]->rows.columns[c];
+      out->columns.push_back(GatherFromMany(sources, ids, block_rows, pool_));
     }
+    emitted_ += rows;
+    Release();
     return true;
   }
 
  private:
+  /// A row of the output: its block (by id) and its row in the block.
+  struct Entry {
+    uint64_t block;
+    uint32_t row;
+  };
+
+  uint64_t Register(std::shared_ptr<const PositionCursor::Block> block) {
+    blocks_.push_back(std::move(block));
+    return first_block_id_ + blocks_.size() - 1;
+  }
+
+  /// Drops the rows emitted and the blocks no pending row or cursor needs any more.
+  void Release() {
+    pending_.erase(pending_.begin(), pending_.begin() + static_cast<int64_t>(emitted_));
+    emitted_ = 0;
+    uint64_t needed = first_block_id_ + blocks_.size();
+    for (const Entry& entry : pending_) needed = std::min(needed, entry.block);
+    for (const auto& cursor : cursors_) needed = std::min(needed, cursor->block_id);
+    while (first_block_id_ < needed) {
+      blocks_.pop_front();
+      ++first_block_id_;
+    }
+  }
+
+  /// Appends the next window's rows to pending_ in order; false once every file has ended.
+  bool MergeWindow() {
+    if (cursors_.empty()) return false;
+    uint64_t low = UINT64_MAX, end = UINT64_MAX;
+    for (const auto& cursor : cursors_) {
+      low = std::min(low, cursor->Head());
+      end = std::min(end, cursor->positions[cursor->size - 1]);
+    }
+    end = std::min<uint64_t>(end, low | 0xFFFFFFFFull);  // Within the smallest head's seq.
+    // Each file's run of the window, in file order.
+    runs_.clear();
+    run_cursors_.clear();
+    for (size_t c = 0; c < cursors_.size(); ++c) {
+      PositionCursor& cursor = *cursors_[c];
+      const uint64_t* stop =
+          std::upper_bound(cursor.positions + cursor.pos, cursor.positions + cursor.size, end);
+      if (stop == cursor.positions + cursor.pos) continue;
+      runs_.push_back({cursor.positions, cursor.pos, stop - cursor.positions});
+      run_cursors_.push_back(&cursor);
+    }
+    ordered_.clear();
+    order_.Order(runs_, &ordered_);
+    for (const PositionOrder::Entry& entry : ordered_)
+      pending_.push_back({run_cursors_[entry.run]->block_id, entry.row});
+    // Advance the cursors past their runs; a finished block gives way to the file's next.
+    for (size_t r = 0; r < runs_.size(); ++r) {
+      PositionCursor& cursor = *run_cursors_[r];
+      cursor.pos = runs_[r].end;
+      if (cursor.pos == cursor.size) {
+        cursor.block_id = cursor.NextBlock() ? Register(cursor.block) : UINT64_MAX;
+      }
+    }
+    std::erase_if(cursors_, [](const auto& cursor) { return cursor->block == nullptr; });
+    return true;
+  }
+
   SchemaPtr output_schema_;
   std::vector<int> output_columns_;
   int64_t batch_size_;
   MemoryPool* pool_;
-  std::vector<std::unique_ptr<PositionCursor>> cursors_;
-  PositionHeap heap_;
-  std::vector<int> chunk_id_;
+  std::vector<std::unique_ptr<PositionCursor>> cursors_;  ///< Files not ended, in file order.
+  /// Blocks read and still needed, by id: blocks_[id - first_block_id_].
+  std::deque<std::shared_ptr<const PositionCursor::Block>> blocks_;
+  uint64_t first_block_id_ = 0;
+  std::vector<Entry> pending_;  ///< Rows merged, in order; emitted_ of them already output.
+  size_t emitted_ = 0;
+  PositionOrder order_;
+  std::vector<PositionOrder::Run> runs_;  ///< The window's runs, and whose they are.
+  std::vector<PositionCursor*> run_cursors_;
+  std::vector<PositionOrder::Entry> ordered_;
   uint64_t next_seq_ = 0;
 };
 
