@@ -77,13 +77,31 @@ void WithWidth(int width, F&& f) {
   }
 }
 
+/// The values of `count` differences of W bytes (3, 5, 6, 7) whose 8-byte access at i * W stays
+/// within the count * W bytes: the others take a copy of exactly W bytes, which compiles to
+/// several loads or stores.
+template <int W>
+int64_t WholeWordCount(int64_t count) {
+  return count * W >= 8 ? (count * W - 8) / W + 1 : 0;
+}
+template <int W>
+constexpr bool kOddWidth = W == 3 || W == 5 || W == 6 || W == 7;
+
 /// Writes get(i) - base for i in [0, count) in `width` bytes each, from `to`.
 template <typename U, typename Get>
 void PutDifferences(int width, int64_t count, U base, Get&& get, uint8_t* to) {
   WithWidth(width, [&](auto w) {
     constexpr int W = decltype(w)::value;
     if constexpr (W <= sizeof(U)) {
-      for (int64_t i = 0; i < count; ++i) {
+      int64_t i = 0;
+      if constexpr (kOddWidth<W> && sizeof(U) <= 8) {
+        // Whole words, each running into the next value's bytes, which its own write replaces.
+        for (const int64_t whole = WholeWordCount<W>(count); i < whole; ++i) {
+          const uint64_t difference = static_cast<U>(get(i) - base);
+          std::memcpy(to + i * W, &difference, 8);
+        }
+      }
+      for (; i < count; ++i) {
         const U difference = static_cast<U>(get(i) - base);
         std::memcpy(to + i * W, &difference, W);
       }
@@ -97,7 +115,16 @@ void GetDifferences(int width, int64_t count, U base, const uint8_t* from, Put&&
   WithWidth(width, [&](auto w) {
     constexpr int W = decltype(w)::value;
     if constexpr (W <= sizeof(U)) {
-      for (int64_t i = 0; i < count; ++i) {
+      int64_t i = 0;
+      if constexpr (kOddWidth<W> && sizeof(U) <= 8) {
+        constexpr uint64_t kMask = (uint64_t{1} << (8 * W)) - 1;
+        for (const int64_t whole = WholeWordCount<W>(count); i < whole; ++i) {
+          uint64_t word;
+          std::memcpy(&word, from + i * W, 8);
+          put(i, static_cast<U>(base + (word & kMask)));
+        }
+      }
+      for (; i < count; ++i) {
         U difference = 0;
         std::memcpy(&difference, from + i * W, W);
         put(i, static_cast<U>(base + difference));

@@ -81,6 +81,13 @@ TEST(NarrowedIntsTest, PositionsAreStoredAsNarrowedHalves) {
   size_t stored;
   ASSERT_EQ(RoundTrip(positions, &stored), positions);
   EXPECT_EQ(stored, 9 + positions.size() * 3);
+  // Rows of three bytes.
+  std::vector<uint64_t> wide_rows;
+  for (uint64_t seq = 7; seq < 9; ++seq) {
+    for (uint64_t row = 3; row < 1'000'000; row += 997) wide_rows.push_back(seq << 32 | row);
+  }
+  ASSERT_EQ(RoundTrip(wide_rows, &stored), wide_rows);
+  EXPECT_EQ(stored, 9 + wide_rows.size() * 4);
   // Halves that would need more than the whole: stored whole.
   std::vector<uint64_t> crossing = {0xFFFFFFFFull, 0xFF00000000ull};
   ASSERT_EQ(RoundTrip(crossing, &stored), crossing);
