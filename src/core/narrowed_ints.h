@@ -94,15 +94,19 @@ void PutDifferences(int width, int64_t count, U base, Get&& get, uint8_t* to) {
     constexpr int W = decltype(w)::value;
     if constexpr (W <= sizeof(U)) {
       int64_t i = 0;
-      if constexpr (kOddWidth<W> && sizeof(U) <= 8) {
+      if constexpr (kOddWidth<W>) {
         // Whole words, each running into the next value's bytes, which its own write replaces.
         for (const int64_t whole = WholeWordCount<W>(count); i < whole; ++i) {
-          const uint64_t difference = static_cast<U>(get(i) - base);
+          const auto difference = static_cast<uint64_t>(static_cast<U>(get(i) - base));
           std::memcpy(to + i * W, &difference, 8);
         }
       }
+      // Differences of up to 8 bytes pass through a 64-bit register, even for 16-byte values:
+      // a 16-byte variable would go through memory, and reading it whole after writing part of
+      // it stalls the load.
+      using D = std::conditional_t<W <= 8, uint64_t, U>;
       for (; i < count; ++i) {
-        const U difference = static_cast<U>(get(i) - base);
+        const D difference = static_cast<D>(static_cast<U>(get(i) - base));
         std::memcpy(to + i * W, &difference, W);
       }
     }
@@ -116,7 +120,7 @@ void GetDifferences(int width, int64_t count, U base, const uint8_t* from, Put&&
     constexpr int W = decltype(w)::value;
     if constexpr (W <= sizeof(U)) {
       int64_t i = 0;
-      if constexpr (kOddWidth<W> && sizeof(U) <= 8) {
+      if constexpr (kOddWidth<W>) {
         constexpr uint64_t kMask = (uint64_t{1} << (8 * W)) - 1;
         for (const int64_t whole = WholeWordCount<W>(count); i < whole; ++i) {
           uint64_t word;
@@ -124,10 +128,11 @@ void GetDifferences(int width, int64_t count, U base, const uint8_t* from, Put&&
           put(i, static_cast<U>(base + (word & kMask)));
         }
       }
+      using D = std::conditional_t<W <= 8, uint64_t, U>;  // As in PutDifferences.
       for (; i < count; ++i) {
-        U difference = 0;
+        D difference = 0;
         std::memcpy(&difference, from + i * W, W);
-        put(i, static_cast<U>(base + difference));
+        put(i, static_cast<U>(base + static_cast<U>(difference)));
       }
     }
   });

@@ -56,13 +56,16 @@ TEST(NarrowedIntsTest, EverySpanComesBackExactlyInTheBytesItNeeds) {
     size_t stored;
     ASSERT_EQ(RoundTrip(values, &stored), values) << span;
   }
-  const unsigned __int128 wide_span = static_cast<unsigned __int128>(1) << 100;
-  for (unsigned __int128 span :
-       {static_cast<unsigned __int128>(9), wide_span, ~static_cast<unsigned __int128>(0)}) {
+  const auto u128 = [](uint64_t value) { return static_cast<unsigned __int128>(value); };
+  for (auto [span, width] : {std::pair{u128(9), 1},
+                             {u128(1) << 20, 3},
+                             {u128(1) << 50, 7},
+                             {u128(1) << 100, 16},
+                             {~u128(0), 16}}) {
     std::vector<int128_t> values = Spread<int128_t, unsigned __int128>(-7, span, 100, random);
     size_t stored;
-    ASSERT_TRUE(RoundTrip(values, &stored) == values);
-    EXPECT_EQ(stored, 1 + 16 + 100 * static_cast<size_t>(span == 9 ? 1 : 16));
+    ASSERT_TRUE(RoundTrip(values, &stored) == values) << width;
+    EXPECT_EQ(stored, 1 + 16 + 100 * static_cast<size_t>(width));
   }
   std::vector<double> doubles = {1.5, -0.0, 1e300};
   size_t stored;
