@@ -45,7 +45,8 @@ uint32_t DictionaryBuilder::Insert(std::string_view value) {
 
 template <int kWidth>
 void DictionaryBuilder::InsertFixedValues(const uint8_t* values, int64_t count, uint32_t* indices) {
-  if (slots_.empty()) Grow();
+  constexpr bool kCompact = kWidth == 4;
+  if (kCompact ? compact_slots_.empty() : slots_.empty()) kCompact ? GrowCompact() : Grow();
   // A value equal to the one before takes its index without a lookup: sorted and clustered
   // columns (dates, flags) repeat in runs, and the lookup is the writer's costliest step.
   uint64_t previous_key = 0;
@@ -68,37 +69,55 @@ void DictionaryBuilder::InsertFixedValues(const uint8_t* values, int64_t count, 
     if (i + kPrefetch < count) {
       const uint64_t ahead = MixBits(key_at(i + kPrefetch));
       hashes[i % kPrefetch] = ahead;
-      __builtin_prefetch(&slots_[ahead & (slots_.size() - 1)]);
+      if constexpr (kCompact) {
+        __builtin_prefetch(&compact_slots_[ahead & (compact_slots_.size() - 1)]);
+      } else {
+        __builtin_prefetch(&slots_[ahead & (slots_.size() - 1)]);
+      }
     }
     const uint64_t key = key_at(i);
     if (has_previous && key == previous_key) {
       indices[i] = previous_index;
       continue;
     }
-    size_t mask = slots_.size() - 1;
-    size_t slot = hash & mask;
-    uint32_t index;
-    while (true) {
-      const Slot& at = slots_[slot];
-      if (at.hash == hash && at.entry != 0) {
-        index = at.entry - 1;
-        break;
-      }
-      if (at.entry == 0) {
-        if (offsets_.size() * 2 >= slots_.size()) {  // Full enough: grow, then probe again.
-          Grow();
-          mask = slots_.size() - 1;
-          slot = hash & mask;
-          continue;
-        }
-        index = Add(std::string_view(reinterpret_cast<const char*>(&key), kWidth), hash, slot);
-        break;
-      }
-      slot = (slot + 1) & mask;
-    }
-    indices[i] = previous_index = index;
+    indices[i] = previous_index =
+        kCompact ? FindOrAddCompact(static_cast<uint32_t>(key), hash) : FindOrAddWide(key, hash);
     previous_key = key;
     has_previous = true;
+  }
+}
+
+uint32_t DictionaryBuilder::FindOrAddWide(uint64_t key, uint64_t hash) {
+  while (true) {
+    const size_t mask = slots_.size() - 1;
+    for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+      const Slot& at = slots_[slot];
+      if (at.entry != 0 && at.hash == hash) return at.entry - 1;
+      if (at.entry != 0) continue;
+      if (offsets_.size() * 2 < slots_.size())
+        return Add(std::string_view(reinterpret_cast<const char*>(&key), 8), hash, slot);
+      Grow();  // Full enough: grow, then probe again.
+      break;
+    }
+  }
+}
+
+uint32_t DictionaryBuilder::FindOrAddCompact(uint32_t key, uint64_t hash) {
+  while (true) {
+    const size_t mask = compact_slots_.size() - 1;
+    for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
+      const CompactSlot at = compact_slots_[slot];
+      if (at != 0 && static_cast<uint32_t>(at >> 32) == key) return static_cast<uint32_t>(at) - 1;
+      if (at != 0) continue;
+      if (offsets_.size() * 2 < compact_slots_.size()) {
+        const uint32_t index =
+            AppendValue(std::string_view(reinterpret_cast<const char*>(&key), 4));
+        compact_slots_[slot] = static_cast<uint64_t>(key) << 32 | (index + 1);
+        return index;
+      }
+      GrowCompact();
+      break;
+    }
   }
 }
 
@@ -108,10 +127,15 @@ void DictionaryBuilder::InsertFixed(const uint8_t* values, int64_t count, int wi
   InsertFixedValues<8>(values, count, indices);
 }
 
-uint32_t DictionaryBuilder::Add(std::string_view value, uint64_t hash, size_t slot) {
-  uint32_t index = static_cast<uint32_t>(offsets_.size());
+uint32_t DictionaryBuilder::AppendValue(std::string_view value) {
+  const auto index = static_cast<uint32_t>(offsets_.size());
   offsets_.push_back(bytes_.size());
   bytes_.append(value);
+  return index;
+}
+
+uint32_t DictionaryBuilder::Add(std::string_view value, uint64_t hash, size_t slot) {
+  const uint32_t index = AppendValue(value);
   slots_[slot] = Slot{hash, index + 1};
   return index;
 }
@@ -129,10 +153,26 @@ void DictionaryBuilder::Grow() {
   }
 }
 
+void DictionaryBuilder::GrowCompact() {
+  const size_t capacity = compact_slots_.empty() ? 1024 : compact_slots_.size() * 2;
+  std::vector<CompactSlot> old(capacity, 0);
+  old.swap(compact_slots_);
+  const size_t mask = capacity - 1;
+  for (const CompactSlot moved : old) {
+    if (moved == 0) continue;
+    size_t slot = MixBits(moved >> 32) & mask;
+    while (compact_slots_[slot] != 0) slot = (slot + 1) & mask;
+    compact_slots_[slot] = moved;
+  }
+}
+
 void DictionaryBuilder::Clear() {
   bytes_.clear();
   offsets_.clear();
-  slots_.clear();
+  // The tables keep their size: the next row group's dictionary is likely as big, and growing
+  // to it again would rehash every value several times.
+  std::fill(slots_.begin(), slots_.end(), Slot{0, 0});
+  std::fill(compact_slots_.begin(), compact_slots_.end(), 0);
 }
 
 }  // namespace sluice::io::parquet

@@ -38,18 +38,30 @@ class DictionaryBuilder {
     uint64_t hash;
     uint32_t entry;  ///< index + 1; 0 = empty.
   };
+  /// The slots of 4-byte values: the value itself (high half) and its entry (low half), in 8
+  /// bytes rather than 16. A column of many distinct values (o_custkey: 230K a row group) has a
+  /// table of megabytes, where every lookup misses the cache: half the table, fewer misses.
+  using CompactSlot = uint64_t;
 
   static uint64_t Hash(std::string_view value);
   template <int kWidth>
   void InsertFixedValues(const uint8_t* values, int64_t count, uint32_t* indices);
+  /// The index of 8-byte `key` (hashing to `hash`), added when new.
+  uint32_t FindOrAddWide(uint64_t key, uint64_t hash);
+  /// The index of 4-byte `key` (hashing to `hash`), added when new.
+  uint32_t FindOrAddCompact(uint32_t key, uint64_t hash);
+  /// Appends a new distinct value and returns its index.
+  uint32_t AppendValue(std::string_view value);
   /// Stores a new distinct value in the empty `slot` and returns its index.
   uint32_t Add(std::string_view value, uint64_t hash, size_t slot);
   void Grow();
+  void GrowCompact();
 
   bool fixed_width_;
   std::string bytes_;
   std::vector<size_t> offsets_;
   std::vector<Slot> slots_;
+  std::vector<CompactSlot> compact_slots_;  ///< Instead of slots_ for 4-byte values.
 };
 
 }  // namespace sluice::io::parquet
