@@ -247,7 +247,7 @@ std::shared_ptr<SpillFile> SpillRuns(const SchemaPtr& schema,
       SpillingScope scope;  // Granted beyond the budget, as on the spilling thread.
       const PendingBlock& pending = group[static_cast<size_t>(b)];
       SortedRun block = GatherRun(schema, runs, pending.ids, pending.rows, pool);
-      encoded[static_cast<size_t>(b)] = SpillFile::Encode(block.rows, RunExtras(block));
+      encoded[static_cast<size_t>(b)] = file->Encode(block.rows, RunExtras(block));
     });
     for (const SpillFile::EncodedBlock& block : encoded) file->Append(block);
     group.clear();

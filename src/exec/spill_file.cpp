@@ -22,7 +22,9 @@ namespace sluice::exec {
 namespace {
 
 constexpr uint32_t kMagic = 0x42534C53;  // "SLSB"
-constexpr uint32_t kVersion = 3;  // 2: narrowed integers, 4-byte offsets; 3: core/narrowed_ints
+constexpr uint16_t kVersion = 4;         // 3: core/narrowed_ints; 4: blocks stored raw or as LZ4
+constexpr uint16_t kCodecNone = 0;
+constexpr uint16_t kCodecLz4 = 1;
 constexpr size_t kHeaderSize = 32;
 
 template <typename T>
@@ -230,10 +232,11 @@ Column ReadColumn(PayloadReader& in, const DataType& type, int64_t rows, MemoryP
   return column;
 }
 
-/// Lays `batch` and `extras` out as a block's raw payload, then compresses it into `block`
-/// (header included); returns the raw payload's size.
+/// Lays `batch` and `extras` out as a block's raw payload, then, when `compress` is set,
+/// compresses it into `block` (header included) if LZ4 makes it smaller, else copies it.
+/// Returns the raw payload's size and sets `compress` to whether the block holds LZ4.
 uint64_t EncodeBlock(const Batch& batch, std::span<const std::vector<uint8_t>> extras,
-                     std::vector<uint8_t>* raw, std::vector<uint8_t>* block) {
+                     std::vector<uint8_t>* raw, std::vector<uint8_t>* block, bool* compress) {
   raw->clear();
   Put<uint64_t>(raw, static_cast<uint64_t>(batch.num_rows));
   Put<uint32_t>(raw, static_cast<uint32_t>(batch.columns.size()));
@@ -243,19 +246,30 @@ uint64_t EncodeBlock(const Batch& batch, std::span<const std::vector<uint8_t>> e
   if (raw->size() > static_cast<size_t>(LZ4_MAX_INPUT_SIZE))
     ThrowUnsupported("a spill block of {} bytes is larger than LZ4 takes", raw->size());
 
-  const int bound = LZ4_compressBound(static_cast<int>(raw->size()));
-  block->resize(kHeaderSize + static_cast<size_t>(bound));
-  uint8_t* stored = block->data() + kHeaderSize;
-  const int stored_size =
-      LZ4_compress_default(reinterpret_cast<const char*>(raw->data()),
-                           reinterpret_cast<char*>(stored), static_cast<int>(raw->size()), bound);
-  if (stored_size <= 0) ThrowInternal("LZ4 failed to compress a spill block");
-  const uint64_t checksum = XXH3_64bits(stored, static_cast<size_t>(stored_size));
+  int stored_size = 0;
+  if (*compress) {
+    const int bound = LZ4_compressBound(static_cast<int>(raw->size()));
+    block->resize(kHeaderSize + static_cast<size_t>(bound));
+    stored_size = LZ4_compress_default(reinterpret_cast<const char*>(raw->data()),
+                                       reinterpret_cast<char*>(block->data() + kHeaderSize),
+                                       static_cast<int>(raw->size()), bound);
+    if (stored_size <= 0) ThrowInternal("LZ4 failed to compress a spill block");
+    *compress = static_cast<size_t>(stored_size) < raw->size();
+  }
+  if (!*compress) {
+    stored_size = static_cast<int>(raw->size());
+    block->resize(kHeaderSize + raw->size());
+    std::memcpy(block->data() + kHeaderSize, raw->data(), raw->size());
+  }
+  const uint64_t checksum =
+      XXH3_64bits(block->data() + kHeaderSize, static_cast<size_t>(stored_size));
   block->resize(kHeaderSize + static_cast<size_t>(stored_size));
   const uint64_t raw_size = raw->size();
   const uint64_t stored_bytes = static_cast<uint64_t>(stored_size);
+  const uint16_t codec = *compress ? kCodecLz4 : kCodecNone;
   std::memcpy(block->data(), &kMagic, 4);
-  std::memcpy(block->data() + 4, &kVersion, 4);
+  std::memcpy(block->data() + 4, &kVersion, 2);
+  std::memcpy(block->data() + 6, &codec, 2);
   std::memcpy(block->data() + 8, &raw_size, 8);
   std::memcpy(block->data() + 16, &stored_bytes, 8);
   std::memcpy(block->data() + 24, &checksum, 8);
@@ -276,12 +290,32 @@ SpillFile::~SpillFile() {
   ::unlink(path_.c_str());
 }
 
+bool SpillFile::TryCompressing() {
+  int skips = raw_blocks_left_.load(std::memory_order_relaxed);
+  while (skips > 0) {
+    if (raw_blocks_left_.compare_exchange_weak(skips, skips - 1, std::memory_order_relaxed))
+      return false;
+  }
+  return true;
+}
+
+void SpillFile::NoteCompression(bool tried, int64_t raw_size, int64_t block_size) {
+  // Under 1.25:1, LZ4 costs more time than the bytes it saves take to write and read: narrowed
+  // integers (join keys, positions, partial aggregates) mostly compress less than that.
+  if (tried && (block_size - static_cast<int64_t>(kHeaderSize)) * 5 > raw_size * 4)
+    raw_blocks_left_.store(kRawBlocksAfterPoorCompression, std::memory_order_relaxed);
+}
+
 SpillFile::EncodedBlock SpillFile::Encode(const Batch& batch,
                                           std::span<const std::vector<uint8_t>> extras) {
   thread_local std::vector<uint8_t> raw;
   EncodedBlock encoded;
   encoded.rows = batch.num_rows;
-  encoded.raw_size = static_cast<int64_t>(EncodeBlock(batch, extras, &raw, &encoded.bytes));
+  const bool tried = TryCompressing();
+  bool compress = tried;
+  encoded.raw_size =
+      static_cast<int64_t>(EncodeBlock(batch, extras, &raw, &encoded.bytes, &compress));
+  NoteCompression(tried, encoded.raw_size, static_cast<int64_t>(encoded.bytes.size()));
   if (raw.capacity() > size_t{4} << 20) raw = std::vector<uint8_t>();
   return encoded;
 }
@@ -295,7 +329,10 @@ void SpillFile::Append(const Batch& batch, std::span<const std::vector<uint8_t>>
   // a scratch each, as big as their largest block, would add up to more than the budget.
   thread_local std::vector<uint8_t> raw;
   thread_local std::vector<uint8_t> block;
-  const uint64_t raw_size = EncodeBlock(batch, extras, &raw, &block);
+  const bool tried = TryCompressing();
+  bool compress = tried;
+  const uint64_t raw_size = EncodeBlock(batch, extras, &raw, &block, &compress);
+  NoteCompression(tried, static_cast<int64_t>(raw_size), static_cast<int64_t>(block.size()));
   AppendBlock(block, batch.num_rows, static_cast<int64_t>(raw_size));
   if (block.capacity() > 4 * flush_bytes_) block = std::vector<uint8_t>();
   if (raw.capacity() > 4 * flush_bytes_) raw = std::vector<uint8_t>();
@@ -359,27 +396,35 @@ bool SpillReader::Next(Batch* batch, std::vector<std::vector<uint8_t>>* extras) 
   if (file_->size_ - offset_ < static_cast<int64_t>(kHeaderSize))
     ThrowIo("the spill file \"{}\" ends inside a block header at offset {}", path, offset_);
   read_at(header, kHeaderSize, offset_);
-  uint32_t magic, version;
+  uint32_t magic;
+  uint16_t version, codec;
   uint64_t raw_size, stored_size, checksum;
   std::memcpy(&magic, header, 4);
-  std::memcpy(&version, header + 4, 4);
+  std::memcpy(&version, header + 4, 2);
+  std::memcpy(&codec, header + 6, 2);
   std::memcpy(&raw_size, header + 8, 8);
   std::memcpy(&stored_size, header + 16, 8);
   std::memcpy(&checksum, header + 24, 8);
   PayloadReader fail({}, path, offset_);
-  if (magic != kMagic || version != kVersion) fail.Fail("not a spill block header");
+  if (magic != kMagic || version != kVersion || (codec != kCodecLz4 && codec != kCodecNone))
+    fail.Fail("not a spill block header");
+  if (codec == kCodecNone && stored_size != raw_size) fail.Fail("a raw block of the wrong size");
   if (stored_size > static_cast<uint64_t>(file_->size_ - offset_) - kHeaderSize)
     fail.Fail("the block runs past the end of the file");
   if (raw_size > static_cast<uint64_t>(LZ4_MAX_INPUT_SIZE)) fail.Fail("an impossible block size");
   stored_.resize(stored_size);
   read_at(stored_.data(), stored_size, offset_ + static_cast<int64_t>(kHeaderSize));
   if (XXH3_64bits(stored_.data(), stored_.size()) != checksum) fail.Fail("checksum mismatch");
-  raw_.resize(raw_size);
-  const int decoded = LZ4_decompress_safe(
-      reinterpret_cast<const char*>(stored_.data()), reinterpret_cast<char*>(raw_.data()),
-      static_cast<int>(stored_size), static_cast<int>(raw_size));
-  if (decoded < 0 || static_cast<uint64_t>(decoded) != raw_size)
-    fail.Fail("LZ4 data does not decode");
+  if (codec == kCodecNone) {
+    raw_.swap(stored_);
+  } else {
+    raw_.resize(raw_size);
+    const int decoded = LZ4_decompress_safe(
+        reinterpret_cast<const char*>(stored_.data()), reinterpret_cast<char*>(raw_.data()),
+        static_cast<int>(stored_size), static_cast<int>(raw_size));
+    if (decoded < 0 || static_cast<uint64_t>(decoded) != raw_size)
+      fail.Fail("LZ4 data does not decode");
+  }
 
   PayloadReader in(raw_, path, offset_);
   const uint64_t rows = in.Get<uint64_t>();

@@ -1,22 +1,26 @@
 // Spill files: sluice's own columnar format for batches written to disk under memory pressure
 // and read back once, in order. A file is a sequence of blocks; a block is one batch (plus
 // optional byte arrays its operator needs back, such as a sort run's normalized keys), laid out
-// column by column, compressed with LZ4 (fast enough to keep up with a disk) and guarded by an
-// XXH3 checksum. Reading checks the checksum and every length against the schema before
-// building a column, so a damaged file is an error naming the file and offset, never a crash.
+// column by column, compressed with LZ4 (fast enough to keep up with a disk) where that pays,
+// and guarded by an XXH3 checksum. Reading checks the checksum and every length against the schema
+// before building a column, so a damaged file is an error naming the file and offset, never a
+// crash.
 //
-// Block: magic u32 "SLSB", version u32, raw size u64, stored size u64, XXH3-64 of the stored
-// bytes u64, then the stored (LZ4) bytes. Raw payload: rows u64, columns u32, extras u32; per
-// column: null count u64, validity length u64 + bytes (0 = no nulls), then the values: for
-// integers, dates, times and decimals, narrowed (core/narrowed_ints.h); for strings and binary,
-// rows + 1 offsets from 0 (length u64 + u32 each) and the data (length u64 + bytes); otherwise
-// values length u64 + bytes and an empty data length u64. Per extra: length u64 + bytes.
+// Block: magic u32 "SLSB", version u16, codec u16 (0: raw, 1: LZ4), raw size u64, stored size
+// u64, XXH3-64 of the stored bytes u64, then the stored bytes. A file stores a block raw when LZ4
+// would not shrink it, and the next 32 raw when LZ4 shrinks one by less than 1.25:1.
+// Raw payload: rows u64, columns u32, extras u32; per column: null count u64, validity length u64 +
+// bytes (0 = no nulls), then the values: for integers, dates, times and decimals, narrowed
+// (core/narrowed_ints.h); for strings and binary, rows + 1 offsets from 0 (length u64 + u32 each)
+// and the data (length u64 + bytes); otherwise values length u64 + bytes and an empty data length
+// u64. Per extra: length u64 + bytes.
 //
 // A SpillFile lives in the process's spill folder (io/fs/spill_directory.h) and is removed when
 // the last reference to it goes. Given an operator's SpillCounters (plan/plan_profile.h), a file
 // counts the bytes it writes, and its readers the bytes they read back, for EXPLAIN ANALYZE.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -55,7 +59,7 @@ class SpillFile {
     int64_t rows = 0;
     int64_t raw_size = 0;
   };
-  static EncodedBlock Encode(const Batch& batch, std::span<const std::vector<uint8_t>> extras = {});
+  EncodedBlock Encode(const Batch& batch, std::span<const std::vector<uint8_t>> extras = {});
   void Append(const EncodedBlock& block);
   /// Flushes what Append buffered; afterwards the file can be read (by several readers at once).
   void Finish();
@@ -72,6 +76,10 @@ class SpillFile {
  private:
   friend class SpillReader;
   void AppendBlock(const std::vector<uint8_t>& block, int64_t rows, int64_t raw_size);
+  /// Whether to try LZ4 on the next block (see NoteCompression).
+  bool TryCompressing();
+  /// After a block that LZ4 shrank by less than 1.25:1, the next few are stored raw.
+  void NoteCompression(bool tried, int64_t raw_size, int64_t block_size);
   void Flush();
   void WriteAt(const uint8_t* data, size_t size);  ///< At the end of the file.
 
@@ -86,6 +94,8 @@ class SpillFile {
   int64_t max_block_bytes_ = 0;
   int64_t raw_bytes_ = 0;
   bool finished_ = false;
+  static constexpr int kRawBlocksAfterPoorCompression = 32;
+  std::atomic<int> raw_blocks_left_{0};
 };
 
 /// Reads a finished file's blocks in order (counting the bytes into the file's counters).

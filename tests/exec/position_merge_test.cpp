@@ -54,7 +54,9 @@ std::vector<int64_t> Merge(const std::vector<std::vector<Row>>& files, int64_t b
   std::vector<int64_t> values;
   std::vector<Batch> batches = test::Drain(*source);
   for (size_t b = 0; b < batches.size(); ++b) {
-    if (b + 1 < batches.size()) EXPECT_EQ(batches[b].num_rows, batch_size);
+    if (b + 1 < batches.size()) {
+      EXPECT_EQ(batches[b].num_rows, batch_size);
+    }
     const int64_t* v = batches[b].columns[0].Values<int64_t>();
     values.insert(values.end(), v, v + batches[b].num_rows);
   }

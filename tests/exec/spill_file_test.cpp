@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "core/decimal.h"
 #include "core/error.h"
@@ -126,25 +127,54 @@ std::string ReadAll(const std::shared_ptr<SpillFile>& file, const SchemaPtr& sch
   }
 }
 
-TEST(SpillFileTest, EveryDamagedByteIsCaught) {
-  const Batch batch = MakeMixedBatch(200, 5);
-  std::shared_ptr<SpillFile> file = WriteFile({batch, batch});
+/// Flips one byte at a time, all over `file`: the checksum or a header check must notice.
+void ExpectEveryDamagedByteCaught(const std::shared_ptr<SpillFile>& file, const SchemaPtr& schema) {
   const int64_t size = file->size();
   std::vector<char> original(static_cast<size_t>(size));
   {
     std::ifstream in(file->path(), std::ios::binary);
     in.read(original.data(), size);
   }
-  // Flip one byte at a time, all over the file: the checksum or a header check must notice.
   for (int64_t at = 0; at < size; at += 7) {
     std::vector<char> damaged = original;
     damaged[static_cast<size_t>(at)] ^= 0x5A;
     std::ofstream(file->path(), std::ios::binary).write(damaged.data(), size);
-    const std::string message = ReadAll(file, batch.schema);
+    const std::string message = ReadAll(file, schema);
     EXPECT_NE(message.find(file->path()), std::string::npos) << "byte " << at << ": " << message;
   }
   std::ofstream(file->path(), std::ios::binary).write(original.data(), size);
-  EXPECT_EQ(ReadAll(file, batch.schema), "");
+  EXPECT_EQ(ReadAll(file, schema), "");
+}
+
+TEST(SpillFileTest, EveryDamagedByteIsCaught) {
+  const Batch batch = MakeMixedBatch(200, 5);
+  ExpectEveryDamagedByteCaught(WriteFile({batch, batch}), batch.schema);
+}
+
+TEST(SpillFileTest, BlocksLz4CannotShrinkAreStoredRaw) {
+  std::mt19937_64 random(3);
+  std::vector<std::optional<int64_t>> noise;
+  for (int i = 0; i < 3000; ++i) noise.push_back(static_cast<int64_t>(random()));
+  const SchemaPtr schema = test::MakeSchema({{"i", Int64()}});
+  const Batch incompressible = test::MakeBatch(schema, {test::Int64s(noise)});
+  std::shared_ptr<SpillFile> file = WriteFile({incompressible, incompressible, incompressible});
+  EXPECT_EQ(file->size(), file->raw_bytes() + 3 * 32);  // Headers and raw payloads.
+  SpillReader reader(file, schema, MemoryPool::Default());
+  Batch back;
+  for (int b = 0; b < 3; ++b) {
+    ASSERT_TRUE(reader.Next(&back));
+    EXPECT_EQ(test::Rows({back}), test::Rows({incompressible}));
+  }
+  ExpectEveryDamagedByteCaught(file, schema);
+
+  // Text compresses: stored as LZ4.
+  const SchemaPtr text_schema = test::MakeSchema({{"s", Utf8()}});
+  const Batch text =
+      test::MakeBatch(text_schema, {test::Strings(std::vector<std::optional<std::string>>(
+                                       500, std::string("the same words again and again")))});
+  std::shared_ptr<SpillFile> text_file = WriteFile({text, text});
+  EXPECT_LT(text_file->size() * 4, text_file->raw_bytes());
+  EXPECT_EQ(ReadAll(text_file, text_schema), "");
 }
 
 TEST(SpillFileTest, ATruncatedFileIsAnError) {
