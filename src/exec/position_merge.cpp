@@ -86,26 +86,33 @@ class PositionMergeSource final : public Source {
     }
     const int64_t rows = std::min<int64_t>(batch_size_, pending_.size() - emitted_);
     if (rows == 0) return false;
-    // The batch's rows come from blocks first_id..last_id (ids are handed out in reading order).
+    // The batch's blocks, numbered in order of first use for GatherFromMany.
     uint64_t first_id = UINT64_MAX, last_id = 0;
     for (int64_t i = 0; i < rows; ++i) {
       first_id = std::min(first_id, pending_[emitted_ + i].block);
       last_id = std::max(last_id, pending_[emitted_ + i].block);
     }
+    local_ids_.assign(last_id - first_id + 1, -1);
+    std::vector<const PositionCursor::Block*> used;
     std::vector<uint32_t> ids(static_cast<size_t>(rows));
     std::vector<uint32_t> block_rows(static_cast<size_t>(rows));
     for (int64_t i = 0; i < rows; ++i) {
-      ids[i] = static_cast<uint32_t>(pending_[emitted_ + i].block - first_id);
-      block_rows[i] = pending_[emitted_ + i].row;
+      const Entry& entry = pending_[emitted_ + i];
+      int& local = local_ids_[entry.block - first_id];
+      if (local < 0) {
+        local = static_cast<int>(used.size());
+        used.push_back(blocks_[entry.block - first_block_id_].get());
+      }
+      ids[i] = static_cast<uint32_t>(local);
+      block_rows[i] = entry.row;
     }
     out->schema = output_schema_;
     out->num_rows = rows;
     out->columns.clear();
     out->seq = next_seq_++;
-    std::vector<const Column*> sources(last_id - first_id + 1);
+    std::vector<const Column*> sources(used.size());
     for (int c : output_columns_) {
-      for (uint64_t id = first_id; id <= last_id; ++id)
-        sources[id - first_id] = &blocks_[id - first_block_id_]->rows.columns[c];
+      for (size_t b = 0; b < used.size(); ++b) sources[b] = &used[b]->rows.columns[c];
       out->columns.push_back(GatherFromMany(sources, ids, block_rows, pool_));
     }
     emitted_ += rows;
@@ -125,14 +132,19 @@ class PositionMergeSource final : public Source {
     return first_block_id_ + blocks_.size() - 1;
   }
 
-  /// Drops the rows emitted and the blocks no pending row or cursor needs any more.
+  /// Drops the rows emitted and the blocks that no pending row or cursor needs any more. A
+  /// block is dropped by what refers to it, not by age: a file of few rows a block can keep one
+  /// block while another file goes through hundreds.
   void Release() {
     pending_.erase(pending_.begin(), pending_.begin() + static_cast<int64_t>(emitted_));
     emitted_ = 0;
-    uint64_t needed = first_block_id_ + blocks_.size();
-    for (const Entry& entry : pending_) needed = std::min(needed, entry.block);
-    for (const auto& cursor : cursors_) needed = std::min(needed, cursor->block_id);
-    while (first_block_id_ < needed) {
+    std::vector<bool> needed(blocks_.size(), false);
+    for (const Entry& entry : pending_) needed[entry.block - first_block_id_] = true;
+    for (const auto& cursor : cursors_) needed[cursor->block_id - first_block_id_] = true;
+    for (size_t b = 0; b < blocks_.size(); ++b) {
+      if (!needed[b]) blocks_[b].reset();
+    }
+    while (!blocks_.empty() && blocks_.front() == nullptr) {
       blocks_.pop_front();
       ++first_block_id_;
     }
@@ -179,7 +191,7 @@ class PositionMergeSource final : public Source {
   int64_t batch_size_;
   MemoryPool* pool_;
   std::vector<std::unique_ptr<PositionCursor>> cursors_;  ///< Files not ended, in file order.
-  /// Blocks read and still needed, by id: blocks_[id - first_block_id_].
+  /// Blocks read, by id: blocks_[id - first_block_id_] (null once no longer needed).
   std::deque<std::shared_ptr<const PositionCursor::Block>> blocks_;
   uint64_t first_block_id_ = 0;
   std::vector<Entry> pending_;  ///< Rows merged, in order; emitted_ of them already output.
@@ -188,6 +200,7 @@ class PositionMergeSource final : public Source {
   std::vector<PositionOrder::Run> runs_;  ///< The window's runs, and whose they are.
   std::vector<PositionCursor*> run_cursors_;
   std::vector<PositionOrder::Entry> ordered_;
+  std::vector<int> local_ids_;  ///< Next's numbering of the blocks it gathers from.
   uint64_t next_seq_ = 0;
 };
 
