@@ -21,15 +21,39 @@ void PositionOrder::Order(std::span<const Run> runs, std::vector<Entry>* out) {
   out->resize(at + static_cast<size_t>(count));
   // A table a few times the rows is cheaper to clear and scan than sorting them.
   const uint64_t span = high - low;
-  if (span < static_cast<uint64_t>(8 * count + 4096)) {
-    OrderByTable(runs, low, static_cast<int64_t>(span) + 1, out->data() + at);
-  } else {
+  if (span >= static_cast<uint64_t>(8 * count + 4096)) {
     OrderBySorting(runs, count, out->data() + at);
+  } else if (!OrderByTable(runs, low, static_cast<int64_t>(span) + 1, at, out)) {
+    OrderByChains(runs, low, static_cast<int64_t>(span) + 1, out->data() + at);
   }
 }
 
-void PositionOrder::OrderByTable(std::span<const Run> runs, uint64_t low, int64_t span,
-                                 Entry* out) {
+bool PositionOrder::OrderByTable(std::span<const Run> runs, uint64_t low, int64_t span, size_t at,
+                                 std::vector<Entry>* out) {
+  table_.assign(static_cast<size_t>(span), kEmpty);
+  for (uint32_t r = 0; r < runs.size(); ++r) {
+    const Run& run = runs[r];
+    for (int64_t i = run.begin; i < run.end; ++i) {
+      uint64_t& slot = table_[run.positions[i] - low];
+      if (slot != kEmpty) return false;  // A repeated position.
+      slot = static_cast<uint64_t>(r) << 32 | static_cast<uint64_t>(i);
+    }
+  }
+  // Read back without a branch per slot (a quarter to all of them are taken, at random): each
+  // slot is written to the next place, which only a taken slot moves past. The last write may
+  // fall one past the rows: room for it is made and taken back.
+  out->emplace_back();
+  Entry* to = out->data() + at;
+  for (const uint64_t slot : table_) {
+    *to = {static_cast<uint32_t>(slot >> 32), static_cast<uint32_t>(slot)};
+    to += slot != kEmpty;
+  }
+  out->pop_back();
+  return true;
+}
+
+void PositionOrder::OrderByChains(std::span<const Run> runs, uint64_t low, int64_t span,
+                                  Entry* out) {
   slots_.assign(static_cast<size_t>(span), 0);
   entries_.clear();
   for (uint32_t r = 0; r < runs.size(); ++r) {

@@ -33,9 +33,16 @@ class PositionOrder {
   void Order(std::span<const Run> runs, std::vector<Entry>* out);
 
  private:
-  void OrderByTable(std::span<const Run> runs, uint64_t low, int64_t span, Entry* out);
+  /// Orders distinct positions through a table of entries into (*out)[at, ...); false
+  /// (nothing done) when a position repeats.
+  bool OrderByTable(std::span<const Run> runs, uint64_t low, int64_t span, size_t at,
+                    std::vector<Entry>* out);
+  /// Orders positions that may repeat within a run: the table chains each position's rows.
+  void OrderByChains(std::span<const Run> runs, uint64_t low, int64_t span, Entry* out);
   void OrderBySorting(std::span<const Run> runs, int64_t count, Entry* out);
 
+  static constexpr uint64_t kEmpty = ~uint64_t{0};
+  std::vector<uint64_t> table_;  ///< Per position - low: run << 32 | row, or kEmpty.
   std::vector<uint32_t> slots_;  ///< Per position - low: its first entry + 1, or 0.
   std::vector<Entry> entries_;
 };
