@@ -308,6 +308,9 @@ void SpillFile::NoteCompression(bool tried, int64_t raw_size, int64_t block_size
 
 SpillFile::EncodedBlock SpillFile::Encode(const Batch& batch,
                                           std::span<const std::vector<uint8_t>> extras) {
+  // Scratch shared by every file a thread writes: an aggregation holds a hundred files open, and
+  // a scratch each, as big as their largest block, would add up to more than the budget. It is
+  // let go after a block much larger than this file's flushes.
   thread_local std::vector<uint8_t> raw;
   EncodedBlock encoded;
   encoded.rows = batch.num_rows;
@@ -316,7 +319,7 @@ SpillFile::EncodedBlock SpillFile::Encode(const Batch& batch,
   encoded.raw_size =
       static_cast<int64_t>(EncodeBlock(batch, extras, &raw, &encoded.bytes, &compress));
   NoteCompression(tried, encoded.raw_size, static_cast<int64_t>(encoded.bytes.size()));
-  if (raw.capacity() > size_t{4} << 20) raw = std::vector<uint8_t>();
+  if (raw.capacity() > 4 * flush_bytes_) raw = std::vector<uint8_t>();
   return encoded;
 }
 
@@ -325,17 +328,7 @@ void SpillFile::Append(const EncodedBlock& block) {
 }
 
 void SpillFile::Append(const Batch& batch, std::span<const std::vector<uint8_t>> extras) {
-  // Scratch shared by every file a thread writes: an aggregation holds a hundred files open, and
-  // a scratch each, as big as their largest block, would add up to more than the budget.
-  thread_local std::vector<uint8_t> raw;
-  thread_local std::vector<uint8_t> block;
-  const bool tried = TryCompressing();
-  bool compress = tried;
-  const uint64_t raw_size = EncodeBlock(batch, extras, &raw, &block, &compress);
-  NoteCompression(tried, static_cast<int64_t>(raw_size), static_cast<int64_t>(block.size()));
-  AppendBlock(block, batch.num_rows, static_cast<int64_t>(raw_size));
-  if (block.capacity() > 4 * flush_bytes_) block = std::vector<uint8_t>();
-  if (raw.capacity() > 4 * flush_bytes_) raw = std::vector<uint8_t>();
+  Append(Encode(batch, extras));
 }
 
 void SpillFile::AppendBlock(const std::vector<uint8_t>& block, int64_t rows, int64_t raw_size) {
