@@ -237,6 +237,8 @@ struct GroupedAggregation::Partition {
   std::mutex mutex;
   /// Set once the partition spilled: its snapshot, then its share of each later partial.
   std::shared_ptr<SpillFile> file;
+  /// The entries written to `file`: at least as many as the groups its rebuild makes.
+  int64_t spilled_entries = 0;
   bool finished = false;
   std::atomic<int64_t> bytes{0};  ///< What `reservation` holds, readable without the mutex.
   uint64_t next_seq = 0;          ///< The seq of the next partial to merge.
@@ -614,6 +616,7 @@ void GroupedAggregation::NotePeak() {
 
 void GroupedAggregation::WriteToSpill(Partition* partition, const Partial& partial,
                                       const uint32_t* entries, uint32_t begin, uint32_t count) {
+  partition->spilled_entries += count;
   std::vector<uint8_t> keys;
   WriteGroupKeys(partial.groups, entries, begin, count, &keys);
   std::vector<uint64_t> first(count);
@@ -684,6 +687,7 @@ void GroupedAggregation::SpillPartition(Partition* partition) {
   }
   WritePartitionBlock(partition->file.get(), PartitionBlockKind::kSnapshot, 0, std::move(keys),
                       partition->first_seen, std::move(states), no_arguments_);
+  partition->spilled_entries = groups;
   partition->table = GroupingTable(layout_);
   partition->first_seen = std::vector<uint64_t>();
   partition->targets = std::vector<uint32_t>();
@@ -697,6 +701,15 @@ void GroupedAggregation::RebuildPartition(Partition* partition) {
   partition->file = nullptr;
   file->Finish();
   PartitionReader reader(file, arguments_schema_, spec_.aggregates.size(), context_.pool);
+  // Sized for every entry of the file up front, rather than grown step by step (each step
+  // reinserts the groups so far). Entries repeat groups that several morsels had, so the size
+  // is capped at a share of the budget, past which the table grows as it fills.
+  const int64_t most = context_.pool->limit() / 8 / std::max(1, context_.threads->size()) /
+                       GroupingTable::kReservedBytesPerGroup;
+  const auto expected =
+      static_cast<uint32_t>(std::min({partition->spilled_entries, most, int64_t{1} << 30}));
+  partition->table.Reserve(expected);
+  partition->first_seen.reserve(expected);
   PartitionBlock block;
   std::vector<uint32_t> first_rows;
   while (reader.Next(&block)) {
@@ -713,7 +726,7 @@ void GroupedAggregation::RebuildPartition(Partition* partition) {
       partition->table.FindOrInsertGroups(block.keys, nullptr, 0, count, partition->targets.data());
       if (partition->table.size() != count)
         ThrowIo("spill file \"{}\" repeats a group in its snapshot", file->path());
-      partition->first_seen = std::move(block.first);
+      partition->first_seen.assign(block.first.begin(), block.first.end());  // Keeps its room.
       for (size_t a = 0; a < spec_.aggregates.size(); ++a) {
         InAggregate(spec_.aggregates[a],
                     [&] { partition->states[a]->Deserialize(block.states[a]); });

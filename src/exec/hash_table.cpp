@@ -517,14 +517,29 @@ GroupKeys GroupingTable::TakeGroups() {
 
 void GroupingTable::GrowIfFull() {
   if (static_cast<uint64_t>(groups_.size()) * 2 <= mask_ + 1) return;
-  Reset((mask_ + 1) * 2);
-  const bool fixed = layout_->mode() == KeyMode::kFixed;
-  for (uint32_t g = 0; g < groups_.size(); ++g) {
-    if (g == groups_.null_group) continue;
-    uint64_t hash = groups_.hashes[g];
-    uint64_t at = hash & mask_;
+  Rehash((mask_ + 1) * 2);
+}
+
+void GroupingTable::Reserve(uint32_t groups) {
+  size_t capacity = mask_ + 1;
+  while (capacity < size_t{groups} * 2) capacity *= 2;
+  if (capacity != mask_ + 1) Rehash(capacity);
+  groups_.hashes.reserve(groups);
+  if (layout_->mode() == KeyMode::kFixed) groups_.fixed.reserve(groups);
+}
+
+void GroupingTable::Rehash(size_t capacity) {
+  std::vector<Slot> old = std::move(slots_);
+  Reset(capacity);
+  // The old slots in order: a slot's home in a bigger table is its old home or that plus the
+  // old size, so the writes advance through the new slots on two fronts instead of landing
+  // anywhere, which a walk over the groups would do (a cache miss per group).
+  const bool wide = mask_ > 0xFFFFFFFFu;  // Past 2^32 slots the low 32 bits do not suffice.
+  for (const Slot& slot : old) {
+    if (slot.group == kNoGroup) continue;
+    uint64_t at = (wide ? groups_.hashes[slot.group] : slot.hash_low) & mask_;
     while (slots_[at].group != kNoGroup) at = (at + 1) & mask_;
-    slots_[at] = Slot{fixed ? groups_.fixed[g] : hash, g, 0};
+    slots_[at] = slot;
   }
 }
 
@@ -545,7 +560,7 @@ uint32_t GroupingTable::NullGroup() {
 __attribute__((noinline)) uint32_t GroupingTable::AddFixedGroup(uint64_t at, uint64_t key,
                                                                 uint64_t hash) {
   uint32_t group = groups_.size();
-  slots_[at] = Slot{key, group, 0};
+  slots_[at] = Slot{key, group, static_cast<uint32_t>(hash)};
   groups_.hashes.push_back(hash);
   groups_.fixed.push_back(key);
   GrowIfFull();
@@ -555,7 +570,7 @@ __attribute__((noinline)) uint32_t GroupingTable::AddFixedGroup(uint64_t at, uin
 __attribute__((noinline)) uint32_t GroupingTable::AddBytesGroup(uint64_t at, const uint8_t* key,
                                                                 int64_t length, uint64_t hash) {
   uint32_t group = groups_.size();
-  slots_[at] = Slot{hash, group, 0};
+  slots_[at] = Slot{hash, group, static_cast<uint32_t>(hash)};
   groups_.hashes.push_back(hash);
   groups_.bytes.insert(groups_.bytes.end(), key, key + length);
   groups_.offsets.push_back(static_cast<int64_t>(groups_.bytes.size()));

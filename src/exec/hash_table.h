@@ -113,6 +113,12 @@ class GroupingTable {
   void FindOrInsertGroups(const GroupKeys& other, const uint32_t* groups, uint32_t first,
                           int64_t count, uint32_t* targets);
 
+  /// Makes room for `groups` groups in all, so that adding them does not grow the table step
+  /// by step (each step reinserts every group so far).
+  void Reserve(uint32_t groups);
+  /// What Reserve takes per group, about: two slots, a hash and a packed key.
+  static constexpr int64_t kReservedBytesPerGroup = 2 * 16 + 8 + 8;
+
   /// Moves the groups out and empties the table (it keeps its slot array for reuse).
   GroupKeys TakeGroups();
   int64_t MemoryUsage() const;
@@ -121,7 +127,9 @@ class GroupingTable {
   struct Slot {
     uint64_t key;  ///< kFixed: the packed key; otherwise the hash.
     uint32_t group;
-    uint32_t unused;
+    /// The hash's low 32 bits, which pick the slot in tables of up to 2^32 slots: growing
+    /// reinserts the slots in order without reading each group's hash elsewhere.
+    uint32_t hash_low;
   };
 
   template <bool kListed, bool kFixed, bool kNulls>
@@ -141,6 +149,8 @@ class GroupingTable {
   uint32_t NullGroup();
   void Reset(size_t capacity);
   void GrowIfFull();
+  /// Moves every group to a table of `capacity` slots (a power of two).
+  void Rehash(size_t capacity);
 
   const KeyLayout* layout_;
   std::vector<Slot> slots_;

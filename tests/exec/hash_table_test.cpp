@@ -1,5 +1,6 @@
 // The grouping table's keys: hashes recomputed from the keys alone (as a spilled partition's
 // are when it is read back) equal the hashes the table was built with, in every key layout.
+// And the table itself: growing and reserving keep every group findable under its id.
 #include "exec/hash_table.h"
 
 #include <gtest/gtest.h>
@@ -73,6 +74,54 @@ TEST(GroupKeysTest, RecomputedHashesAreTheTablesInEveryLayout) {
     ExpectRecomputedHashesMatch({Ints(rows, nulls), Ints(rows, !nulls)}, rows);    // packed
     ExpectRecomputedHashesMatch({Strings(rows, nulls)}, rows);                     // string
     ExpectRecomputedHashesMatch({Strings(rows, nulls), Ints(rows, nulls)}, rows);  // serialized
+  }
+}
+
+/// Keys 0..distinct-1 spread over the int64 range, each `repeats` times, in blocks.
+Column SpreadInts(int64_t distinct, int repeats) {
+  ColumnBuilder builder(Int64());
+  for (int r = 0; r < repeats; ++r) {
+    for (int64_t k = 0; k < distinct; ++k)
+      builder.Append<int64_t>(static_cast<int64_t>(static_cast<uint64_t>(k) * 0x9E3779B97F4A7C15u));
+  }
+  return builder.Finish();
+}
+
+/// Groups the rows of `keys` in batches (reserving `reserve` groups after the first), then
+/// looks every row up again: each must find the group it got, and no group may be added.
+void ExpectEveryGroupFound(const Column& keys, int64_t distinct, uint32_t reserve) {
+  const KeyLayout layout({keys.type});
+  EncodedKeys encoded;
+  layout.Encode({&keys, 1}, keys.length, &encoded);
+  GroupingTable table(layout);
+  std::vector<uint32_t> ids(static_cast<size_t>(keys.length));
+  std::vector<uint32_t> first_rows;
+  const int64_t batch = 1000;
+  for (int64_t begin = 0; begin < keys.length; begin += batch) {
+    table.FindOrInsert(encoded, begin, std::min(keys.length, begin + batch), ids.data(),
+                       &first_rows);
+    if (begin == 0) table.Reserve(reserve);
+  }
+  ASSERT_EQ(table.size(), static_cast<uint32_t>(distinct));
+  for (int64_t r = 0; r < keys.length; ++r) ASSERT_EQ(ids[r], ids[r % distinct]) << "row " << r;
+
+  std::vector<uint32_t> again(static_cast<size_t>(keys.length));
+  table.FindOrInsert(encoded, 0, keys.length, again.data(), &first_rows);
+  EXPECT_EQ(table.size(), static_cast<uint32_t>(distinct));
+  EXPECT_EQ(again, ids);
+}
+
+TEST(GroupingTableTest, GrowingAndReservingKeepEveryGroupFindable) {
+  const int64_t distinct = 50000;  // Grows from 256 slots through 8 doublings.
+  const Column ints = SpreadInts(distinct, 3);
+  ColumnBuilder strings_builder(Utf8());
+  for (int64_t r = 0; r < ints.length; ++r)
+    strings_builder.AppendString("k" + std::to_string(ints.Values<int64_t>()[r]));
+  const Column strings = strings_builder.Finish();
+  for (uint32_t reserve : {0u, 10u, 30000u, 50000u, 200000u}) {
+    SCOPED_TRACE("reserve " + std::to_string(reserve));
+    ExpectEveryGroupFound(ints, distinct, reserve);
+    ExpectEveryGroupFound(strings, distinct, reserve);
   }
 }
 
