@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <utility>
 
 #include "core/error.h"
 #include "core/take.h"
@@ -249,6 +250,44 @@ struct GroupedAggregation::Partition {
   std::vector<uint32_t> targets;  ///< Scratch of MergeInto.
   MemoryReservation reservation;
   std::vector<Column> columns;  ///< After Finish: keys, then aggregates.
+};
+
+/// The tables of finished partitions, emptied, for the next rebuilds to take over: their memory
+/// is already mapped, where a new table's would fault in page by page (most of the first pass
+/// over a fresh slot array). At most one per thread, counted against the budget.
+struct GroupedAggregation::SpareTables {
+  SpareTables(int most, MemoryPool* pool) : most(static_cast<size_t>(most)), reservation(pool) {}
+
+  void Give(GroupingTable table) {
+    std::lock_guard lock(mutex);
+    if (tables.size() >= most) return;
+    tables.push_back(std::move(table));
+    Account();
+  }
+  /// Moves a spare table into `table` unless all are much bigger than `groups` need.
+  void TakeInto(GroupingTable* table, uint32_t groups) {
+    {
+      std::lock_guard lock(mutex);
+      if (tables.empty() || tables.back().slot_count() > 2 * GroupingTable::SlotsFor(groups))
+        return;
+      *table = std::move(tables.back());
+      tables.pop_back();
+      Account();
+    }
+    table->Clear();
+  }
+
+ private:
+  void Account() {
+    int64_t bytes = 0;
+    for (const GroupingTable& table : tables) bytes += table.MemoryUsage();
+    reservation.Set(bytes);
+  }
+
+  std::mutex mutex;
+  std::vector<GroupingTable> tables;
+  size_t most;
+  MemoryReservation reservation;
 };
 
 struct GroupedAggregation::Scratch {
@@ -696,7 +735,7 @@ void GroupedAggregation::SpillPartition(Partition* partition) {
   spilled_ = true;
 }
 
-void GroupedAggregation::RebuildPartition(Partition* partition) {
+void GroupedAggregation::RebuildPartition(Partition* partition, SpareTables* spares) {
   std::shared_ptr<SpillFile> file = std::move(partition->file);
   partition->file = nullptr;
   file->Finish();
@@ -708,6 +747,7 @@ void GroupedAggregation::RebuildPartition(Partition* partition) {
                        GroupingTable::kReservedBytesPerGroup;
   const auto expected =
       static_cast<uint32_t>(std::min({partition->spilled_entries, most, int64_t{1} << 30}));
+  if (spares != nullptr) spares->TakeInto(&partition->table, expected);
   partition->table.Reserve(expected);
   partition->first_seen.reserve(expected);
   PartitionBlock block;
@@ -776,8 +816,9 @@ void GroupedAggregation::Finish() {
 void GroupedAggregation::FinishToDisk() {
   std::vector<std::shared_ptr<SpillFile>> files(partitions_.size());
   std::vector<SchemaPtr> schemas(partitions_.size());
+  SpareTables spares(context_.threads->size(), context_.pool);
   context_.threads->ParallelFor(static_cast<int64_t>(partitions_.size()), [&](int64_t index) {
-    FinishPartition(static_cast<uint32_t>(index));
+    FinishPartition(static_cast<uint32_t>(index), &spares);
     Partition& partition = *partitions_[index];
     std::vector<Field> fields;
     for (size_t c = 0; c < partition.columns.size(); ++c)
@@ -796,7 +837,7 @@ void GroupedAggregation::FinishToDisk() {
                                     std::move(files), context_.batch_size, context_.pool);
 }
 
-void GroupedAggregation::FinishPartition(uint32_t index) {
+void GroupedAggregation::FinishPartition(uint32_t index, SpareTables* spares) {
   Partition& partition = *partitions_[index];
   std::lock_guard lock(partition.mutex);
   MergingScope merging(&partition);
@@ -805,7 +846,7 @@ void GroupedAggregation::FinishPartition(uint32_t index) {
   for (const auto& [seq, partial] : partition.pending) MergeInto(&partition, index, *partial);
   partition.pending.clear();
   partition.finished = true;
-  if (partition.file != nullptr) RebuildPartition(&partition);
+  if (partition.file != nullptr) RebuildPartition(&partition, spares);
   if (layout_.mode() == KeyMode::kNone && index == 0 && partition.table.size() == 0) {
     // A global aggregate has one row even for an empty input: the empty group.
     GroupKeys empty;
@@ -824,8 +865,9 @@ void GroupedAggregation::FinishPartition(uint32_t index) {
     partition.states[a].reset();
   }
   for (const Column& column : partition.columns) SLUICE_CHECK(column.length == groups);
-  partition.table = GroupingTable(layout_);
+  GroupingTable done = std::exchange(partition.table, GroupingTable(layout_));
   SetPartitionBytes(&partition, 0);
+  if (spares != nullptr) spares->Give(std::move(done));
 }
 
 void GroupedAggregation::BuildOutput() {

@@ -87,6 +87,7 @@ class GroupedAggregation final : public SpillableConsumer {
   struct PartialSlice;
   struct Partition;
   struct Scratch;
+  struct SpareTables;
 
   std::shared_ptr<Partial> BuildPartial(const Batch& batch, Scratch* scratch);
   /// Fills a raw partial: the morsel's rows by partition, for morsels whose keys hardly repeat.
@@ -106,15 +107,18 @@ class GroupedAggregation final : public SpillableConsumer {
                     uint32_t begin, uint32_t count);
   /// Moves a partition to disk (a snapshot); called with its mutex held.
   void SpillPartition(Partition* partition);
-  /// Rebuilds a spilled partition from its file; called with its mutex held.
-  void RebuildPartition(Partition* partition);
+  /// Rebuilds a spilled partition from its file, in a spare table if one fits; called with its
+  /// mutex held.
+  void RebuildPartition(Partition* partition, SpareTables* spares);
   /// Sets the partition's accounted memory (which the pool may answer by spilling others).
   void SetPartitionBytes(Partition* partition, int64_t bytes);
   /// In a profiled run: counts a built partial's bytes until it is freed, noting the peak.
   void TrackPartial(Partial* partial);
   /// In a profiled run: notes what the partitions and partials hold as a possible peak.
   void NotePeak();
-  void FinishPartition(uint32_t index);
+  /// Merges what is pending, rebuilds the partition if it spilled and finalizes its states;
+  /// leaves its table to `spares` (when given).
+  void FinishPartition(uint32_t index, SpareTables* spares = nullptr);
   void BuildOutput();
   /// The spilled path's end: each finished partition to a result file, merged when pulled.
   void FinishToDisk();

@@ -5,6 +5,8 @@
 #define XXH_INLINE_ALL
 #include <xxhash.h>
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 
@@ -507,6 +509,16 @@ int64_t GroupingTable::MemoryUsage() const {
   return static_cast<int64_t>(slots_.capacity() * sizeof(Slot)) + groups_.MemoryUsage();
 }
 
+void GroupingTable::Clear() {
+  groups_.hashes.clear();
+  groups_.fixed.clear();
+  groups_.offsets.assign(1, 0);
+  groups_.bytes.clear();
+  groups_.null_group = kNoGroup;
+  groups_.nulls.clear();
+  std::fill(slots_.begin(), slots_.end(), Slot{0, kNoGroup, 0});
+}
+
 GroupKeys GroupingTable::TakeGroups() {
   GroupKeys taken = std::move(groups_);
   groups_ = GroupKeys();
@@ -520,10 +532,12 @@ void GroupingTable::GrowIfFull() {
   Rehash((mask_ + 1) * 2);
 }
 
+size_t GroupingTable::SlotsFor(uint32_t groups) {
+  return std::max(kInitialSlots, std::bit_ceil(size_t{groups} * 2));
+}
+
 void GroupingTable::Reserve(uint32_t groups) {
-  size_t capacity = mask_ + 1;
-  while (capacity < size_t{groups} * 2) capacity *= 2;
-  if (capacity != mask_ + 1) Rehash(capacity);
+  if (SlotsFor(groups) > mask_ + 1) Rehash(SlotsFor(groups));
   groups_.hashes.reserve(groups);
   if (layout_->mode() == KeyMode::kFixed) groups_.fixed.reserve(groups);
 }

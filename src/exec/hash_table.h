@@ -118,6 +118,12 @@ class GroupingTable {
   void Reserve(uint32_t groups);
   /// What Reserve takes per group, about: two slots, a hash and a packed key.
   static constexpr int64_t kReservedBytesPerGroup = 2 * 16 + 8 + 8;
+  /// The slots Reserve(groups) makes room for at least.
+  static size_t SlotsFor(uint32_t groups);
+  size_t slot_count() const { return slots_.size(); }
+  /// Empties the table but keeps its memory (slots and the room of its group arrays), for a
+  /// next table of about the same size: fresh memory costs a page fault every few KiB.
+  void Clear();
 
   /// Moves the groups out and empties the table (it keeps its slot array for reuse).
   GroupKeys TakeGroups();

@@ -1,6 +1,6 @@
 // The grouping table's keys: hashes recomputed from the keys alone (as a spilled partition's
 // are when it is read back) equal the hashes the table was built with, in every key layout.
-// And the table itself: growing and reserving keep every group findable under its id.
+// And the table itself: growing, reserving and clearing keep every group findable under its id.
 #include "exec/hash_table.h"
 
 #include <gtest/gtest.h>
@@ -109,9 +109,19 @@ void ExpectEveryGroupFound(const Column& keys, int64_t distinct, uint32_t reserv
   table.FindOrInsert(encoded, 0, keys.length, again.data(), &first_rows);
   EXPECT_EQ(table.size(), static_cast<uint32_t>(distinct));
   EXPECT_EQ(again, ids);
+
+  // Cleared, the table keeps its slots but none of its groups: the same rows number the same
+  // groups afresh.
+  const size_t slots = table.slot_count();
+  table.Clear();
+  EXPECT_EQ(table.size(), 0u);
+  EXPECT_EQ(table.slot_count(), slots);
+  table.FindOrInsert(encoded, 0, keys.length, again.data(), &first_rows);
+  EXPECT_EQ(table.size(), static_cast<uint32_t>(distinct));
+  EXPECT_EQ(again, ids);
 }
 
-TEST(GroupingTableTest, GrowingAndReservingKeepEveryGroupFindable) {
+TEST(GroupingTableTest, GrowingReservingAndClearingKeepEveryGroupFindable) {
   const int64_t distinct = 50000;  // Grows from 256 slots through 8 doublings.
   const Column ints = SpreadInts(distinct, 3);
   ColumnBuilder strings_builder(Utf8());
