@@ -325,6 +325,47 @@ TEST(ParquetWriterTest, WritesTheSameBytesWhateverTheThreadCount) {
   EXPECT_EQ(test::ReadFile(dir.Join("a.parquet")), test::ReadFile(dir.Join("b.parquet")));
 }
 
+TEST(ParquetWriterTest, WritesTheSameBytesWhateverTheBatchesAndThreads) {
+  // Each column is encoded in a lane of its own; lanes run ahead of each other across batches,
+  // and row groups are still written whole and in order.
+  test::TempDir dir;
+  Batch batch = EveryType(3000);
+  WriterOptions options;
+  options.row_group_size = 700;
+  WriteFile(dir.Join("whole.parquet"), batch, options);
+  ThreadPool one(1), two(2), four(4);
+  for (ThreadPool* pool : {&one, &two, &four}) {
+    ParquetWriter writer(dir.Join("sliced.parquet"), *batch.schema, options, pool);
+    for (int64_t at = 0; at < batch.num_rows; at += 250)
+      writer.Write(batch.Slice(at, std::min<int64_t>(250, batch.num_rows - at)));
+    writer.Close();
+    EXPECT_EQ(test::ReadFile(dir.Join("sliced.parquet")),
+              test::ReadFile(dir.Join("whole.parquet")));
+  }
+}
+
+TEST(ParquetWriterTest, AFailedColumnFailsTheWriteAndLeavesNoFile) {
+  // A column's lane runs out of memory on another thread: Write or Close reports it, and the
+  // writer goes away without a file.
+  test::TempDir dir;
+  Batch batch = EveryType(3000);
+  MemoryPool* pool = MemoryPool::Default();
+  const int64_t limit = pool->limit();
+  pool->set_limit(pool->used() + (16 << 10));
+  ThreadPool four(4);
+  bool failed = false;
+  try {
+    ParquetWriter writer(dir.Join("x.parquet"), *batch.schema, {}, &four);
+    for (int k = 0; k < 20; ++k) writer.Write(batch);
+    writer.Close();
+  } catch (const Error& error) {
+    failed = std::string(error.what()).find("memory limit") != std::string::npos;
+  }
+  pool->set_limit(limit);
+  EXPECT_TRUE(failed);
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+}
+
 TEST(ParquetWriterTest, LeavesNoFileWhenNotClosed) {
   test::TempDir dir;
   Batch batch = EveryType(10);

@@ -8,7 +8,53 @@ namespace sluice::io::parquet {
 
 namespace {
 constexpr char kMagic[4] = {'P', 'A', 'R', '1'};
+/// Write returns once no lane has more than this many slices queued: enough for a lane to
+/// run ahead of a slower one, few enough that the batches they hold stay a small share of memory.
+constexpr size_t kMostQueuedSlices = 2;
 }  // namespace
+
+struct ParquetWriter::Lanes {
+  /// One column's share of a batch, or (rows == 0) only the end of a row group.
+  struct Slice {
+    Column column;
+    int64_t offset = 0;
+    int64_t rows = 0;
+    bool ends_group = false;
+  };
+  struct Lane {
+    std::deque<Slice> slices;
+    bool running = false;  ///< A thread is draining it.
+    int64_t groups_finished = 0;
+  };
+  /// A row group some lanes have finished: the chunks so far.
+  struct Group {
+    std::vector<EncodedChunk> chunks;
+    size_t finished = 0;
+    int64_t rows = 0;
+  };
+
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<Lane> lanes;
+  std::deque<Group> groups;    ///< Not yet written, in order.
+  int64_t groups_written = 0;  ///< Row groups before groups.front().
+  std::mutex file_mutex;       ///< Taken (with `mutex` held) to write a row group in order.
+  std::exception_ptr error;    ///< The first failure of a lane.
+  bool closed = false;         ///< The writer is gone or going: queued tasks do nothing.
+
+  bool Busy(size_t most) const {
+    for (const Lane& lane : lanes) {
+      if (lane.slices.size() > most || (most == 0 && lane.running)) return true;
+    }
+    return false;
+  }
+  bool AnyRunning() const {
+    for (const Lane& lane : lanes) {
+      if (lane.running) return true;
+    }
+    return false;
+  }
+};
 
 ParquetWriter::ParquetWriter(const std::string& path, const Schema& schema, WriterOptions options,
                              ThreadPool* threads)
@@ -38,10 +84,19 @@ ParquetWriter::ParquetWriter(const std::string& path, const Schema& schema, Writ
   }
   metadata_.version = options_.data_page_version == 2 ? 2 : 1;
   metadata_.created_by = options_.created_by;
+  lanes_ = std::make_shared<Lanes>();
+  lanes_->lanes.resize(columns_.size());
   file_.Write(kMagic, 4);
 }
 
-ParquetWriter::~ParquetWriter() = default;  // An unclosed AtomicFileWriter removes its temp file.
+ParquetWriter::~ParquetWriter() {
+  // Lanes still running use the writer: wait for them. Queued tasks find it closed. An unclosed
+  // AtomicFileWriter then removes its temp file.
+  std::unique_lock lock(lanes_->mutex);
+  lanes_->closed = true;
+  for (Lanes::Lane& lane : lanes_->lanes) lane.slices.clear();
+  lanes_->changed.wait(lock, [&] { return !lanes_->AnyRunning(); });
+}
 
 void ParquetWriter::Write(const Batch& batch) {
   if (batch.columns.size() != columns_.size()) {
@@ -51,22 +106,103 @@ void ParquetWriter::Write(const Batch& batch) {
   int64_t offset = 0;
   while (offset < batch.num_rows) {
     int64_t take = std::min(batch.num_rows - offset, options_.row_group_size - row_group_rows_);
-    threads_->ParallelFor(static_cast<int64_t>(columns_.size()),
-                          [&](int64_t c) { columns_[c]->Write(batch.columns[c], offset, take); });
-    offset += take;
     row_group_rows_ += take;
     rows_written_ += take;
-    if (row_group_rows_ == options_.row_group_size) FlushRowGroup();
+    const bool ends_group = row_group_rows_ == options_.row_group_size;
+    Enqueue(batch, offset, take, ends_group);
+    if (ends_group) row_group_rows_ = 0;
+    offset += take;
+  }
+  WaitForLanes(kMostQueuedSlices);
+}
+
+void ParquetWriter::Enqueue(const Batch& batch, int64_t offset, int64_t rows, bool ends_group) {
+  std::vector<size_t> idle;
+  {
+    std::lock_guard lock(lanes_->mutex);
+    if (lanes_->error) std::rethrow_exception(lanes_->error);
+    if (ends_group) {
+      lanes_->groups.push_back({std::vector<EncodedChunk>(columns_.size()), 0, row_group_rows_});
+    }
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      Lanes::Lane& lane = lanes_->lanes[c];
+      lane.slices.push_back({rows > 0 ? batch.columns[c] : Column(), offset, rows, ends_group});
+      if (!lane.running) idle.push_back(c);
+    }
+  }
+  // A task per idle lane; whichever thread gets to a lane first drains it, and a task that comes
+  // late (or after the writer is gone) finds nothing to do.
+  for (size_t c : idle) {
+    threads_->Submit([this, lanes = lanes_, c] {
+      std::unique_lock lock(lanes->mutex);
+      if (lanes->closed || lanes->lanes[c].running || lanes->lanes[c].slices.empty()) return;
+      Drain(c, lock);
+    });
   }
 }
 
-void ParquetWriter::FlushRowGroup() {
-  if (row_group_rows_ == 0) return;
-  std::vector<EncodedChunk> chunks(columns_.size());
-  threads_->ParallelFor(static_cast<int64_t>(columns_.size()),
-                        [&](int64_t c) { chunks[c] = columns_[c]->Finish(); });
+void ParquetWriter::Drain(size_t c, std::unique_lock<std::mutex>& lock) {
+  Lanes& lanes = *lanes_;
+  Lanes::Lane& lane = lanes.lanes[c];
+  lane.running = true;
+  while (!lane.slices.empty() && !lanes.closed && !lanes.error) {
+    Lanes::Slice slice = std::move(lane.slices.front());
+    lane.slices.pop_front();
+    lanes.changed.notify_all();  // A writer waiting for room may go on.
+    lock.unlock();
+    try {
+      if (slice.rows > 0) columns_[c]->Write(slice.column, slice.offset, slice.rows);
+      slice.column = Column();
+      EncodedChunk chunk;
+      if (slice.ends_group) chunk = columns_[c]->Finish();
+      lock.lock();
+      if (!slice.ends_group) continue;
+      Lanes::Group& group = lanes.groups[lane.groups_finished++ - lanes.groups_written];
+      group.chunks[c] = std::move(chunk);
+      if (++group.finished < columns_.size() || &group != &lanes.groups.front()) continue;
+      // Every lane has finished this row group (and the ones before it were written first, as
+      // lanes finish groups in order): write it, and any finished ones behind it, in order.
+      while (!lanes.groups.empty() && lanes.groups.front().finished == columns_.size()) {
+        Lanes::Group done = std::move(lanes.groups.front());
+        lanes.groups.pop_front();
+        ++lanes.groups_written;
+        std::unique_lock file_lock(lanes.file_mutex);
+        lock.unlock();
+        WriteRowGroup(std::move(done.chunks), done.rows);
+        file_lock.unlock();
+        lock.lock();
+      }
+    } catch (...) {
+      if (!lock.owns_lock()) lock.lock();
+      if (!lanes.error) lanes.error = std::current_exception();
+    }
+  }
+  if (lanes.error || lanes.closed) lane.slices.clear();
+  lane.running = false;
+  lanes.changed.notify_all();
+}
+
+void ParquetWriter::WaitForLanes(size_t most) {
+  std::unique_lock lock(lanes_->mutex);
+  while (!lanes_->error && lanes_->Busy(most)) {
+    // Drain a lane no thread is on rather than wait for a worker to get to it: the pool's
+    // workers may all be busy, this thread among them.
+    size_t idle = 0;
+    while (idle < columns_.size() &&
+           (lanes_->lanes[idle].running || lanes_->lanes[idle].slices.empty()))
+      ++idle;
+    if (idle < columns_.size()) {
+      Drain(idle, lock);
+    } else {
+      lanes_->changed.wait(lock);
+    }
+  }
+  if (lanes_->error) std::rethrow_exception(lanes_->error);
+}
+
+void ParquetWriter::WriteRowGroup(std::vector<EncodedChunk> chunks, int64_t rows) {
   RowGroup group;
-  group.num_rows = row_group_rows_;
+  group.num_rows = rows;
   group.file_offset = static_cast<int64_t>(file_.bytes_written());
   group.ordinal = static_cast<int16_t>(std::min<size_t>(metadata_.row_groups.size(), 32767));
   int64_t compressed = 0;
@@ -87,14 +223,17 @@ void ParquetWriter::FlushRowGroup() {
   }
   group.total_compressed_size = compressed;
   metadata_.row_groups.push_back(std::move(group));
-  metadata_.num_rows += row_group_rows_;
+  metadata_.num_rows += rows;
   pending_indexes_.push_back(std::move(chunks));
-  row_group_rows_ = 0;
 }
 
 void ParquetWriter::Close() {
   if (closed_) return;
-  FlushRowGroup();
+  if (row_group_rows_ > 0) {
+    Enqueue(Batch(), 0, 0, true);  // The last row group, short.
+    row_group_rows_ = 0;
+  }
+  WaitForLanes(0);
   // Bloom filters, then column indexes, then offset indexes, each for every chunk in order.
   for (size_t g = 0; g < pending_indexes_.size(); ++g) {
     for (size_t c = 0; c < columns_.size(); ++c) {
