@@ -117,6 +117,10 @@ void ParquetWriter::Write(const Batch& batch) {
 }
 
 void ParquetWriter::Enqueue(const Batch& batch, int64_t offset, int64_t rows, bool ends_group) {
+  if (columns_.empty()) {  // No lane would ever finish the row group.
+    if (ends_group) WriteRowGroup({}, row_group_rows_);
+    return;
+  }
   std::vector<size_t> idle;
   {
     std::lock_guard lock(lanes_->mutex);
