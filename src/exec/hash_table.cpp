@@ -501,7 +501,7 @@ GroupingTable::GroupingTable(const KeyLayout& layout) : layout_(&layout) {
 }
 
 void GroupingTable::Reset(size_t capacity) {
-  slots_.assign(capacity, Slot{0, kNoGroup, 0});
+  slots_.assign(capacity, Slot{kNoGroup, 0});
   mask_ = capacity - 1;
 }
 
@@ -516,14 +516,14 @@ void GroupingTable::Clear() {
   groups_.bytes.clear();
   groups_.null_group = kNoGroup;
   groups_.nulls.clear();
-  std::fill(slots_.begin(), slots_.end(), Slot{0, kNoGroup, 0});
+  std::fill(slots_.begin(), slots_.end(), Slot{kNoGroup, 0});
 }
 
 GroupKeys GroupingTable::TakeGroups() {
   GroupKeys taken = std::move(groups_);
   groups_ = GroupKeys();
   // Keep the slot array (reused by the next batch) unless it grew huge for one batch.
-  std::fill(slots_.begin(), slots_.end(), Slot{0, kNoGroup, 0});
+  std::fill(slots_.begin(), slots_.end(), Slot{kNoGroup, 0});
   return taken;
 }
 
@@ -574,7 +574,7 @@ uint32_t GroupingTable::NullGroup() {
 __attribute__((noinline)) uint32_t GroupingTable::AddFixedGroup(uint64_t at, uint64_t key,
                                                                 uint64_t hash) {
   uint32_t group = groups_.size();
-  slots_[at] = Slot{key, group, static_cast<uint32_t>(hash)};
+  slots_[at] = Slot{group, static_cast<uint32_t>(hash)};
   groups_.hashes.push_back(hash);
   groups_.fixed.push_back(key);
   GrowIfFull();
@@ -584,7 +584,7 @@ __attribute__((noinline)) uint32_t GroupingTable::AddFixedGroup(uint64_t at, uin
 __attribute__((noinline)) uint32_t GroupingTable::AddBytesGroup(uint64_t at, const uint8_t* key,
                                                                 int64_t length, uint64_t hash) {
   uint32_t group = groups_.size();
-  slots_[at] = Slot{hash, group, static_cast<uint32_t>(hash)};
+  slots_[at] = Slot{group, static_cast<uint32_t>(hash)};
   groups_.hashes.push_back(hash);
   groups_.bytes.insert(groups_.bytes.end(), key, key + length);
   groups_.offsets.push_back(static_cast<int64_t>(groups_.bytes.size()));
@@ -595,11 +595,13 @@ __attribute__((noinline)) uint32_t GroupingTable::AddBytesGroup(uint64_t at, con
 __attribute__((always_inline)) inline uint32_t GroupingTable::FindOrAddFixed(uint64_t key,
                                                                              uint64_t hash) {
   const Slot* slots = slots_.data();
+  const uint64_t* keys = groups_.fixed.data();
+  const auto low = static_cast<uint32_t>(hash);
   uint64_t at = hash & mask_;
   while (true) {
     const Slot& slot = slots[at];
     if (slot.group == kNoGroup) return AddFixedGroup(at, key, hash);
-    if (slot.key == key) return slot.group;
+    if (slot.hash_low == low && keys[slot.group] == key) return slot.group;
     at = (at + 1) & mask_;
   }
 }
@@ -610,11 +612,12 @@ __attribute__((always_inline)) inline uint32_t GroupingTable::FindOrAddBytes(con
   const Slot* slots = slots_.data();
   const int64_t* offsets = groups_.offsets.data();
   const uint8_t* bytes = groups_.bytes.data();
+  const auto low = static_cast<uint32_t>(hash);
   uint64_t at = hash & mask_;
   while (true) {
     const Slot& slot = slots[at];
     if (slot.group == kNoGroup) return AddBytesGroup(at, key, length, hash);
-    if (slot.key == hash) {
+    if (slot.hash_low == low) {
       int64_t start = offsets[slot.group];
       if (offsets[slot.group + 1] - start == length && BytesEqual(bytes + start, key, length))
         return slot.group;

@@ -117,7 +117,7 @@ class GroupingTable {
   /// by step (each step reinserts every group so far).
   void Reserve(uint32_t groups);
   /// What Reserve takes per group, about: two slots, a hash and a packed key.
-  static constexpr int64_t kReservedBytesPerGroup = 2 * 16 + 8 + 8;
+  static constexpr int64_t kReservedBytesPerGroup = 2 * 8 + 8 + 8;
   /// The slots Reserve(groups) makes room for at least.
   static size_t SlotsFor(uint32_t groups);
   size_t slot_count() const { return slots_.size(); }
@@ -130,11 +130,12 @@ class GroupingTable {
   int64_t MemoryUsage() const;
 
  private:
+  /// 8 bytes, so that more of a big table stays in cache: the group, and the hash's low 32 bits,
+  /// which pick the slot (in tables of up to 2^32 slots; growing reinserts the slots in order
+  /// without reading each group's hash elsewhere) and, past the bits that pick it, tell most
+  /// other keys apart before their key is read from the groups.
   struct Slot {
-    uint64_t key;  ///< kFixed: the packed key; otherwise the hash.
     uint32_t group;
-    /// The hash's low 32 bits, which pick the slot in tables of up to 2^32 slots: growing
-    /// reinserts the slots in order without reading each group's hash elsewhere.
     uint32_t hash_low;
   };
 
