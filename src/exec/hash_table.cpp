@@ -545,9 +545,9 @@ void GroupingTable::Reserve(uint32_t groups) {
 void GroupingTable::Rehash(size_t capacity) {
   std::vector<Slot> old = std::move(slots_);
   Reset(capacity);
-  // The old slots in order: a slot's home in a bigger table is its old home or that plus the
-  // old size, so the writes advance through the new slots on two fronts instead of landing
-  // anywhere, which a walk over the groups would do (a cache miss per group).
+  // The old slots in order: a slot's home in a table k times bigger is its old home plus a
+  // multiple of the old size, so the writes advance through the new slots on k fronts (two when
+  // growing) instead of landing anywhere, as a walk over the groups would (a miss per group).
   const bool wide = mask_ > 0xFFFFFFFFu;  // Past 2^32 slots the low 32 bits do not suffice.
   for (const Slot& slot : old) {
     if (slot.group == kNoGroup) continue;

@@ -117,13 +117,9 @@ void ParquetWriter::Write(const Batch& batch) {
 }
 
 void ParquetWriter::Enqueue(const Batch& batch, int64_t offset, int64_t rows, bool ends_group) {
-  if (columns_.empty()) {  // No lane would ever finish the row group.
-    if (ends_group) WriteRowGroup({}, row_group_rows_);
-    return;
-  }
   std::vector<size_t> idle;
   {
-    std::lock_guard lock(lanes_->mutex);
+    std::unique_lock lock(lanes_->mutex);
     if (lanes_->error) std::rethrow_exception(lanes_->error);
     if (ends_group) {
       lanes_->groups.push_back({std::vector<EncodedChunk>(columns_.size()), 0, row_group_rows_});
@@ -133,6 +129,8 @@ void ParquetWriter::Enqueue(const Batch& batch, int64_t offset, int64_t rows, bo
       lane.slices.push_back({rows > 0 ? batch.columns[c] : Column(), offset, rows, ends_group});
       if (!lane.running) idle.push_back(c);
     }
+    // A file of no columns has no lane to finish its row groups: they are finished already.
+    if (columns_.empty()) WriteFinishedGroups(lock);
   }
   // A task per idle lane; whichever thread gets to a lane first drains it, and a task that comes
   // late (or after the writer is gone) finds nothing to do.
@@ -163,19 +161,8 @@ void ParquetWriter::Drain(size_t c, std::unique_lock<std::mutex>& lock) {
       if (!slice.ends_group) continue;
       Lanes::Group& group = lanes.groups[lane.groups_finished++ - lanes.groups_written];
       group.chunks[c] = std::move(chunk);
-      if (++group.finished < columns_.size() || &group != &lanes.groups.front()) continue;
-      // Every lane has finished this row group (and the ones before it were written first, as
-      // lanes finish groups in order): write it, and any finished ones behind it, in order.
-      while (!lanes.groups.empty() && lanes.groups.front().finished == columns_.size()) {
-        Lanes::Group done = std::move(lanes.groups.front());
-        lanes.groups.pop_front();
-        ++lanes.groups_written;
-        std::unique_lock file_lock(lanes.file_mutex);
-        lock.unlock();
-        WriteRowGroup(std::move(done.chunks), done.rows);
-        file_lock.unlock();
-        lock.lock();
-      }
+      ++group.finished;
+      WriteFinishedGroups(lock);
     } catch (...) {
       if (!lock.owns_lock()) lock.lock();
       if (!lanes.error) lanes.error = std::current_exception();
@@ -184,6 +171,22 @@ void ParquetWriter::Drain(size_t c, std::unique_lock<std::mutex>& lock) {
   if (lanes.error || lanes.closed) lane.slices.clear();
   lane.running = false;
   lanes.changed.notify_all();
+}
+
+void ParquetWriter::WriteFinishedGroups(std::unique_lock<std::mutex>& lock) {
+  // Lanes finish row groups in order, so a finished group has only finished ones before it. The
+  // file lock is taken before the lanes' lock is let go: groups reach the file in order.
+  Lanes& lanes = *lanes_;
+  while (!lanes.groups.empty() && lanes.groups.front().finished == columns_.size()) {
+    Lanes::Group done = std::move(lanes.groups.front());
+    lanes.groups.pop_front();
+    ++lanes.groups_written;
+    std::unique_lock file_lock(lanes.file_mutex);
+    lock.unlock();
+    WriteRowGroup(std::move(done.chunks), done.rows);
+    file_lock.unlock();
+    lock.lock();
+  }
 }
 
 void ParquetWriter::WaitForLanes(size_t most) {

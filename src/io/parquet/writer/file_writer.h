@@ -52,6 +52,9 @@ class ParquetWriter {
   /// Helps with (or waits for) the lanes until none has more than `most` slices queued, or none
   /// is busy at all when `most` is 0; rethrows a lane's failure.
   void WaitForLanes(size_t most);
+  /// Writes the row groups at the front that every lane has finished, in order; called with
+  /// lanes_->mutex held (through `lock`), which it releases while writing.
+  void WriteFinishedGroups(std::unique_lock<std::mutex>& lock);
   /// Writes a finished row group's chunks to the file.
   void WriteRowGroup(std::vector<EncodedChunk> chunks, int64_t rows);
 
