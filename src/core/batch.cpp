@@ -22,4 +22,14 @@ bool Batch::Equals(const Batch& other) const {
   return true;
 }
 
+int64_t BatchBytes(const Batch& batch) {
+  int64_t bytes = 0;
+  for (const Column& column : batch.columns) {
+    for (const auto* buffer : {&column.validity, &column.values, &column.data}) {
+      if (*buffer != nullptr) bytes += (*buffer)->capacity();
+    }
+  }
+  return bytes;
+}
+
 }  // namespace sluice

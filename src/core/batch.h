@@ -22,4 +22,7 @@ struct Batch {
   bool Equals(const Batch& other) const;
 };
 
+/// The bytes `batch`'s buffers take (their capacity): what it holds of the memory budget.
+int64_t BatchBytes(const Batch& batch);
+
 }  // namespace sluice

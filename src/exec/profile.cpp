@@ -112,14 +112,4 @@ std::unique_ptr<BreakerSink> ProfileSink(std::unique_ptr<BreakerSink> sink, Node
   return std::make_unique<TimedSink>(std::move(sink), profile);
 }
 
-int64_t BatchBytes(const Batch& batch) {
-  int64_t bytes = 0;
-  for (const Column& column : batch.columns) {
-    for (const auto* buffer : {&column.validity, &column.values, &column.data}) {
-      if (*buffer != nullptr) bytes += (*buffer)->capacity();
-    }
-  }
-  return bytes;
-}
-
 }  // namespace sluice::exec

@@ -22,7 +22,4 @@ void CountRows(Stream* stream, NodeProfile* profile);
 /// A breaker sink whose Consume and Finish time into `profile`.
 std::unique_ptr<BreakerSink> ProfileSink(std::unique_ptr<BreakerSink> sink, NodeProfile* profile);
 
-/// The bytes `batch`'s buffers take (their capacity), for operators' peak-memory counters.
-int64_t BatchBytes(const Batch& batch);
-
 }  // namespace sluice::exec

@@ -28,17 +28,18 @@ struct ParquetScanner::Cursor {
   State state = State::kIdle;
   int64_t rows_left = 0;      ///< Not yet decoded.
   std::deque<Batch> batches;  ///< Decoded, in order, waiting for Next.
+  int64_t bytes_ahead = 0;    ///< What `batches` take.
   std::exception_ptr error;   ///< Why decoding failed (after the batches).
 
-  /// Whether the pool should decode another batch ahead (with the mutex held): only under a
-  /// roomy memory limit. Under a tight one (a spilling join at 1 GB), batches decoded ahead on
-  /// the workers took the memory that the join's partitions needed, and Next decodes the batch
-  /// it needs itself.
-  bool WantsDecode(const MemoryPool* pool) const {
-    if (pool == nullptr) pool = MemoryPool::Default();
-    if (pool->limit() < kRoomyLimit) return false;
+  /// Whether the pool should decode another batch ahead (with the mutex held): while the
+  /// batches held ahead, and one more of `batch_bytes` (the size of the last batch decoded, 0
+  /// while none is known), fit in `room`, a share of the memory budget. Under a tight limit, wide
+  /// batches decoded ahead took the memory that a spilling join's partitions needed (at 1 GB it
+  /// failed now and then, 'nothing left to spill'); those are decoded by Next when needed.
+  bool WantsDecode(int64_t batch_bytes, int64_t room) const {
     return state == State::kIdle && rows_left > 0 && !error &&
-           static_cast<int>(batches.size()) < kBatchesAhead;
+           static_cast<int>(batches.size()) < kBatchesAhead && batch_bytes > 0 &&
+           bytes_ahead + batch_bytes <= room;
   }
   /// Starts a decode of an idle cursor that has no batch waiting and rows left (when the pool
   /// does not decode ahead); false otherwise.
@@ -58,7 +59,6 @@ struct ParquetScanner::Cursor {
   /// Decoded batches per row group held ahead of the reader: two let every open row group
   /// decode while the front one is being read, at one more batch of memory each.
   static constexpr int kBatchesAhead = 2;
-  static constexpr int64_t kRoomyLimit = int64_t{4} << 30;
 };
 
 std::vector<std::string> ResolveParquetPaths(const std::string& path) {
@@ -319,8 +319,13 @@ void ParquetScanner::Schedule() {
     if (i == active_.size() && !OpenCursor()) break;
     const std::shared_ptr<Cursor>& cursor = active_[i];
     std::lock_guard lock(cursor->mutex);
-    if (cursor->WantsDecode(options_.pool)) Queue(cursor);
+    if (cursor->WantsDecode(batch_bytes_, RoomAhead())) Queue(cursor);
   }
+}
+
+int64_t ParquetScanner::RoomAhead() const {
+  const MemoryPool* pool = options_.pool != nullptr ? options_.pool : MemoryPool::Default();
+  return pool->limit() / kBudgetShareAhead / std::max(1, threads_->size());
 }
 
 void ParquetScanner::Queue(const std::shared_ptr<Cursor>& cursor) {
@@ -340,12 +345,17 @@ void ParquetScanner::Decode(const std::shared_ptr<Cursor>& cursor) {
   } catch (...) {
     error = std::current_exception();
   }
+  const int64_t bytes = batch ? BatchBytes(*batch) : 0;
+  if (batch) batch_bytes_ = bytes;
   std::lock_guard lock(cursor->mutex);
-  if (batch) cursor->batches.push_back(std::move(*batch));
+  if (batch) {
+    cursor->batches.push_back(std::move(*batch));
+    cursor->bytes_ahead += bytes;
+  }
   cursor->error = error;
   cursor->rows_left -= rows;
   cursor->state = Cursor::State::kIdle;
-  if (cursor->WantsDecode(options_.pool)) Queue(cursor);
+  if (cursor->WantsDecode(batch_bytes_, RoomAhead())) Queue(cursor);
   cursor->decoded.notify_all();
 }
 
@@ -477,6 +487,7 @@ bool ParquetScanner::DecodeNext(Batch* out) {
     if (!front->batches.empty()) {
       *out = std::move(front->batches.front());
       front->batches.pop_front();
+      front->bytes_ahead -= BatchBytes(*out);
       out->seq = next_seq_++;
       produced = true;
     } else if (front->error) {

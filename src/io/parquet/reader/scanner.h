@@ -99,6 +99,11 @@ class ParquetScanner {
   /// while the cursor may hold more (runs on any thread).
   void Decode(const std::shared_ptr<Cursor>& cursor);
   Batch DecodeBatch(Cursor& cursor, int64_t rows);
+  /// The bytes of batches each open row group may hold decoded ahead of Next.
+  int64_t RoomAhead() const;
+  /// Batches decoded ahead take at most this share of the memory budget (1/64th: 16 MiB of a
+  /// 1 GB budget), split among the open row groups.
+  static constexpr int64_t kBudgetShareAhead = 64;
   /// Reads the next `rows` rows of file column `c` at `cursor`, all of them or the `selected`.
   Column ReadColumn(Cursor& cursor, size_t c, int64_t rows,
                     const std::vector<int64_t>* selected) const;
@@ -126,6 +131,8 @@ class ParquetScanner {
   };
   std::vector<RowFilterStage> row_filters_;  ///< Applied in order.
   std::atomic<int64_t> rows_read_ = 0;
+  /// The bytes of the last batch decoded: how much the next one decoded ahead will take.
+  std::atomic<int64_t> batch_bytes_ = 0;
   int64_t total_rows_ = 0;
   int64_t row_groups_total_ = 0;
   int64_t row_groups_skipped_ = 0;
