@@ -28,8 +28,18 @@ SortKind SortKindFor(const DataType& type, const SchemaElement& element) {
 }
 
 namespace {
+/// The row numbers of the non-null values: either rows[i] or, when every row is valid (most
+/// columns), first + i without a vector of them.
+struct ValueRows {
+  const std::vector<int64_t>* rows;  ///< Null: all rows from `first`.
+  int64_t first;
+  int64_t count;
+  int64_t operator[](size_t i) const { return rows ? (*rows)[i] : first + static_cast<int64_t>(i); }
+  size_t size() const { return static_cast<size_t>(count); }
+};
+
 template <typename From, typename To>
-void Narrow(const uint8_t* src, const std::vector<int64_t>& rows, uint8_t* dst) {
+void Narrow(const uint8_t* src, const ValueRows& rows, uint8_t* dst) {
   for (size_t i = 0; i < rows.size(); ++i) {
     From value;
     std::memcpy(&value, src + rows[i] * int64_t{sizeof(From)}, sizeof(From));
@@ -37,17 +47,37 @@ void Narrow(const uint8_t* src, const std::vector<int64_t>& rows, uint8_t* dst) 
     std::memcpy(dst + i * sizeof(To), &converted, sizeof(To));
   }
 }
+
+/// 16-byte decimals (the width of sums and of precisions above 18) turned big-endian inline: a
+/// call to DecimalToBigEndian per value was most of the time a wide decimal column took to write.
+void ToBigEndian16(const uint8_t* src, const ValueRows& rows, uint8_t* dst) {
+  for (size_t i = 0; i < rows.size(); ++i) {
+    uint64_t low, high;  // Little-endian int128: the low half first.
+    std::memcpy(&low, src + rows[i] * 16, 8);
+    std::memcpy(&high, src + rows[i] * 16 + 8, 8);
+    high = __builtin_bswap64(high);
+    low = __builtin_bswap64(low);
+    std::memcpy(dst + i * 16, &high, 8);
+    std::memcpy(dst + i * 16 + 8, &low, 8);
+  }
+}
 }  // namespace
 
 void ToPhysical(const Column& column, int64_t offset, int64_t length, const SchemaElement& element,
                 std::vector<uint8_t>* levels, PhysicalValues* out) {
   levels->resize(static_cast<size_t>(length));
-  std::vector<int64_t> rows;  // Absolute row numbers of the non-null values.
-  rows.reserve(static_cast<size_t>(length));
-  for (int64_t i = 0; i < length; ++i) {
-    bool valid = column.IsValid(offset + i);
-    (*levels)[i] = valid;
-    if (valid) rows.push_back(offset + i);
+  std::vector<int64_t> valid_rows;
+  ValueRows rows{nullptr, offset, length};
+  if (column.validity == nullptr) {
+    std::memset(levels->data(), 1, levels->size());
+  } else {
+    valid_rows.reserve(static_cast<size_t>(length));
+    for (int64_t i = 0; i < length; ++i) {
+      bool valid = column.IsValid(offset + i);
+      (*levels)[i] = valid;
+      if (valid) valid_rows.push_back(offset + i);
+    }
+    rows = {&valid_rows, 0, static_cast<int64_t>(valid_rows.size())};
   }
   out->count = static_cast<int64_t>(rows.size());
   out->views.clear();
@@ -57,7 +87,7 @@ void ToPhysical(const Column& column, int64_t offset, int64_t length, const Sche
   if (physical == Type::kByteArray) {
     out->width = 0;
     out->views.reserve(rows.size());
-    for (int64_t row : rows) out->views.push_back(column.StringAt(row));
+    for (size_t i = 0; i < rows.size(); ++i) out->views.push_back(column.StringAt(rows[i]));
     return;
   }
   if (physical == Type::kBoolean) {
@@ -84,6 +114,7 @@ void ToPhysical(const Column& column, int64_t offset, int64_t length, const Sche
     case TypeId::kDecimal:
       if (physical == Type::kInt32) return Narrow<int128_t, int32_t>(src, rows, dst);
       if (physical == Type::kInt64) return Narrow<int128_t, int64_t>(src, rows, dst);
+      if (width == 16) return ToBigEndian16(src, rows, dst);
       for (size_t i = 0; i < rows.size(); ++i) {
         int128_t value;
         std::memcpy(&value, src + rows[i] * 16, 16);
@@ -95,8 +126,8 @@ void ToPhysical(const Column& column, int64_t offset, int64_t length, const Sche
   // Same representation (int32/uint32/date32 -> INT32, 64-bit types -> INT64, floats, uuid and
   // fixed_size_binary -> FIXED_LEN_BYTE_ARRAY).
   SLUICE_CHECK(type.FixedWidth() == width);
-  if (rows.empty()) return;
-  if (static_cast<int64_t>(rows.size()) == length) {
+  if (rows.count == 0) return;
+  if (rows.rows == nullptr) {
     std::memcpy(dst, src + offset * width, rows.size() * static_cast<size_t>(width));
     return;
   }
@@ -197,12 +228,27 @@ void UpdateTyped(MinMax* out, const uint8_t* values, int64_t count, SortKind kin
 }
 
 /// Fixed-width big-endian decimals: each converted once, not twice per comparison.
+template <int kWidth>
+int128_t FromBigEndian(const uint8_t* bytes, int width) {
+  if constexpr (kWidth == 16) {
+    uint64_t high, low;
+    std::memcpy(&high, bytes, 8);
+    std::memcpy(&low, bytes + 8, 8);
+    return static_cast<int128_t>((static_cast<unsigned __int128>(__builtin_bswap64(high)) << 64) |
+                                 __builtin_bswap64(low));
+  } else {
+    return DecimalFromBigEndian(bytes, width);
+  }
+}
+
+/// kWidth 16 reads the values inline (the common width); 0 any width, by a call per value.
+template <int kWidth>
 void UpdateSignedBytes(MinMax* out, const uint8_t* values, int64_t count, int width) {
   if (count == 0) return;
   int64_t lo = 0, hi = 0;
-  int128_t low = DecimalFromBigEndian(values, width), high = low;
+  int128_t low = FromBigEndian<kWidth>(values, width), high = low;
   for (int64_t i = 1; i < count; ++i) {
-    const int128_t value = DecimalFromBigEndian(values + i * width, width);
+    const int128_t value = FromBigEndian<kWidth>(values + i * width, width);
     if (value < low) {
       low = value;
       lo = i;
@@ -230,7 +276,9 @@ void MinMax::UpdateFixed(const uint8_t* values, int64_t count, int width, SortKi
     case SortKind::kFloat: return UpdateTyped<float>(this, values, count, kind);
     case SortKind::kDouble: return UpdateTyped<double>(this, values, count, kind);
     case SortKind::kBool: return UpdateTyped<uint8_t>(this, values, count, kind);
-    case SortKind::kSignedBytes: return UpdateSignedBytes(this, values, count, width);
+    case SortKind::kSignedBytes:
+      return width == 16 ? UpdateSignedBytes<16>(this, values, count, width)
+                         : UpdateSignedBytes<0>(this, values, count, width);
     case SortKind::kBytes: break;
   }
   for (int64_t i = 0; i < count; ++i) {
