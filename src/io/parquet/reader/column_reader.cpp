@@ -336,7 +336,7 @@ void ColumnChunkReader::DecodeDataPage(const Page& page) {
   const uint8_t* data = page.values;
   size_t size = page.values_size;
   Type physical = leaf_.physical;
-  auto need_fixed = [&]() { dense_.resize(static_cast<size_t>(non_null * physical_width_)); };
+  auto need_fixed = [&]() { dense_.Resize(static_cast<size_t>(non_null * physical_width_)); };
   if (page.encoding == Encoding::kPlain || page.encoding == Encoding::kByteStreamSplit) {
     CheckValuesFit(non_null, size, "page");
   }

@@ -81,7 +81,7 @@ class ColumnChunkReader {
   int64_t page_row_ = 0;
   int64_t dense_index_ = 0;
   bool dictionary_encoded_ = false;
-  std::vector<uint8_t> dense_;           ///< Fixed-width physical values (bool: one byte each).
+  PageBytes dense_;                      ///< Fixed-width physical values (bool: one byte each).
   std::vector<std::string_view> views_;  ///< BYTE_ARRAY values.
   std::vector<uint32_t> indices_;        ///< Dictionary indices.
   std::vector<uint8_t> scratch_;

@@ -115,7 +115,7 @@ bool PageReader::Next(Page* page) {
                        static_cast<int>(header.type));
     }
     reservation_.Set(std::max<int64_t>(reservation_.bytes(), compressed + uncompressed));
-    compressed_.resize(static_cast<size_t>(compressed));
+    compressed_.Resize(static_cast<size_t>(compressed));
     file_.ReadAt(body_at, compressed_.size(), compressed_.data());
 
     // Data page v2 keeps its levels uncompressed in front of the (maybe compressed) values.
@@ -135,7 +135,7 @@ bool PageReader::Next(Page* page) {
     const uint8_t* body;
     size_t body_size;
     if (compressed_values) {
-      page_.resize(static_cast<size_t>(uncompressed));
+      page_.Resize(static_cast<size_t>(uncompressed));
       if (levels_size > 0) std::memcpy(page_.data(), compressed_.data(), levels_size);
       try {
         Decompress(codec_, compressed_.data() + levels_size, compressed_.size() - levels_size,

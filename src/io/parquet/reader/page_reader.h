@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,32 @@ struct Page {
   size_t definition_levels_size = 0;
   const uint8_t* values = nullptr;
   size_t values_size = 0;
+};
+
+/// A page's bytes (or its decoded values), grown without zero-filling: they are overwritten
+/// whole by the read, the decompression or the decoder, and vector::resize zero-filled the growth
+/// whenever a page was bigger than the one before (a dictionary page, then a data page, then the
+/// next row group's dictionary page).
+class PageBytes {
+ public:
+  /// Makes room for `size` bytes; the contents are unspecified after growth.
+  uint8_t* Resize(size_t size) {
+    if (size > capacity_) {
+      data_.reset(new uint8_t[size]);
+      capacity_ = size;
+    }
+    size_ = size;
+    return data_.get();
+  }
+  uint8_t* data() { return data_.get(); }
+  const uint8_t* data() const { return data_.get(); }
+  uint8_t operator[](size_t i) const { return data_[i]; }
+  size_t size() const { return size_; }
+
+ private:
+  std::unique_ptr<uint8_t[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
 };
 
 class PageReader {
@@ -56,8 +83,8 @@ class PageReader {
   uint64_t end_ = 0;
   int64_t values_left_ = 0;
   std::vector<uint8_t> header_window_;
-  std::vector<uint8_t> compressed_;
-  std::vector<uint8_t> page_;
+  PageBytes compressed_;
+  PageBytes page_;
   MemoryReservation reservation_;  ///< Accounts the page buffers above.
 };
 
