@@ -127,7 +127,7 @@ FileSink::FileSink(const SinkTarget& target, const Schema& schema, const ExecCon
     : writer_(std::make_unique<Writer>()) {
   if (target.format == SinkTarget::Format::kParquet) {
     writer_->parquet = std::make_unique<io::parquet::ParquetWriter>(
-        target.path, schema, target.parquet, context.threads);
+        target.path, schema, target.parquet, context.threads, context.pool);
   } else {
     writer_->csv = std::make_unique<io::csv::CsvWriter>(target.path, schema, target.csv);
   }

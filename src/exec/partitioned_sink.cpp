@@ -243,7 +243,7 @@ void PartitionedSink::State::Open(Partition* partition) {
       fmt::format("{}/data_{}.{}", folder, partition->next_file++, parquet ? "parquet" : "csv");
   if (parquet) {
     partition->parquet = std::make_unique<io::parquet::ParquetWriter>(
-        path, *data_schema, target.parquet, context.threads);
+        path, *data_schema, target.parquet, context.threads, context.pool);
   } else {
     partition->csv = std::make_unique<io::csv::CsvWriter>(path, *data_schema, target.csv);
   }

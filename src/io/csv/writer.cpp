@@ -605,7 +605,7 @@ void CsvWriter::Close() {
   Flush(buffer_.data() + buffer_used_);
   file_.Commit();
   closed_ = true;
-  buffer_ = std::string();
+  std::string().swap(buffer_);  // Frees it (assigning an empty string keeps the capacity).
   reservation_.Set(0);
 }
 

@@ -39,14 +39,22 @@ void CountPage(std::vector<PageEncodingStats>* stats, PageType type, Encoding en
 }  // namespace
 
 ColumnChunkWriter::ColumnChunkWriter(const Field& field, SchemaElement element,
-                                     const WriterOptions& options, bool bloom_filter)
+                                     const WriterOptions& options, bool bloom_filter,
+                                     MemoryPool* pool)
     : field_(field),
       element_(std::move(element)),
       options_(options),
       sort_kind_(SortKindFor(field.type, element_)),
       want_bloom_filter_(bloom_filter),
+      pool_(pool),
       dictionary_(*element_.type != Type::kByteArray),
-      use_dictionary_(options.dictionary && *element_.type != Type::kBoolean) {}
+      use_dictionary_(options.dictionary && *element_.type != Type::kBoolean),
+      dictionary_reservation_(pool) {}
+
+// By now the writer is no longer a consumer of the pool, so no Spill can run alongside.
+ColumnChunkWriter::~ColumnChunkWriter() {
+  pool_->Release(pages_reserved_.load());
+}
 
 int64_t ColumnChunkWriter::PageBytesEstimate() const {
   if (*element_.type == Type::kBoolean) return static_cast<int64_t>(page_bools_.size()) / 8;
@@ -139,10 +147,11 @@ void ColumnChunkWriter::Write(const Column& column, int64_t offset, int64_t leng
   }
 }
 
-void ColumnChunkWriter::WritePage(PageHeader header, const std::string& levels,
-                                  const std::string& values) {
+void ColumnChunkWriter::EncodePage(PageHeader header, const std::string& levels,
+                                   const std::string& values, std::string* header_bytes,
+                                   std::string* body) {
   bool v2 = header.type == PageType::kDataPageV2;
-  std::string body;
+  body->clear();
   Codec codec = options_.compression;
   int64_t uncompressed = static_cast<int64_t>(levels.size() + values.size());
   if (v2) {
@@ -150,29 +159,70 @@ void ColumnChunkWriter::WritePage(PageHeader header, const std::string& levels,
     compressed_.clear();
     Compress(codec, reinterpret_cast<const uint8_t*>(values.data()), values.size(), &compressed_,
              options_.compression_level);
-    body = levels + compressed_;
+    *body = levels + compressed_;
   } else {
     std::string plain_body = levels + values;
-    Compress(codec, reinterpret_cast<const uint8_t*>(plain_body.data()), plain_body.size(), &body,
+    Compress(codec, reinterpret_cast<const uint8_t*>(plain_body.data()), plain_body.size(), body,
              options_.compression_level);
   }
-  if (uncompressed > 0x7fffffff || body.size() > 0x7fffffffu) {
+  if (uncompressed > 0x7fffffff || body->size() > 0x7fffffffu) {
     ThrowUnsupported("column '{}': a page of {} bytes is larger than Parquet allows", field_.name,
                      uncompressed);
   }
   header.uncompressed_page_size = static_cast<int32_t>(uncompressed);
-  header.compressed_page_size = static_cast<int32_t>(body.size());
-  std::string header_bytes;
-  WritePageHeader(header, &header_bytes);
-  uncompressed_bytes_ += static_cast<int64_t>(header_bytes.size()) + uncompressed;
-  if (header.type != PageType::kDictionaryPage) {
-    offset_index_.page_locations.push_back({static_cast<int64_t>(data_pages_.size()),
-                                            static_cast<int32_t>(header_bytes.size() + body.size()),
-                                            chunk_rows_});
+  header.compressed_page_size = static_cast<int32_t>(body->size());
+  header_bytes->clear();
+  WritePageHeader(header, header_bytes);
+  uncompressed_bytes_ += static_cast<int64_t>(header_bytes->size()) + uncompressed;
+}
+
+void ColumnChunkWriter::AppendDataPage(const std::string& header_bytes, const std::string& body) {
+  int64_t shortfall = 0;
+  {
+    std::lock_guard lock(pages_mutex_);
+    // The page's offset in the chunk's data pages counts the spilled ones before it.
+    offset_index_.page_locations.push_back(
+        {spilled_size_ + static_cast<int64_t>(data_pages_.size()),
+         static_cast<int32_t>(header_bytes.size() + body.size()), chunk_rows_});
+    data_pages_ += header_bytes;
+    data_pages_ += body;
+    const int64_t held = static_cast<int64_t>(data_pages_.capacity());
+    const int64_t reserved = pages_reserved_.load();
+    if (held < reserved) {
+      // Releasing never spills, so it may happen under the lock, in step with the count.
+      pool_->Release(reserved - held);
+      pages_reserved_.fetch_sub(reserved - held);
+    } else {
+      shortfall = held - reserved;
+    }
   }
-  data_pages_ += header_bytes;
-  data_pages_ += body;
-  reservation_.Set(static_cast<int64_t>(data_pages_.capacity()) + dictionary_.byte_size());
+  // Reserving may spill, this very column included (SpillPages try-locks pages_mutex_, which is
+  // free now). A spill in between releases what was reserved so far; the bytes reserved here
+  // are then counted for pages already on disk until the next page settles the count above.
+  if (shortfall > 0) {
+    pool_->Reserve(shortfall);
+    pages_reserved_.fetch_add(shortfall);
+  }
+  dictionary_reservation_.Set(dictionary_.byte_size());
+}
+
+int64_t ColumnChunkWriter::SpillPages() {
+  // try_lock, never lock: the pool calls this with its consumer lock held, on whichever thread
+  // ran out (possibly a worker of this very writer), so it must not wait for a column that is
+  // appending or finishing on another thread; such a column is skipped this time.
+  std::unique_lock lock(pages_mutex_, std::try_to_lock);
+  if (!lock.owns_lock()) return 0;
+  if (!data_pages_.empty()) {
+    if (spill_ == nullptr) spill_ = std::make_unique<PageSpillFile>();
+    spill_->Append(data_pages_);
+    spilled_size_ = spill_->size();
+    std::string().swap(data_pages_);  // Frees the memory, not just the size.
+  }
+  // The string holds no memory now, so all that is reserved for it goes, also a reservation
+  // that arrived after an earlier spill had taken the pages it was made for.
+  const int64_t freed = pages_reserved_.exchange(0);
+  pool_->Release(freed);
+  return freed;
 }
 
 void ColumnChunkWriter::UpdatePageBounds() {
@@ -261,7 +311,9 @@ void ColumnChunkWriter::FlushPage() {
     v1_header.encoding = encoding;
     header.data_page_header = v1_header;
   }
-  WritePage(std::move(header), levels, values);
+  std::string header_bytes, body;
+  EncodePage(std::move(header), levels, values, &header_bytes, &body);
+  AppendDataPage(header_bytes, body);
   AddEncoding(&encodings_, encoding);
   CountPage(&encoding_stats_, v2 ? PageType::kDataPageV2 : PageType::kDataPage, encoding);
 
@@ -295,8 +347,20 @@ EncodedChunk ColumnChunkWriter::Finish() {
   meta.codec = static_cast<CompressionCodec>(options_.compression);
   meta.num_values = chunk_values_;
 
+  // Take the data pages, spilled and in memory. The caller owns their bytes now, briefly (it
+  // writes them out), so they leave the pool's count and can no longer be spilled.
+  {
+    std::lock_guard lock(pages_mutex_);
+    chunk.spilled_pages = std::move(spill_);
+    chunk.bytes = std::move(data_pages_);
+    data_pages_.clear();  // Moved from: it holds no memory.
+    spilled_size_ = 0;
+    pool_->Release(pages_reserved_.exchange(0));
+  }
+  const int64_t data_size = (chunk.spilled_pages ? chunk.spilled_pages->size() : 0) +
+                            static_cast<int64_t>(chunk.bytes.size());
+
   // The dictionary page goes first, though it is built last.
-  std::string pages = std::move(data_pages_);
   int64_t dictionary_size = 0;
   if (dictionary_pages_written_) {
     std::string plain;
@@ -306,22 +370,22 @@ EncodedChunk ColumnChunkWriter::Finish() {
       if (byte_array) AppendLe32(&plain, static_cast<uint32_t>(value.size()));
       plain.append(value);
     }
-    data_pages_.clear();
     PageHeader header;
     header.type = PageType::kDictionaryPage;
     header.dictionary_page_header =
         DictionaryPageHeader{static_cast<int32_t>(dictionary_.size()), Encoding::kPlain, {}};
-    WritePage(std::move(header), "", plain);
-    dictionary_size = static_cast<int64_t>(data_pages_.size());
+    std::string header_bytes, body;
+    EncodePage(std::move(header), "", plain, &header_bytes, &body);
+    chunk.dictionary_page = std::move(header_bytes);
+    chunk.dictionary_page += body;
+    dictionary_size = static_cast<int64_t>(chunk.dictionary_page.size());
     meta.dictionary_page_offset = 0;
     AddEncoding(&encodings_, Encoding::kPlain);
     CountPage(&encoding_stats_, PageType::kDictionaryPage, Encoding::kPlain);
     for (auto& location : offset_index_.page_locations) location.offset += dictionary_size;
   }
-  chunk.bytes = std::move(data_pages_);
-  chunk.bytes += pages;
   meta.data_page_offset = dictionary_size;
-  meta.total_compressed_size = static_cast<int64_t>(chunk.bytes.size());
+  meta.total_compressed_size = dictionary_size + data_size;
   meta.total_uncompressed_size = uncompressed_bytes_;
   AddEncoding(&encodings_, Encoding::kRle);  // definition levels
   meta.encodings = encodings_;
@@ -349,7 +413,6 @@ EncodedChunk ColumnChunkWriter::Finish() {
   }
 
   // Reset for the next row group.
-  data_pages_.clear();
   dictionary_.Clear();
   // A column whose dictionary overflowed is unlikely to fit one in its next row group.
   use_dictionary_ = options_.dictionary && *element_.type != Type::kBoolean && !dictionary_failed_;
@@ -362,7 +425,7 @@ EncodedChunk ColumnChunkWriter::Finish() {
   column_index_valid_ = true;
   offset_index_ = OffsetIndex{};
   bloom_hashes_.clear();
-  reservation_.Set(0);  // The caller owns the chunk's bytes now, briefly: it writes them out.
+  dictionary_reservation_.Set(0);
   return chunk;
 }
 

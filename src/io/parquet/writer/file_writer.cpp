@@ -57,10 +57,11 @@ struct ParquetWriter::Lanes {
 };
 
 ParquetWriter::ParquetWriter(const std::string& path, const Schema& schema, WriterOptions options,
-                             ThreadPool* threads)
+                             ThreadPool* threads, MemoryPool* pool)
     : schema_(schema),
       options_(std::move(options)),
       threads_(threads ? threads : &ThreadPool::Default()),
+      pool_(pool ? pool : MemoryPool::Default()),
       file_(AtomicFileWriter::Open(path)) {
   if (options_.row_group_size <= 0)
     ThrowInvalid("row group size must be positive, not {}", options_.row_group_size);
@@ -79,7 +80,7 @@ ParquetWriter::ParquetWriter(const std::string& path, const Schema& schema, Writ
     bool bloom =
         std::find(options_.bloom_filter_columns.begin(), options_.bloom_filter_columns.end(),
                   field.name) != options_.bloom_filter_columns.end();
-    columns_.push_back(std::make_unique<ColumnChunkWriter>(field, element, options_, bloom));
+    columns_.push_back(std::make_unique<ColumnChunkWriter>(field, element, options_, bloom, pool_));
     metadata_.column_orders.push_back(ColumnOrder{ColumnOrder::Kind::kTypeDefinedOrder});
   }
   metadata_.version = options_.data_page_version == 2 ? 2 : 1;
@@ -87,15 +88,39 @@ ParquetWriter::ParquetWriter(const std::string& path, const Schema& schema, Writ
   lanes_ = std::make_shared<Lanes>();
   lanes_->lanes.resize(columns_.size());
   file_.Write(kMagic, 4);
+  // Last, so that a constructor that throws leaves nothing registered.
+  pool_->AddConsumer(this);
 }
 
+// Unregistering waits for a spill in progress, and no other starts. Lanes still running use the
+// writer: wait for them; queued tasks find it closed. Then the columns (whose destructors remove
+// their spill files) and an unclosed AtomicFileWriter (which removes its temporary file) can go.
 ParquetWriter::~ParquetWriter() {
-  // Lanes still running use the writer: wait for them. Queued tasks find it closed. An unclosed
-  // AtomicFileWriter then removes its temp file.
+  pool_->RemoveConsumer(this);
   std::unique_lock lock(lanes_->mutex);
   lanes_->closed = true;
   for (Lanes::Lane& lane : lanes_->lanes) lane.slices.clear();
   lanes_->changed.wait(lock, [&] { return !lanes_->AnyRunning(); });
+}
+
+int64_t ParquetWriter::SpillableBytes() const {
+  int64_t bytes = 0;
+  for (const auto& column : columns_) bytes += column->buffered_page_bytes();
+  return bytes;
+}
+
+// Locking: each column guards its buffered pages with its own mutex, held only while a page is
+// appended or the chunk is taken, never while reserving memory. The lanes run the columns in
+// parallel, and a reservation in one column's Write may call Spill on that worker while other
+// columns are appending on others: Spill try-locks column by column, spills the columns it gets
+// (the calling column's own lock is free at that point) and skips the busy ones, which a later
+// spill takes. A single writer-wide lock would have made every spill from inside Write find the
+// writer busy; and waiting for a busy column would stall every reservation in the process, as
+// the pool holds its consumer lock while a consumer spills.
+int64_t ParquetWriter::Spill() {
+  int64_t freed = 0;
+  for (auto& column : columns_) freed += column->SpillPages();
+  return freed;
 }
 
 void ParquetWriter::Write(const Batch& batch) {
@@ -114,6 +139,10 @@ void ParquetWriter::Write(const Batch& batch) {
     offset += take;
   }
   WaitForLanes(kMostQueuedSlices);
+}
+
+void ParquetWriter::Settle() {
+  WaitForLanes(0);
 }
 
 void ParquetWriter::Enqueue(const Batch& batch, int64_t offset, int64_t rows, bool ends_group) {
@@ -215,6 +244,11 @@ void ParquetWriter::WriteRowGroup(std::vector<EncodedChunk> chunks, int64_t rows
   int64_t compressed = 0;
   for (auto& chunk : chunks) {
     int64_t base = static_cast<int64_t>(file_.bytes_written());
+    file_.Write(chunk.dictionary_page.data(), chunk.dictionary_page.size());
+    if (chunk.spilled_pages) {
+      chunk.spilled_pages->CopyTo(&file_);
+      chunk.spilled_pages.reset();  // Removes the file.
+    }
     file_.Write(chunk.bytes.data(), chunk.bytes.size());
     ColumnChunk column;
     column.file_offset = base;
@@ -225,8 +259,11 @@ void ParquetWriter::WriteRowGroup(std::vector<EncodedChunk> chunks, int64_t rows
     group.total_byte_size += chunk.metadata.total_uncompressed_size;
     compressed += chunk.metadata.total_compressed_size;
     group.columns.push_back(std::move(column));
-    chunk.bytes.clear();
-    chunk.bytes.shrink_to_fit();
+    // Free the bytes: the chunk stays (for its page index) until the file ends. Assigning an
+    // empty string would keep the capacity (libstdc++ copies a short string into the buffer it
+    // has), and then every row group's pages stayed in memory to the end: the whole file.
+    std::string().swap(chunk.bytes);
+    std::string().swap(chunk.dictionary_page);
   }
   group.total_compressed_size = compressed;
   metadata_.row_groups.push_back(std::move(group));
