@@ -52,23 +52,11 @@ PageSpillFile::~PageSpillFile() {
 void PageSpillFile::Append(std::string_view bytes) {
   FdCloser file{::open(path_.c_str(), O_WRONLY | O_CLOEXEC)};
   if (file.fd < 0) ThrowIo("cannot open the spill file \"{}\": {}", path_, std::strerror(errno));
-  size_t done = 0;
-  while (done < bytes.size()) {
-    // At the recorded end, not O_APPEND: bytes of an earlier failed append are overwritten.
-    const ssize_t n = ::pwrite(file.fd, bytes.data() + done, bytes.size() - done,
-                               static_cast<off_t>(size_ + static_cast<int64_t>(done)));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ThrowIo(
-          "cannot write the spill file \"{}\": {}; free space under --temp-dir or point it "
-          "elsewhere",
-          path_, std::strerror(errno));
-    }
-    done += static_cast<size_t>(n);
-  }
+  // At the recorded end, not O_APPEND: bytes of an earlier failed append are overwritten.
+  WriteSpillBytes(file.fd, bytes.data(), bytes.size(), size_, path_);
   XXH3_64bits_update(digest_, bytes.data(), bytes.size());
-  size_ += static_cast<int64_t>(done);
-  SpillDirectory::Get().AddWritten(static_cast<int64_t>(done));
+  size_ += static_cast<int64_t>(bytes.size());
+  SpillDirectory::Get().AddWritten(static_cast<int64_t>(bytes.size()));
 }
 
 void PageSpillFile::CopyTo(AtomicFileWriter* out) const {
