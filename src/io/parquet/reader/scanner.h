@@ -101,8 +101,8 @@ class ParquetScanner {
   Batch DecodeBatch(Cursor& cursor, int64_t rows);
   /// The bytes of batches each open row group may hold decoded ahead of Next.
   int64_t RoomAhead() const;
-  /// Batches decoded ahead take at most this share of the memory budget (1/64th: 16 MiB of a
-  /// 1 GB budget), split among the open row groups.
+  /// Batches decoded ahead take at most this share of the pool's limit (1/64th: 12.5 MB under
+  /// --memory-limit 1GB, whose data share is 800 MB), split among the open row groups.
   static constexpr int64_t kBudgetShareAhead = 64;
   /// Reads the next `rows` rows of file column `c` at `cursor`, all of them or the `selected`.
   Column ReadColumn(Cursor& cursor, size_t c, int64_t rows,
