@@ -600,6 +600,13 @@ void CsvWriter::Write(const Batch& batch) {
   rows_written_ += batch.num_rows;
 }
 
+void CsvWriter::ReleaseBuffer() {
+  Flush(buffer_.data() + buffer_used_);
+  std::string().swap(buffer_);  // Frees it (assigning an empty string keeps the capacity).
+  reservation_.Set(0);
+  file_.ReleaseBuffer();
+}
+
 void CsvWriter::Close() {
   if (closed_) return;
   Flush(buffer_.data() + buffer_used_);

@@ -60,6 +60,9 @@ class CsvWriter {
 
   /// Appends the rows of `batch`, whose columns must have the writer's types.
   void Write(const Batch& batch);
+  /// Hands the text so far to the file and frees the buffer until the next Write: for a file
+  /// that stays open while others are written (one of a hundred partitions' files).
+  void ReleaseBuffer();
   /// Flushes the last bytes and publishes the file. Calling it again does nothing.
   void Close();
 

@@ -80,8 +80,7 @@ AtomicFileWriter::AtomicFileWriter(std::string target_path, std::string temp_pat
     : target_path_(std::move(target_path)),
       temp_path_(std::move(temp_path)),
       fd_(fd),
-      finished_(false),
-      buffer_(std::make_unique_for_overwrite<uint8_t[]>(kBufferSize)) {}
+      finished_(false) {}
 
 AtomicFileWriter::AtomicFileWriter(AtomicFileWriter&& other) noexcept
     : target_path_(std::move(other.target_path_)),
@@ -113,6 +112,9 @@ AtomicFileWriter::~AtomicFileWriter() {
 void AtomicFileWriter::Write(const void* data, size_t size) {
   if (fd_ < 0) ThrowInternal("write to '{}' after it was committed or aborted", target_path_);
   const auto* bytes = static_cast<const uint8_t*>(data);
+  if (buffer_ == nullptr && size > 0 && size <= kBufferSize) {
+    buffer_ = std::make_unique_for_overwrite<uint8_t[]>(kBufferSize);
+  }
   if (size <= kBufferSize - buffered_) {
     if (size > 0) std::memcpy(buffer_.get() + buffered_, bytes, size);
     buffered_ += size;
@@ -132,6 +134,11 @@ void AtomicFileWriter::Flush() {
   if (buffered_ == 0) return;
   WriteToFile(buffer_.get(), buffered_);
   buffered_ = 0;
+}
+
+void AtomicFileWriter::ReleaseBuffer() {
+  Flush();
+  buffer_.reset();
 }
 
 void AtomicFileWriter::WriteToFile(const uint8_t* data, size_t size) {

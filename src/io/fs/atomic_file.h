@@ -32,6 +32,9 @@ class AtomicFileWriter {
   /// Appends bytes through a 1 MiB buffer; writes at least that large bypass it. Throws ThrowIo
   /// when the disk is full or the OS fails, after which the writer can only be aborted.
   void Write(const void* data, size_t size);
+  /// Writes out the buffered bytes and frees the buffer until the next small write: for a file
+  /// that stays open while others are written (one of a hundred partitions' files).
+  void ReleaseBuffer();
 
   /// Counts every byte passed to Write, buffered or not: the offset the next byte will have,
   /// which a Parquet writer records in its footer.
@@ -59,7 +62,7 @@ class AtomicFileWriter {
   std::string temp_path_;
   int fd_ = -1;           ///< -1 once closed (committed, aborted or moved from).
   bool finished_ = true;  ///< True once committed or aborted: the temporary file is gone.
-  std::unique_ptr<uint8_t[]> buffer_;
+  std::unique_ptr<uint8_t[]> buffer_;  ///< Allocated by the first small write.
   size_t buffered_ = 0;
   uint64_t bytes_written_ = 0;
 };

@@ -66,6 +66,20 @@ int64_t ColumnChunkWriter::PageBytesEstimate() const {
   return static_cast<int64_t>(page_plain_.size());
 }
 
+void ColumnChunkWriter::ReleaseBuffers() {
+  dictionary_.Release();
+  std::vector<uint8_t>().swap(page_levels_);
+  std::vector<uint32_t>().swap(page_indices_);
+  std::string().swap(page_plain_);
+  std::vector<uint8_t>().swap(page_bools_);
+  std::vector<uint8_t>().swap(seen_);
+  std::vector<uint64_t>().swap(bloom_hashes_);
+  std::vector<uint8_t>().swap(levels_);
+  std::vector<uint8_t>().swap(values_.fixed);
+  std::vector<std::string_view>().swap(values_.views);
+  std::string().swap(compressed_);
+}
+
 void ColumnChunkWriter::AddValues(int64_t first, int64_t count) {
   Type physical = *element_.type;
   int width = values_.width;
@@ -426,6 +440,7 @@ EncodedChunk ColumnChunkWriter::Finish() {
   offset_index_ = OffsetIndex{};
   bloom_hashes_.clear();
   dictionary_reservation_.Set(0);
+  if (!options_.reuse_buffers) ReleaseBuffers();
   return chunk;
 }
 

@@ -67,6 +67,8 @@ class ColumnChunkWriter {
   /// Appends an encoded data page to the chunk, records its location and accounts the memory.
   void AppendDataPage(const std::string& header_bytes, const std::string& body);
   int64_t PageBytesEstimate() const;
+  /// Frees the dictionary and the buffers between row groups (WriterOptions::reuse_buffers).
+  void ReleaseBuffers();
 
   Field field_;
   SchemaElement element_;

@@ -175,4 +175,11 @@ void DictionaryBuilder::Clear() {
   std::fill(compact_slots_.begin(), compact_slots_.end(), 0);
 }
 
+void DictionaryBuilder::Release() {
+  std::string().swap(bytes_);
+  std::vector<size_t>().swap(offsets_);
+  std::vector<Slot>().swap(slots_);
+  std::vector<CompactSlot>().swap(compact_slots_);
+}
+
 }  // namespace sluice::io::parquet

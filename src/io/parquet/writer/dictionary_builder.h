@@ -30,7 +30,10 @@ class DictionaryBuilder {
                      : bytes_.size();
     return std::string_view(bytes_).substr(begin, end - begin);
   }
+  /// Empties the dictionary, keeping the table's size for the next row group.
   void Clear();
+  /// Empties the dictionary and frees its memory.
+  void Release();
 
  private:
   /// A table slot: a value's hash beside its index, so that a probe touches one cache line.

@@ -269,6 +269,7 @@ void ParquetWriter::WriteRowGroup(std::vector<EncodedChunk> chunks, int64_t rows
   metadata_.row_groups.push_back(std::move(group));
   metadata_.num_rows += rows;
   pending_indexes_.push_back(std::move(chunks));
+  if (!options_.reuse_buffers) file_.ReleaseBuffer();
 }
 
 void ParquetWriter::Close() {

@@ -25,6 +25,10 @@ struct WriterOptions {
   bool page_index = true;
   std::vector<std::string> bloom_filter_columns;
   double bloom_filter_fpp = 0.01;
+  /// Keeps page buffers, dictionary tables and the file buffer from one row group to the next,
+  /// which saves growing them again. A writer that sits idle among many open ones (a partition's
+  /// file in a partitioned write) frees them instead. Changes no byte of the file.
+  bool reuse_buffers = true;
   /// Written to the footer; deliberately without build time or host so files are reproducible.
   std::string created_by = std::string("sluice version ") + SLUICE_VERSION;
 };
