@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -22,6 +24,7 @@
 #include "core/error.h"
 #include "core/value_format.h"
 #include "exec/row_gather.h"
+#include "exec/spill_file.h"
 #include "io/csv/writer.h"
 #include "io/fs/atomic_file.h"
 #include "io/fs/hive.h"
@@ -98,15 +101,27 @@ std::string PartitionValueText(const Column& column, int64_t row) {
   return UrlEncode(text);
 }
 
-struct PartitionedSink::State {
+struct PartitionedSink::State final : SpillableConsumer {
+  /// Rows of a partition not yet given to its writer: a batch in memory, or a run of them
+  /// spilled to a file.
+  struct Buffered {
+    Batch batch;
+    std::shared_ptr<SpillFile> file;
+  };
   /// One partition folder's files: at most one open at a time.
   struct Partition {
     std::string folder;
     int next_file = 0;
+    bool open = false;
+    std::string path;  ///< Of the open file.
+    /// The open file's writer, created when its first row group is complete (or at its close).
     std::unique_ptr<io::parquet::ParquetWriter> parquet;
     std::unique_ptr<io::csv::CsvWriter> csv;
     uint64_t last_use = 0;
-    bool open() const { return parquet != nullptr || csv != nullptr; }
+    /// The open file's rows its writer has not had yet, in order; guarded by
+    /// State::buffer_mutex (Spill turns batches into files).
+    std::deque<Buffered> buffered;
+    int64_t buffered_rows = 0;  ///< Only the writing thread uses it.
   };
 
   SinkTarget target;
@@ -124,18 +139,27 @@ struct PartitionedSink::State {
   uint64_t next_seq = 0;
   bool writing = false;
 
-  // Used by the one writing thread only.
+  // Used by the one writing thread only (open_files also by Spill, with buffer_mutex held).
   std::unordered_map<std::string, Partition> partitions;
   std::vector<Partition*> open_files;
   uint64_t clock = 0;
   int64_t rows_written = 0;
 
+  /// Guards open_files and every partition's `buffered`. Never held while reserving memory.
+  std::mutex buffer_mutex;
+  std::atomic<int64_t> buffered_bytes{0};  ///< Of the batches in memory in `buffered`.
+
   SplitBatch Split(const Batch& batch) const;
   void Write(SplitBatch split);
   void Open(Partition* partition);
+  /// Gives the first `rows` buffered rows of a partition to its writer (creating it).
+  void HandOver(Partition* partition, int64_t rows);
   void Close(Partition* partition);
   void CloseAll();
   void Publish();
+
+  int64_t SpillableBytes() const override { return buffered_bytes.load(); }
+  int64_t Spill() override;
 };
 
 SplitBatch PartitionedSink::State::Split(const Batch& batch) const {
@@ -216,15 +240,24 @@ void PartitionedSink::State::Write(SplitBatch split) {
     auto [it, inserted] = partitions.try_emplace(split.folders[g]);
     Partition& partition = it->second;
     if (inserted) partition.folder = split.folders[g];
-    if (!partition.open()) Open(&partition);
+    if (!partition.open) Open(&partition);
     partition.last_use = ++clock;
-    const Batch& part = split.parts[g];
-    if (partition.parquet) {
-      partition.parquet->Write(part);
-    } else {
-      partition.csv->Write(part);
-    }
+    Batch& part = split.parts[g];
     rows_written += part.num_rows;
+    // A partition's writer gets whole row groups only (for CSV, as many rows), so that between
+    // them it holds no dictionary, unfinished page or text buffer: a hundred open partitions
+    // would hold a hundred of each. Until then the rows wait here, in memory or, under
+    // pressure, in spill files.
+    partition.buffered_rows += part.num_rows;
+    {
+      std::lock_guard lock(buffer_mutex);
+      buffered_bytes += BatchBytes(part);
+      partition.buffered.push_back({std::move(part), nullptr});
+    }
+    const int64_t group = target.parquet.row_group_size;
+    if (partition.buffered_rows >= group) {
+      HandOver(&partition, partition.buffered_rows / group * group);
+    }
   }
 }
 
@@ -239,23 +272,119 @@ void PartitionedSink::State::Open(Partition* partition) {
   const std::string folder = staging + "/" + partition->folder;
   io::CreateDirectories(folder);
   const bool parquet = target.format == SinkTarget::Format::kParquet;
-  const std::string path =
+  partition->path =
       fmt::format("{}/data_{}.{}", folder, partition->next_file++, parquet ? "parquet" : "csv");
-  if (parquet) {
-    partition->parquet = std::make_unique<io::parquet::ParquetWriter>(
-        path, *data_schema, target.parquet, context.threads, context.pool);
-  } else {
-    partition->csv = std::make_unique<io::csv::CsvWriter>(path, *data_schema, target.csv);
-  }
+  partition->open = true;
+  std::lock_guard lock(buffer_mutex);
   open_files.push_back(partition);
 }
 
+void PartitionedSink::State::HandOver(Partition* partition, int64_t rows) {
+  const bool parquet = target.format == SinkTarget::Format::kParquet;
+  if (parquet && partition->parquet == nullptr) {
+    io::parquet::WriterOptions options = target.parquet;
+    options.reuse_buffers = false;  // It waits idle for its next row group.
+    partition->parquet = std::make_unique<io::parquet::ParquetWriter>(
+        partition->path, *data_schema, std::move(options), context.threads, context.pool);
+  }
+  if (!parquet && partition->csv == nullptr) {
+    partition->csv =
+        std::make_unique<io::csv::CsvWriter>(partition->path, *data_schema, target.csv);
+  }
+  partition->buffered_rows -= rows;
+  // Takes the entries one at a time, so that the rest can still spill meanwhile; a batch that
+  // goes past `rows` is cut, and its rest goes back in front.
+  while (rows > 0) {
+    Buffered entry;
+    {
+      std::lock_guard lock(buffer_mutex);
+      SLUICE_CHECK(!partition->buffered.empty());
+      entry = std::move(partition->buffered.front());
+      partition->buffered.pop_front();
+      if (entry.file == nullptr) buffered_bytes -= BatchBytes(entry.batch);
+    }
+    std::vector<Batch> rest;
+    auto give = [&](Batch batch) {
+      if (rows == 0) {
+        rest.push_back(std::move(batch));
+        return;
+      }
+      if (rows < batch.num_rows) {
+        rest.push_back(batch.Slice(rows, batch.num_rows - rows));
+        batch = batch.Slice(0, rows);
+      }
+      rows -= batch.num_rows;
+      if (parquet) {
+        partition->parquet->Write(batch);
+      } else {
+        partition->csv->Write(batch);
+      }
+    };
+    if (entry.file != nullptr) {
+      SpillReader reader(entry.file, data_schema, context.pool);
+      Batch batch;
+      while (reader.Next(&batch)) give(std::move(batch));
+    } else {
+      give(std::move(entry.batch));
+    }
+    std::lock_guard lock(buffer_mutex);
+    for (auto batch = rest.rbegin(); batch != rest.rend(); ++batch) {
+      buffered_bytes += BatchBytes(*batch);
+      partition->buffered.push_front({std::move(*batch), nullptr});
+    }
+  }
+  // Free what the writer holds before other partitions come next: wait for the row groups to be
+  // encoded and written (until then it holds their dictionaries and pages), or hand the CSV
+  // text to the file.
+  if (parquet) {
+    partition->parquet->Settle();
+  } else {
+    partition->csv->ReleaseBuffer();
+  }
+}
+
 void PartitionedSink::State::Close(Partition* partition) {
+  HandOver(partition, partition->buffered_rows);
   if (partition->parquet) partition->parquet->Close();
   if (partition->csv) partition->csv->Close();
   partition->parquet.reset();
   partition->csv.reset();
+  partition->open = false;
+  std::lock_guard lock(buffer_mutex);
   open_files.erase(std::find(open_files.begin(), open_files.end(), partition));
+}
+
+// Called by the pool on any thread, also the writing one from inside a writer's Write; the
+// writing thread holds buffer_mutex only to move an entry, never while it reserves memory.
+int64_t PartitionedSink::State::Spill() {
+  std::lock_guard lock(buffer_mutex);
+  int64_t freed = 0;
+  for (Partition* partition : open_files) {
+    // Each run of batches in memory becomes one file, in its place.
+    std::deque<Buffered> kept;
+    std::shared_ptr<SpillFile> run;
+    auto end_run = [&] {
+      if (run == nullptr) return;
+      run->Finish();
+      kept.push_back({Batch(), std::move(run)});
+      run = nullptr;
+    };
+    for (const Buffered& entry : partition->buffered) {
+      if (entry.file != nullptr) {
+        end_run();
+        kept.push_back(entry);
+        continue;
+      }
+      if (run == nullptr)
+        run = std::make_shared<SpillFile>("partition", size_t{1} << 20, context.counters);
+      run->Append(entry.batch);
+      freed += BatchBytes(entry.batch);
+    }
+    end_run();
+    partition->buffered = std::move(kept);
+  }
+  buffered_bytes -= freed;
+  return freed;
 }
 
 void PartitionedSink::State::CloseAll() {
@@ -330,6 +459,7 @@ PartitionedSink::PartitionedSink(const SinkTarget& target, const Schema& schema,
   s.target = target;
   s.context = context;
   if (s.context.pool == nullptr) s.context.pool = MemoryPool::Default();
+  if (s.context.threads == nullptr) s.context.threads = &ThreadPool::Default();
   s.max_open = std::max(1, max_open_files);
   std::vector<bool> is_partition(schema.size(), false);
   for (const std::string& name : target.partition_by) {
@@ -360,9 +490,13 @@ PartitionedSink::PartitionedSink(const SinkTarget& target, const Schema& schema,
       fmt::format(".{}.sluice-tmp-{}-{:08x}", final_path.filename().string(), ::getpid(), random());
   s.staging = (parent.empty() ? fs::path(name) : parent / name).string();
   io::CreateDirectories(s.staging);
+  // Last, so that a constructor that throws leaves nothing registered.
+  s.context.pool->AddConsumer(&s);
 }
 
 PartitionedSink::~PartitionedSink() {
+  // Unregistering waits for a spill in progress, and no other starts.
+  state_->context.pool->RemoveConsumer(state_.get());
   if (state_->published) return;
   // A failed run: drop the open writers (which remove their temporary files) and the staging
   // folder with everything in it.
@@ -394,6 +528,13 @@ void PartitionedSink::Consume(Batch batch) {
     lock.lock();
   }
   s.writing = false;
+}
+
+// The split batches waiting for their turn are memory nothing can spill, and they pile up when
+// the writer is busy (giving a partition a whole row group takes a while) or one batch is late.
+bool PartitionedSink::Backlogged() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->pending.size() > 2 * static_cast<size_t>(state_->context.threads->size()) + 2;
 }
 
 void PartitionedSink::Finish() {

@@ -11,6 +11,12 @@
 // the least recently written is finished (its file is complete) and that partition's later rows go
 // to its next file. The choice depends only on row order, so it is deterministic too; buffering or
 // sorting whole partitions instead would hold the output in memory or spill it.
+// Bounded memory: a Parquet writer holds dictionaries and an unfinished page per column while a
+// row group is open (a CSV writer, a text buffer), and a hundred open writers would hold a
+// hundred of each. So a partition's rows wait here until they make a whole row group (or its file
+// closes), and only then go to its writer, which encodes them at once and frees that state. The
+// sink is a spillable consumer of the memory pool: under pressure the waiting rows go to spill
+// files and come back in order, so the files are the same bytes, spilled or not.
 // Atomic: everything is written into a hidden staging folder beside the target, which replaces
 // the target only when every file is complete; a failed run removes it and leaves the previous
 // output as it was. A target that exists must be empty or an earlier partitioned output (only
@@ -37,6 +43,7 @@ class PartitionedSink final : public Sink {
   ~PartitionedSink() override;
 
   void Consume(Batch batch) override;
+  bool Backlogged() const override;
   /// Finishes every file and moves the staging folder into place.
   void Finish() override;
   int64_t rows_written() const;

@@ -85,6 +85,37 @@ for (const [name, sql] of Object.entries(queries)) {
   check('a row group larger than the budget: the spill folder is empty afterwards', leftovers().length === 0, leftovers().join(', '));
 }
 
+// A partitioned write with 100 open files: each partition's rows wait for a whole row group, and
+// under the budget they wait in spill files. Parquet and CSV, the same files as without a limit.
+{
+  const folderDigest = (root) => {
+    const hash = crypto.createHash('sha256');
+    const walk = (dir) => {
+      for (const name of fs.readdirSync(dir).sort()) {
+        const full = path.join(dir, name);
+        if (fs.statSync(full).isDirectory()) walk(full);
+        else hash.update(path.relative(root, full)).update(fs.readFileSync(full));
+      }
+    };
+    walk(root);
+    return hash.digest('hex');
+  };
+  for (const format of ['parquet', 'csv']) {
+    const sql = `SELECT *, user_id % 100 AS bucket FROM ${events}`;
+    const free = path.join(work, `partitioned-free-${format}`);
+    const tight = path.join(work, `partitioned-tight-${format}`);
+    const a = run(['query', `COPY (${sql}) TO '${free}' (FORMAT ${format}, PARTITION_BY (bucket))`]);
+    const b = run(['--memory-limit', '40MB', 'query', `COPY (${sql}) TO '${tight}' (FORMAT ${format}, PARTITION_BY (bucket))`]);
+    const name = `a ${format} write into 100 partitions`;
+    check(`${name}: written without a limit and under 40MB`, a.status === 0 && b.status === 0, show(a) + show(b));
+    if (a.status === 0 && b.status === 0) {
+      check(`${name}: 100 folders`, fs.readdirSync(tight).length === 100, fs.readdirSync(tight).join(', '));
+      check(`${name}: the files are byte-identical`, folderDigest(free) === folderDigest(tight));
+    }
+    check(`${name}: the spill folder is empty afterwards`, leftovers().length === 0, leftovers().join(', '));
+  }
+}
+
 // A run killed in the middle of spilling leaves its folder; the next run that spills removes it.
 {
   const child = spawn(sluice, ['--temp-dir', temp, '--memory-limit', '96MB', 'query',

@@ -44,9 +44,9 @@ std::shared_ptr<const DataFrame> Sales(int64_t rows) {
     amount.push_back(i * 3);
   }
   // Several batches, so that workers split and the writer orders them.
+  const Batch all =
+      MakeBatch(frame->schema, {Int64s(id), Strings(region), Int64s(year), Int64s(amount)});
   for (int64_t at = 0; at < rows; at += 97) {
-    Batch all =
-        MakeBatch(frame->schema, {Int64s(id), Strings(region), Int64s(year), Int64s(amount)});
     frame->batches.push_back(all.Slice(at, std::min<int64_t>(97, rows - at)));
   }
   return frame;
@@ -152,6 +152,51 @@ TEST(PartitionedSinkTest, SameBytesAtAnyThreadCountAndWithFewOpenFiles) {
                        .collect();
   EXPECT_EQ(Sorted(test::Rows(back.batches)),
             Sorted(test::Rows(LazyFrame(plan).collect().batches)));
+}
+
+TEST(PartitionedSinkTest, SpillsWaitingRowsUnderATinyBudgetAndWritesTheSameBytes) {
+  // A Parquet partition's rows wait for a whole row group; under a budget far below them they
+  // go to spill files and come back, cut at row group boundaries, into the same bytes.
+  test::TempDir dir;
+  PlanPtr plan = MakeMemoryScan(Sales(60000));
+  SinkTarget target = Target("", {"region", "year"});  // 20 partitions.
+  target.parquet.row_group_size = 2000;  // Not a multiple of any batch's share of a partition.
+  // Unique ids fall back to PLAIN after a few pages: the files hold both encodings.
+  target.parquet.dictionary_size_limit = 8 << 10;
+  auto write = [&](const std::string& name, MemoryPool* pool, int threads) {
+    target.path = dir.Join(name);
+    {
+      ThreadPool workers(threads);
+      ExecContext context{&workers, pool, nullptr, 97};
+      PartitionedSink sink(target, *plan->schema, context);
+      RunPipeline(MakeScanStream(*plan, context), sink, context);
+      EXPECT_EQ(sink.rows_written(), 60000);
+    }
+    std::vector<std::string> contents;
+    for (const std::string& file : Files(target.path))
+      contents.push_back(file + ":" + test::ReadFile(target.path + "/" + file));
+    return contents;
+  };
+  MemoryPool unlimited;
+  const auto expected = write("memory", &unlimited, 1);
+  EXPECT_EQ(unlimited.spill_count(), 0);
+  for (int threads : {1, 3}) {
+    MemoryPool pool(384 << 10);
+    EXPECT_EQ(write("spilled", &pool, threads), expected) << threads << " threads";
+    EXPECT_GT(pool.spill_count(), 0);
+    EXPECT_EQ(pool.used(), 0);
+  }
+
+  // A partition's file is the file its rows alone would make: row groups of 2000 rows.
+  SinkTarget single;
+  single.path = dir.Join("north.parquet");
+  single.parquet = target.parquet;
+  LazyFrame(plan)
+      .filter(col("region") == lit("north") && col("year") == lit(int64_t{2020}))
+      .select({col("id"), col("amount")})
+      .sink(single);
+  EXPECT_TRUE(test::ReadFile(single.path) ==
+              test::ReadFile(dir.Join("memory/region=north/year=2020/data_0.parquet")));
 }
 
 TEST(PartitionedSinkTest, CsvPartitionsHaveHeadersWithoutThePartitionColumns) {
