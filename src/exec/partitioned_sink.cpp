@@ -388,7 +388,15 @@ int64_t PartitionedSink::State::Spill() {
 }
 
 void PartitionedSink::State::CloseAll() {
-  while (!open_files.empty()) Close(open_files.back());
+  // The files are independent and most of their rows may still be waiting here (partitions
+  // smaller than a row group): close them side by side, a writer per thread at most.
+  std::vector<Partition*> files;
+  {
+    std::lock_guard lock(buffer_mutex);
+    files = open_files;
+  }
+  context.threads->ParallelFor(static_cast<int64_t>(files.size()),
+                               [&](int64_t i) { Close(files[static_cast<size_t>(i)]); });
 }
 
 namespace {
