@@ -48,19 +48,6 @@ void Narrow(const uint8_t* src, const ValueRows& rows, uint8_t* dst) {
   }
 }
 
-/// 16-byte decimals (the width of sums and of precisions above 18) turned big-endian inline: a
-/// call to DecimalToBigEndian per value was most of the time a wide decimal column took to write.
-void ToBigEndian16(const uint8_t* src, const ValueRows& rows, uint8_t* dst) {
-  for (size_t i = 0; i < rows.size(); ++i) {
-    uint64_t low, high;  // Little-endian int128: the low half first.
-    std::memcpy(&low, src + rows[i] * 16, 8);
-    std::memcpy(&high, src + rows[i] * 16 + 8, 8);
-    high = __builtin_bswap64(high);
-    low = __builtin_bswap64(low);
-    std::memcpy(dst + i * 16, &high, 8);
-    std::memcpy(dst + i * 16 + 8, &low, 8);
-  }
-}
 }  // namespace
 
 void ToPhysical(const Column& column, int64_t offset, int64_t length, const SchemaElement& element,
@@ -114,11 +101,15 @@ void ToPhysical(const Column& column, int64_t offset, int64_t length, const Sche
     case TypeId::kDecimal:
       if (physical == Type::kInt32) return Narrow<int128_t, int32_t>(src, rows, dst);
       if (physical == Type::kInt64) return Narrow<int128_t, int64_t>(src, rows, dst);
-      if (width == 16) return ToBigEndian16(src, rows, dst);
       for (size_t i = 0; i < rows.size(); ++i) {
         int128_t value;
         std::memcpy(&value, src + rows[i] * 16, 16);
-        DecimalToBigEndian(value, dst + i * static_cast<size_t>(width), width);
+        // A constant 16 (sums, precisions above 18) lets the conversion inline to two swaps.
+        if (width == 16) {
+          DecimalToBigEndian(value, dst + i * 16, 16);
+        } else {
+          DecimalToBigEndian(value, dst + i * static_cast<size_t>(width), width);
+        }
       }
       return;
     default: break;
@@ -227,28 +218,15 @@ void UpdateTyped(MinMax* out, const uint8_t* values, int64_t count, SortKind kin
   out->Update(std::string_view(reinterpret_cast<const char*>(&hi), sizeof(T)), kind);
 }
 
-/// Fixed-width big-endian decimals: each converted once, not twice per comparison.
-template <int kWidth>
-int128_t FromBigEndian(const uint8_t* bytes, int width) {
-  if constexpr (kWidth == 16) {
-    uint64_t high, low;
-    std::memcpy(&high, bytes, 8);
-    std::memcpy(&low, bytes + 8, 8);
-    return static_cast<int128_t>((static_cast<unsigned __int128>(__builtin_bswap64(high)) << 64) |
-                                 __builtin_bswap64(low));
-  } else {
-    return DecimalFromBigEndian(bytes, width);
-  }
-}
-
-/// kWidth 16 reads the values inline (the common width); 0 any width, by a call per value.
+/// Fixed-width big-endian decimals, each converted once, not twice per comparison. kWidth 16 (the
+/// common width) gives the conversion a constant length; 0 takes `width`.
 template <int kWidth>
 void UpdateSignedBytes(MinMax* out, const uint8_t* values, int64_t count, int width) {
   if (count == 0) return;
   int64_t lo = 0, hi = 0;
-  int128_t low = FromBigEndian<kWidth>(values, width), high = low;
+  int128_t low = DecimalFromBigEndian(values, kWidth == 16 ? 16 : width), high = low;
   for (int64_t i = 1; i < count; ++i) {
-    const int128_t value = FromBigEndian<kWidth>(values + i * width, width);
+    const int128_t value = DecimalFromBigEndian(values + i * width, kWidth == 16 ? 16 : width);
     if (value < low) {
       low = value;
       lo = i;
