@@ -29,7 +29,7 @@ uint64_t DictionaryBuilder::Hash(std::string_view value) {
 }
 
 uint32_t DictionaryBuilder::Insert(std::string_view value) {
-  if (slots_.empty() || offsets_.size() * 2 >= slots_.size()) Grow();
+  if (slots_.empty() || count_ * 2 >= slots_.size()) Grow();
   uint64_t hash = Hash(value);
   // Values of 4 or 8 bytes (one width per column) hash bijectively: no byte comparison needed.
   // Only when every value has the same width: "abcd" and "abcd\0\0\0\0" share a key.
@@ -94,7 +94,7 @@ uint32_t DictionaryBuilder::FindOrAddWide(uint64_t key, uint64_t hash) {
       const Slot& at = slots_[slot];
       if (at.entry != 0 && at.hash == hash) return at.entry - 1;
       if (at.entry != 0) continue;
-      if (offsets_.size() * 2 < slots_.size())
+      if (count_ * 2 < slots_.size())
         return Add(std::string_view(reinterpret_cast<const char*>(&key), 8), hash, slot);
       Grow();  // Full enough: grow, then probe again.
       break;
@@ -109,7 +109,7 @@ uint32_t DictionaryBuilder::FindOrAddCompact(uint32_t key, uint64_t hash) {
       const CompactSlot at = compact_slots_[slot];
       if (at != 0 && static_cast<uint32_t>(at >> 32) == key) return static_cast<uint32_t>(at) - 1;
       if (at != 0) continue;
-      if (offsets_.size() * 2 < compact_slots_.size()) {
+      if (count_ * 2 < compact_slots_.size()) {
         const uint32_t index =
             AppendValue(std::string_view(reinterpret_cast<const char*>(&key), 4));
         compact_slots_[slot] = static_cast<uint64_t>(key) << 32 | (index + 1);
@@ -128,8 +128,12 @@ void DictionaryBuilder::InsertFixed(const uint8_t* values, int64_t count, int wi
 }
 
 uint32_t DictionaryBuilder::AppendValue(std::string_view value) {
-  const auto index = static_cast<uint32_t>(offsets_.size());
-  offsets_.push_back(bytes_.size());
+  const auto index = static_cast<uint32_t>(count_++);
+  if (fixed_width_) {
+    width_ = value.size();
+  } else {
+    offsets_.push_back(bytes_.size());
+  }
   bytes_.append(value);
   return index;
 }
@@ -167,6 +171,7 @@ void DictionaryBuilder::GrowCompact() {
 }
 
 void DictionaryBuilder::Clear() {
+  count_ = 0;
   bytes_.clear();
   offsets_.clear();
   // The tables keep their size: the next row group's dictionary is likely as big, and growing
@@ -176,6 +181,7 @@ void DictionaryBuilder::Clear() {
 }
 
 void DictionaryBuilder::Release() {
+  count_ = 0;
   std::string().swap(bytes_);
   std::vector<size_t>().swap(offsets_);
   std::vector<Slot>().swap(slots_);

@@ -20,10 +20,13 @@ class DictionaryBuilder {
   /// the values hash as integers, not as bytes.
   void InsertFixed(const uint8_t* values, int64_t count, int width, uint32_t* indices);
 
-  int64_t size() const { return static_cast<int64_t>(offsets_.size()); }
+  int64_t size() const { return static_cast<int64_t>(count_); }
   /// Bytes of the distinct values, which is what decides the fallback to PLAIN.
   int64_t byte_size() const { return static_cast<int64_t>(bytes_.size()); }
   std::string_view value(int64_t index) const {
+    if (fixed_width_) {
+      return std::string_view(bytes_).substr(static_cast<size_t>(index) * width_, width_);
+    }
     size_t begin = offsets_[static_cast<size_t>(index)];
     size_t end = static_cast<size_t>(index) + 1 < offsets_.size()
                      ? offsets_[static_cast<size_t>(index) + 1]
@@ -61,7 +64,11 @@ class DictionaryBuilder {
   void GrowCompact();
 
   bool fixed_width_;
+  size_t width_ = 0;  ///< Of every value, when fixed_width_ (set by the first).
+  size_t count_ = 0;  ///< Distinct values.
   std::string bytes_;
+  /// Where each value starts in bytes_; only for BYTE_ARRAY (fixed widths need no table, which
+  /// at a million distinct values per chunk would be 8 MB).
   std::vector<size_t> offsets_;
   std::vector<Slot> slots_;
   std::vector<CompactSlot> compact_slots_;  ///< Instead of slots_ for 4-byte values.
