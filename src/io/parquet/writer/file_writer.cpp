@@ -1,6 +1,8 @@
 // Row-group assembly, page-index and bloom-filter layout, and the footer.
 #include "io/parquet/writer/file_writer.h"
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "io/parquet/reader/schema_mapping.h"
 
@@ -11,6 +13,18 @@ constexpr char kMagic[4] = {'P', 'A', 'R', '1'};
 /// Write returns once no lane has more than this many slices queued: enough for a lane to
 /// run ahead of a slower one, few enough that the batches they hold stay a small share of memory.
 constexpr size_t kMostQueuedSlices = 2;
+
+/// The slices a lane may keep queued when Write of `batch` returns: kMostQueuedSlices, or fewer
+/// when the batches they hold (queued ones, and the one a lane is on) would take more than an
+/// eighth of the budget, the share the pipeline gives its batches in flight. Under a tight limit
+/// a slow lane's queue held three 6 MB batches of 64K events beside the batch in flight, and a
+/// 40MB copy ran out of memory now and then; there, Write returns once its batch is encoded.
+size_t QueuedSlicesAllowed(const Batch& batch, const MemoryPool& pool) {
+  const int64_t bytes = BatchBytes(batch);
+  if (bytes <= 0) return kMostQueuedSlices;
+  const int64_t batches = pool.limit() / 8 / bytes;
+  return static_cast<size_t>(std::clamp<int64_t>(batches - 1, 0, kMostQueuedSlices));
+}
 }  // namespace
 
 struct ParquetWriter::Lanes {
@@ -138,7 +152,7 @@ void ParquetWriter::Write(const Batch& batch) {
     if (ends_group) row_group_rows_ = 0;
     offset += take;
   }
-  WaitForLanes(kMostQueuedSlices);
+  WaitForLanes(QueuedSlicesAllowed(batch, *pool_));
 }
 
 void ParquetWriter::Settle() {
