@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -22,6 +23,8 @@ namespace fs = std::filesystem;
 
 constexpr const char* kFolderPrefix = "sluice-spill-";
 constexpr const char* kLockName = "lock";
+/// How long a hidden folder (one being set up) is left alone by sweeps.
+constexpr std::chrono::seconds kSetupGrace(60);
 
 std::string DefaultBase() {
   const char* tmp = std::getenv("TMPDIR");
@@ -67,6 +70,13 @@ int SpillDirectory::SweepStale(const std::string& base) {
     // A hidden one is being set up, or its process died before renaming it.
     const bool hidden = name.rfind(std::string(".") + kFolderPrefix, 0) == 0;
     if ((!hidden && name.rfind(kFolderPrefix, 0) != 0) || !it->is_directory()) continue;
+    // A young hidden one may be between its making and its locking: taking its lock for a moment
+    // then would make that process's own lock fail, and seeing it unlocked would remove it under
+    // that process (two test processes starting their spills at once did). Left for a later run.
+    std::error_code age_error;
+    const auto made = fs::last_write_time(it->path(), age_error);
+    if (age_error) continue;  // Gone meanwhile.
+    if (hidden && fs::file_time_type::clock::now() - made < kSetupGrace) continue;
     const std::string lock_path = (it->path() / kLockName).string();
     const int fd = ::open(lock_path.c_str(), O_RDWR | O_CLOEXEC);
     if (fd >= 0) {
@@ -74,10 +84,11 @@ int SpillDirectory::SweepStale(const std::string& base) {
       const bool dead = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
       ::close(fd);
       if (!dead) continue;
-    } else if (errno != ENOENT || hidden) {
+    } else if (errno != ENOENT) {
       continue;
     }
-    // A visible folder without a lock file cannot be in use (they are renamed into view locked).
+    // Without a lock file a folder cannot be in use: visible ones are renamed into view locked,
+    // and an old hidden one's process died before it made its lock.
     std::error_code remove_error;
     fs::remove_all(it->path(), remove_error);
     if (!remove_error) ++removed;

@@ -33,7 +33,8 @@ class SpillDirectory {
   /// Removes this process's folder and everything in it (also done at exit).
   void RemoveOwnFolder() noexcept;
 
-  /// Removes the folders of dead processes under `base`; returns how many. Exposed for tests.
+  /// Removes the folders of dead processes under `base` (a folder being set up only once it is a
+  /// minute old); returns how many. Exposed for tests.
   static int SweepStale(const std::string& base);
 
   /// Bytes written to spill files by this process so far, and currently on disk.

@@ -1,5 +1,5 @@
 // The spill folder's sweep: folders of processes that died (even by kill -9) are removed, those
-// of live processes and anything not a spill folder are left alone.
+// of live processes, folders still being set up and anything not a spill folder are left alone.
 #include "io/fs/spill_directory.h"
 
 #include <fcntl.h>
@@ -9,7 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 
 #include "testing/temp_dir.h"
 
@@ -58,6 +60,33 @@ TEST(SpillDirectoryTest, SweepRemovesOnlyTheFoldersOfDeadProcesses) {
   // Once its owner lets go, the live folder is stale too.
   EXPECT_EQ(SpillDirectory::SweepStale(dir.path()), 1);
   EXPECT_FALSE(fs::exists(live));
+}
+
+TEST(SpillDirectoryTest, SweepLeavesAFolderBeingSetUpUntilItIsOld) {
+  test::TempDir dir;
+  // Another process has made its hidden folder and lock file but not yet locked it.
+  const std::string setting_up = dir.Join(".sluice-spill-4-setup");
+  fs::create_directories(setting_up);
+  std::ofstream(setting_up + "/lock").close();
+  const std::string no_lock_yet = dir.Join(".sluice-spill-5-nolock");
+  fs::create_directories(no_lock_yet);
+
+  EXPECT_EQ(SpillDirectory::SweepStale(dir.path()), 0);
+  EXPECT_TRUE(fs::exists(setting_up));
+  EXPECT_TRUE(fs::exists(no_lock_yet));
+  // The lock must still be free for its owner: the sweep did not touch it.
+  const int fd = ::open((setting_up + "/lock").c_str(), O_RDWR);
+  ASSERT_GE(fd, 0);
+  EXPECT_EQ(::flock(fd, LOCK_EX | LOCK_NB), 0);
+  ::close(fd);
+
+  // Hidden for minutes, its process died before renaming it: stale, locked file or not.
+  const auto long_ago = fs::file_time_type::clock::now() - std::chrono::minutes(5);
+  fs::last_write_time(setting_up, long_ago);
+  fs::last_write_time(no_lock_yet, long_ago);
+  EXPECT_EQ(SpillDirectory::SweepStale(dir.path()), 2);
+  EXPECT_FALSE(fs::exists(setting_up));
+  EXPECT_FALSE(fs::exists(no_lock_yet));
 }
 
 TEST(SpillDirectoryTest, NewFilesAreInThisProcesssLockedFolder) {
