@@ -23,6 +23,7 @@
 
 #include "core/error.h"
 #include "core/value_format.h"
+#include "exec/batch_queue.h"
 #include "exec/row_gather.h"
 #include "exec/spill_file.h"
 #include "io/csv/writer.h"
@@ -102,12 +103,6 @@ std::string PartitionValueText(const Column& column, int64_t row) {
 }
 
 struct PartitionedSink::State final : SpillableConsumer {
-  /// Rows of a partition not yet given to its writer: a batch in memory, or a run of them
-  /// spilled to a file.
-  struct Buffered {
-    Batch batch;
-    std::shared_ptr<SpillFile> file;
-  };
   /// One partition folder's files: at most one open at a time.
   struct Partition {
     std::string folder;
@@ -120,7 +115,7 @@ struct PartitionedSink::State final : SpillableConsumer {
     uint64_t last_use = 0;
     /// The open file's rows its writer has not had yet, in order; guarded by
     /// State::buffer_mutex (Spill turns batches into files).
-    std::deque<Buffered> buffered;
+    std::deque<QueuedBatch> buffered;
     int64_t buffered_rows = 0;  ///< Only the writing thread uses it.
   };
 
@@ -295,7 +290,7 @@ void PartitionedSink::State::HandOver(Partition* partition, int64_t rows) {
   // Takes the entries one at a time, so that the rest can still spill meanwhile; a batch that
   // goes past `rows` is cut, and its rest goes back in front.
   while (rows > 0) {
-    Buffered entry;
+    QueuedBatch entry;
     {
       std::lock_guard lock(buffer_mutex);
       SLUICE_CHECK(!partition->buffered.empty());
@@ -359,30 +354,8 @@ void PartitionedSink::State::Close(Partition* partition) {
 int64_t PartitionedSink::State::Spill() {
   std::lock_guard lock(buffer_mutex);
   int64_t freed = 0;
-  for (Partition* partition : open_files) {
-    // Each run of batches in memory becomes one file, in its place.
-    std::deque<Buffered> kept;
-    std::shared_ptr<SpillFile> run;
-    auto end_run = [&] {
-      if (run == nullptr) return;
-      run->Finish();
-      kept.push_back({Batch(), std::move(run)});
-      run = nullptr;
-    };
-    for (const Buffered& entry : partition->buffered) {
-      if (entry.file != nullptr) {
-        end_run();
-        kept.push_back(entry);
-        continue;
-      }
-      if (run == nullptr)
-        run = std::make_shared<SpillFile>("partition", size_t{1} << 20, context.counters);
-      run->Append(entry.batch);
-      freed += BatchBytes(entry.batch);
-    }
-    end_run();
-    partition->buffered = std::move(kept);
-  }
+  for (Partition* partition : open_files)
+    freed += SpillQueuedRuns(&partition->buffered, "partition", context.counters);
   buffered_bytes -= freed;
   return freed;
 }
