@@ -106,6 +106,9 @@ void RunPipeline(Stream stream, Sink& sink, const ExecContext& context) {
     });
   }
   in_flight.Drain();
+  // The source is spent: let go of what it holds (a Parquet scan's last column chunks) before
+  // the sink's Finish, which for a breaker is where the work and the memory are.
+  stream.source.reset();
   sink.Finish();
 }
 
