@@ -105,6 +105,10 @@ void SortEntries(const KeyView& view, std::vector<uint32_t>* rows, int64_t k) {
 
 }  // namespace
 
+int64_t SortRowsScratchBytes(int64_t rows) {
+  return 2 * rows * static_cast<int64_t>(sizeof(Entry<U128>));
+}
+
 void SortRows(const SortKeyBlock& keys, std::vector<uint32_t>* rows, int64_t k) {
   k = std::min<int64_t>(k, static_cast<int64_t>(rows->size()));
   size_t skip = 0;

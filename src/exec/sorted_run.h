@@ -52,6 +52,9 @@ inline int CompareRows(const SortedRun& a, int64_t i, const SortedRun& b, int64_
 /// Orders `rows` (indexes of `keys`, in increasing order) by (key, row) and keeps the first `k`
 /// (all with k >= rows->size()): radix sort for short fixed-width keys, comparisons otherwise.
 void SortRows(const SortKeyBlock& keys, std::vector<uint32_t>* rows, int64_t k);
+/// The most SortRows allocates to sort `rows` rows: an entry (a key prefix and the row) per row,
+/// twice over for the radix sort's scratch.
+int64_t SortRowsScratchBytes(int64_t rows);
 
 /// Sorts `batch` (whose rows have keys `keys`) into a run. With `limit`, keeps only the first
 /// `limit` rows; with `bound`, only rows that sort before it.

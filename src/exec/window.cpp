@@ -7,8 +7,13 @@
 // partitions of those keys (exec/partition_spill.h). Each spilled partition, back in input order,
 // is computed exactly as the whole input would be — its window partitions are the same rows in
 // the same order — and the results merge back into input order by position: the output is the
-// same bytes, spilled or not. A window without PARTITION BY needs all its rows at once and does
-// not spill.
+// same bytes, spilled or not.
+//
+// A window without PARTITION BY (or windows without a common one) needs all its rows at once. It
+// computes on only some of their columns, though: the keys and arguments. The other columns are
+// set aside as they come, in input order, in a queue that spills under pressure (batch_queue.h),
+// and each set-aside batch comes back beside the same rows of the computed columns. So only the
+// window's own columns, its sort order and its results stay in memory.
 #include "exec/window.h"
 
 #include <xxhash.h>
@@ -16,8 +21,11 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <set>
 
 #include "core/error.h"
+#include "exec/batch_queue.h"
+#include "exec/ordered_sinks.h"
 #include "exec/partition_spill.h"
 #include "exec/position_merge.h"
 #include "exec/profile.h"
@@ -77,6 +85,95 @@ RowHasher PartitionKeyHasher(const std::vector<Expr>& keys, const Schema& schema
   };
 }
 
+/// Adds the input columns `expr` reads (bound: as the window resolves them) to `columns`.
+void AddBoundColumns(const BoundExpr& expr, std::set<int>* columns) {
+  if (expr.kind == BoundExpr::Kind::kColumn) columns->insert(expr.column);
+  for (const BoundExprPtr& arg : expr.args) AddBoundColumns(*arg, columns);
+}
+
+/// The input columns `windows` compute on: their arguments and PARTITION BY and ORDER BY keys,
+/// with every column sharing a name with one of them (so that names resolve as over the input).
+std::set<int> WindowColumns(const std::vector<WindowExpr>& windows, const Schema& input) {
+  std::set<int> used;
+  for (const WindowExpr& window : windows) {
+    for (const Expr& arg : window.args) AddBoundColumns(*Bind(arg, input), &used);
+    for (const Expr& key : window.partition_by) AddBoundColumns(*Bind(key, input), &used);
+    for (const SortKey& key : window.order_by) AddBoundColumns(*Bind(key.expr, input), &used);
+  }
+  std::set<std::string> names;
+  for (int c : used) names.insert(input.field(static_cast<size_t>(c)).name);
+  for (size_t c = 0; c < input.size(); ++c) {
+    if (names.count(input.field(c).name)) used.insert(static_cast<int>(c));
+  }
+  return used;
+}
+
+/// The columns `columns` of `batch`, as a batch of `schema` (the same seq).
+Batch SelectColumns(const Batch& batch, const std::vector<int>& columns, SchemaPtr schema) {
+  Batch out;
+  out.schema = std::move(schema);
+  out.num_rows = batch.num_rows;
+  out.seq = batch.seq;
+  for (int c : columns) out.columns.push_back(batch.columns[static_cast<size_t>(c)]);
+  return out;
+}
+
+SchemaPtr SelectFields(const Schema& schema, const std::vector<int>& columns) {
+  std::vector<Field> fields;
+  for (int c : columns) fields.push_back(schema.field(static_cast<size_t>(c)));
+  return std::make_shared<Schema>(std::move(fields));
+}
+
+/// The output of windows whose other columns were set aside: each set-aside batch, in input
+/// order, beside the same rows of the computed columns (the window's own columns, then its
+/// results).
+class SetAsideMergeSource final : public Source {
+ public:
+  /// `from[i]` is output column i's place: c >= 0 is computed column c, -1 - k set-aside
+  /// column k.
+  SetAsideMergeSource(SchemaPtr schema, Batch computed, std::vector<int> from,
+                      std::unique_ptr<SpillableBatchQueue> set_aside, MemoryPool* pool)
+      : schema_(std::move(schema)),
+        computed_(std::move(computed)),
+        from_(std::move(from)),
+        set_aside_(std::move(set_aside)),
+        pool_(pool) {}
+
+  const SchemaPtr& schema() const override { return schema_; }
+
+  bool Next(Batch* out) override {
+    Batch aside;
+    do {
+      if (!set_aside_->Pop(&aside)) {
+        SLUICE_CHECK(offset_ == computed_.num_rows);
+        return false;
+      }
+    } while (aside.num_rows == 0);
+    const int64_t rows = aside.num_rows;
+    SLUICE_CHECK(offset_ + rows <= computed_.num_rows);
+    out->schema = schema_;
+    out->num_rows = rows;
+    out->seq = seq_++;
+    out->columns.clear();
+    for (int place : from_) {
+      out->columns.push_back(
+          place >= 0 ? computed_.columns[static_cast<size_t>(place)].Slice(offset_, rows, pool_)
+                     : std::move(aside.columns[static_cast<size_t>(-1 - place)]));
+    }
+    offset_ += rows;
+    return true;
+  }
+
+ private:
+  SchemaPtr schema_;
+  Batch computed_;
+  std::vector<int> from_;
+  std::unique_ptr<SpillableBatchQueue> set_aside_;
+  MemoryPool* pool_;
+  int64_t offset_ = 0;  ///< Computed rows given out so far.
+  uint64_t seq_ = 0;
+};
+
 class WindowSink final : public BreakerSink {
  public:
   WindowSink(const LogicalPlan& plan, const ExecContext& context)
@@ -91,36 +188,48 @@ class WindowSink final : public BreakerSink {
         memory_(pool_) {
     context_.threads = threads_;
     context_.pool = pool_;
-    // Bind now, so that a bad expression fails before any input is read.
-    for (const WindowExpr& window : windows_) {
-      std::vector<BoundExprPtr> bound;
-      for (const Expr& arg : window.args) bound.push_back(Bind(arg, *input_schema_));
-      bound_args_.push_back(std::move(bound));
-    }
     const std::vector<Expr> keys = CommonPartitionKeys(windows_);
     spillable_ = !keys.empty();
     hasher_ = PartitionKeyHasher(keys, *input_schema_, pool_);
+    computed_schema_ = input_schema_;
+    if (!spillable_) SetAsideOtherColumns();
+    // Bind now, so that a bad expression fails before any input is read.
+    for (const WindowExpr& window : windows_) {
+      std::vector<BoundExprPtr> bound;
+      for (const Expr& arg : window.args) bound.push_back(Bind(arg, *computed_schema_));
+      bound_args_.push_back(std::move(bound));
+    }
     work_bytes_per_row_ =
         kWorkBytesPerRow + kResultBytesPerRow * static_cast<int64_t>(windows_.size());
-    collector_ = std::make_unique<SpillableCollector>(input_schema_, hasher_, "window",
+    collector_ = std::make_unique<SpillableCollector>(computed_schema_, hasher_, "window",
                                                       work_bytes_per_row_, context_);
   }
 
   void Consume(Batch batch) override {
+    if (set_aside_ != nullptr) {
+      Batch computed = SelectColumns(batch, computed_columns_, computed_schema_);
+      set_aside_order_->Consume(SelectColumns(batch, set_aside_columns_, set_aside_schema_));
+      batch = std::move(computed);
+    }
     collector_->Consume(std::move(batch));
-    if (counters_ != nullptr) counters_->NotePeak(collector_->held());
+    if (counters_ != nullptr) {
+      counters_->NotePeak(collector_->held() +
+                          (set_aside_ != nullptr ? set_aside_->SpillableBytes() : 0));
+    }
   }
 
   void Finish() override {
     try {
       FinishOrThrow();
     } catch (const Error& error) {
-      const std::string name = WindowExprToString(windows_[0]);
-      if (error.kind() != ErrorKind::kOutOfMemory ||
-          std::string(error.what()).find(name) != std::string::npos)
-        throw;
-      ThrowOutOfMemory("{}: the rows of the window do not fit in memory{}: {}", name,
-                       CannotSpillHint(), error.what());
+      // An error of a window's own computation names it already (Guarded).
+      const std::string what = error.what();
+      bool named = false;
+      for (const WindowExpr& window : windows_)
+        named = named || what.find(WindowExprToString(window)) != std::string::npos;
+      if (error.kind() != ErrorKind::kOutOfMemory || named) throw;
+      ThrowOutOfMemory("{}: the rows of the window do not fit in memory{}: {}",
+                       WindowExprToString(windows_[0]), CannotSpillHint(), what);
     }
   }
 
@@ -130,8 +239,34 @@ class WindowSink final : public BreakerSink {
   /// Why the window did not spill, when it cannot.
   const char* CannotSpillHint() const {
     return spillable_ ? ""
-                      : " (only windows that all share a PARTITION BY key can spill; these "
-                        "need all rows at once)";
+                      : " (only windows that all share a PARTITION BY key can spill their rows; "
+                        "these need their keys and arguments of all rows at once)";
+  }
+
+  /// Sets the input columns the windows do not compute on aside, when there are any: they wait
+  /// in a spillable queue rather than with the computed ones.
+  void SetAsideOtherColumns() {
+    const std::set<int> used = WindowColumns(windows_, *input_schema_);
+    std::vector<int> from;  // Per output column, as SetAsideMergeSource takes it.
+    for (int c = 0; c < static_cast<int>(input_schema_->size()); ++c) {
+      // A batch needs a column to carry its row count: row_number() OVER () reads none.
+      const bool computed = used.count(c) > 0 || (used.empty() && c == 0);
+      std::vector<int>& columns = computed ? computed_columns_ : set_aside_columns_;
+      from.push_back(computed ? static_cast<int>(columns.size())
+                              : -1 - static_cast<int>(columns.size()));
+      columns.push_back(c);
+    }
+    if (set_aside_columns_.empty()) return;
+    for (size_t w = 0; w < windows_.size(); ++w)
+      from.push_back(static_cast<int>(computed_columns_.size() + w));
+    output_from_ = std::move(from);
+    computed_schema_ = SelectFields(*input_schema_, computed_columns_);
+    set_aside_schema_ = SelectFields(*input_schema_, set_aside_columns_);
+    set_aside_ = std::make_unique<SpillableBatchQueue>(set_aside_schema_, "window", context_);
+    // Batches come from the workers in any order; the queue keeps them in input order.
+    set_aside_order_ = std::make_unique<OrderedSink>([this](Batch batch) {
+      if (batch.num_rows > 0) set_aside_->Push(std::move(batch));
+    });
   }
 
   void FinishOrThrow() {
@@ -142,14 +277,20 @@ class WindowSink final : public BreakerSink {
       FinishSpilled(std::move(rows));
       return;
     }
-    Batch input = ConcatenateBatches(input_schema_, rows.batches, pool_, threads_);
+    Batch input = ConcatenateBatches(computed_schema_, rows.batches, pool_, threads_);
     rows.batches.clear();
-    input.schema = input_schema_;
+    input.schema = computed_schema_;
     const int64_t n = input.num_rows;
     Batch all;
     all.schema = output_schema_;
     all.columns = ComputeWindows(std::move(input), "");
     all.num_rows = n;
+    if (set_aside_ != nullptr) {
+      set_aside_order_->Finish();
+      result_ = std::make_unique<SetAsideMergeSource>(
+          output_schema_, std::move(all), std::move(output_from_), std::move(set_aside_), pool_);
+      return;
+    }
 
     // Output in input order, cut into batches.
     std::vector<Batch> out;
@@ -192,18 +333,25 @@ class WindowSink final : public BreakerSink {
       context.threads = threads_;
       context.pool = pool_;
       for (size_t w : members) {
+        // The function's scratch, charged while it runs: under pressure the pool makes room
+        // (spilling set-aside columns, say) before, not after, it is allocated.
+        Guarded(windows_[w], where, [&] {
+          memory_.Set(order.MemoryBytes() + input.num_rows * WindowWorkBytesPerRow(windows_[w]));
+          return 0;
+        });
         std::vector<Column> args;
         for (const BoundExprPtr& arg : bound_args_[w])
           args.push_back(Evaluate(*arg, input, /*expand=*/true, pool_));
         results[w] = Guarded(windows_[w], where, [&] {
-          return ComputeWindow(windows_[w], output_schema_->field(input.columns.size() + w).type,
+          return ComputeWindow(windows_[w], output_schema_->field(input_schema_->size() + w).type,
                                std::move(args), context);
         });
         if (counters_ != nullptr) {
           Batch result;
           result.columns.push_back(results[w]);
           result_bytes += BatchBytes(result);
-          counters_->NotePeak(input_bytes + order.MemoryBytes() + result_bytes);
+          counters_->NotePeak(input_bytes + order.MemoryBytes() + result_bytes +
+                              (set_aside_ != nullptr ? set_aside_->SpillableBytes() : 0));
         }
       }
       memory_.Set(0);
@@ -299,10 +447,20 @@ class WindowSink final : public BreakerSink {
   ThreadPool* threads_;
   MemoryPool* pool_;
   int64_t batch_size_;
-  SpillCounters* counters_;         ///< EXPLAIN ANALYZE's, or null.
-  MemoryReservation memory_;        ///< The sort order and boundaries of the window being computed.
-  bool spillable_ = false;          ///< The windows share PARTITION BY keys to spill by.
-  RowHasher hasher_;                ///< Of those keys; null when there are none.
+  SpillCounters* counters_;   ///< EXPLAIN ANALYZE's, or null.
+  MemoryReservation memory_;  ///< The sort order and boundaries of the window being computed.
+  bool spillable_ = false;    ///< The windows share PARTITION BY keys to spill by.
+  RowHasher hasher_;          ///< Of those keys; null when there are none.
+  /// The columns the windows compute on (all of the input's but those set aside).
+  SchemaPtr computed_schema_;
+  std::vector<int> computed_columns_;
+  /// Without common PARTITION BY keys, the input columns the windows do not read wait here, in
+  /// input order, while the windows are computed; null when there are none.
+  std::vector<int> set_aside_columns_;
+  SchemaPtr set_aside_schema_;
+  std::unique_ptr<SpillableBatchQueue> set_aside_;
+  std::unique_ptr<OrderedSink> set_aside_order_;
+  std::vector<int> output_from_;    ///< Per output column, where SetAsideMergeSource takes it.
   int64_t work_bytes_per_row_ = 0;  ///< Memory computing the windows takes besides the rows.
   std::unique_ptr<SpillableCollector> collector_;
   std::unique_ptr<Source> result_;

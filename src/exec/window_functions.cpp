@@ -217,6 +217,29 @@ Column FrameValue(WindowFunctionKind kind, const std::vector<Column>& args,
 
 }  // namespace
 
+int64_t WindowWorkBytesPerRow(const WindowExpr& window) {
+  const std::optional<WindowFunctionKind> kind = FindWindowFunction(window.function);
+  if (!kind) return 0;
+  // Frame bounds: a start and an end per row; RANGE with an offset also keeps the order key as a
+  // 16-byte integer and a validity byte per row.
+  const WindowFrame frame = EffectiveFrame(window);
+  const bool range_offsets = frame.units == WindowFrame::Units::kRange &&
+                             (frame.start.kind == WindowBound::Kind::kPreceding ||
+                              frame.start.kind == WindowBound::Kind::kFollowing ||
+                              frame.end.kind == WindowBound::Kind::kPreceding ||
+                              frame.end.kind == WindowBound::Kind::kFollowing);
+  const int64_t bounds = 16 + (range_offsets ? 17 : 0);
+  switch (*kind) {
+    case WindowFunctionKind::kLag:
+    case WindowFunctionKind::kLead: return 8;  // The source and row of each value.
+    case WindowFunctionKind::kFirstValue:
+    case WindowFunctionKind::kLastValue:
+    case WindowFunctionKind::kNthValue: return bounds + 4;    // And the row each value comes from.
+    case WindowFunctionKind::kAggregate: return bounds + 33;  // And prefix counts and sums.
+    default: return 16;  // Ranking: the values and their validity.
+  }
+}
+
 Column ComputeWindow(const WindowExpr& window, const DataType& type, std::vector<Column> args,
                      const WindowContext& context) {
   const std::optional<WindowFunctionKind> kind = FindWindowFunction(window.function);

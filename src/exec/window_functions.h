@@ -39,6 +39,11 @@ struct WindowContext {
 Column ComputeWindow(const WindowExpr& window, const DataType& type, std::vector<Column> args,
                      const WindowContext& context);
 
+/// What computing `window` takes per input row besides its arguments, sort order and result: the
+/// scratch its function allocates (frame bounds, prefix sums, row numbers to gather), an upper
+/// estimate by kind. The window charges it to the pool while it computes.
+int64_t WindowWorkBytesPerRow(const WindowExpr& window);
+
 /// Aggregates over frames (window_aggregates.cpp).
 Column ComputeWindowAggregate(const WindowExpr& window, const DataType& type,
                               const std::vector<Column>& args, const WindowFrames& frames,

@@ -52,9 +52,12 @@ WindowOrder MakeWindowOrder(const Batch& input, const std::vector<Expr>& partiti
   }
 
   SortKeyBlock all_keys, partition_keys;
+  // The normalized keys and the sort's scratch, charged while the rows are sorted.
+  MemoryReservation scratch(pool);
   if (!all_columns.empty() && n > 0) {
     all_keys = SortKeyEncoder(all_orders).Encode(all_columns);
     all_columns.clear();
+    scratch.Set(all_keys.MemoryBytes() + SortRowsScratchBytes(n));
     order.perm.resize(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i) order.perm[static_cast<size_t>(i)] = static_cast<uint32_t>(i);
     SortRows(all_keys, &order.perm, n);

@@ -641,5 +641,59 @@ TEST(WindowTest, AWindowWithoutPartitionsCannotSpillAndSaysSo) {
   EXPECT_EQ(tight.spill_count(), 0);
 }
 
+/// 100000 rows whose g (about 100 bytes a row) the windows never read, with windows without
+/// PARTITION BY over t alone, so x and g are set aside: on either side of the computed t.
+PlanPtr WindowsOverOneColumn() {
+  std::vector<OptStr> g;
+  std::vector<OptInt> t, x;
+  std::mt19937 random(11);
+  for (int64_t i = 0; i < 100000; ++i) {
+    g.push_back(random() % 13 == 0 ? OptStr{}
+                                   : OptStr{std::string(90 + random() % 20, 'a' + random() % 26)});
+    t.push_back(random() % 9 == 0 ? OptInt{} : OptInt{static_cast<int64_t>(random() % 5000)});
+    x.push_back(static_cast<int64_t>(i));
+  }
+  const SortKey by_t{col("t"), false, std::nullopt};
+  const SortKey by_t_desc{col("t"), true, std::nullopt};
+  // g is made again by the plan, so that its buffers are the run's own (charged to its pool)
+  // rather than the table's.
+  PlanPtr input =
+      MakeProject(Table(g, t, x, 3000), {call("upper", {col("g")}).alias("g"), col("t"), col("x")});
+  return MakeWindow(input, {Window("row_number", {}, {}, {by_t}, {}, "r"),
+                            Window("sum", {col("t")}, {}, {by_t},
+                                   Frame(kRows, K::kPreceding, 2, K::kFollowing, 1), "s"),
+                            Window("lag", {col("t") * lit(int64_t{2})}, {}, {by_t_desc}, {}, "l")});
+}
+
+TEST(WindowTest, AWindowWithoutPartitionsSetsTheColumnsItDoesNotReadAsideAndSpillsThem) {
+  PlanPtr plan = WindowsOverOneColumn();
+  const std::vector<std::string> expected = RunPlan(plan, 2, 4096);
+  ASSERT_EQ(expected.size(), 100000u);
+  for (int threads : {1, 3}) {
+    // The rows take about 13 MB, of which t is 1 MB. What the windows need (t twice while it is
+    // put together, the sort order, the results and the sum's scratch) takes about 10 MB: it
+    // fits, g beside it does not.
+    MemoryPool tight(12'000'000);
+    EXPECT_EQ(RunWithPool(plan, &tight, threads), expected) << threads << " threads";
+    EXPECT_GT(tight.spill_count(), 0);
+    EXPECT_EQ(tight.used(), 0);
+  }
+}
+
+TEST(WindowTest, AWindowReadingNoColumnStillCountsItsRows) {
+  std::vector<OptStr> g;
+  std::vector<OptInt> t, x;
+  for (int64_t i = 0; i < 10; ++i) {
+    g.push_back("k" + std::to_string(i));
+    t.push_back(i * 10);
+    x.push_back(-i);
+  }
+  PlanPtr plan = MakeWindow(Table(g, t, x, 3), {Window("row_number", {}, {}, {}, {}, "r")});
+  const std::vector<std::string> rows = RunPlan(plan, 2, 4);
+  ASSERT_EQ(rows.size(), 10u);
+  for (int64_t i = 0; i < 10; ++i)
+    EXPECT_EQ(rows[static_cast<size_t>(i)], fmt::format("k{}|{}|{}|{}", i, i * 10, -i, i + 1));
+}
+
 }  // namespace
 }  // namespace sluice::exec
