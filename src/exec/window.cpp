@@ -281,7 +281,7 @@ class WindowSink final : public BreakerSink {
     rows.batches.clear();
     input.schema = computed_schema_;
     const int64_t n = input.num_rows;
-    Batch all;
+    Batch all;  // Of output_schema_, or without the set-aside columns when there are some.
     all.schema = output_schema_;
     all.columns = ComputeWindows(std::move(input), "");
     all.num_rows = n;

@@ -73,10 +73,11 @@ int SpillDirectory::SweepStale(const std::string& base) {
     // A young hidden one may be between its making and its locking: taking its lock for a moment
     // then would make that process's own lock fail, and seeing it unlocked would remove it under
     // that process (two test processes starting their spills at once did). Left for a later run.
-    std::error_code age_error;
-    const auto made = fs::last_write_time(it->path(), age_error);
-    if (age_error) continue;  // Gone meanwhile.
-    if (hidden && fs::file_time_type::clock::now() - made < kSetupGrace) continue;
+    if (hidden) {
+      std::error_code age_error;
+      const auto made = fs::last_write_time(it->path(), age_error);
+      if (age_error || fs::file_time_type::clock::now() - made < kSetupGrace) continue;
+    }
     const std::string lock_path = (it->path() / kLockName).string();
     const int fd = ::open(lock_path.c_str(), O_RDWR | O_CLOEXEC);
     if (fd >= 0) {
