@@ -5,6 +5,7 @@
 #include <cstring>
 #include <new>
 
+#include "core/allocator.h"
 #include "core/error.h"
 #include "core/memory_size.h"
 
@@ -21,6 +22,9 @@ namespace {
 /// Set while this thread runs a consumer's Spill: what the spill needs is granted beyond the
 /// budget (a bounded overdraft), and it never starts another spill.
 thread_local bool t_spilling = false;
+
+/// Bytes this thread reserved since it last looked at the allocator's freed pages.
+thread_local int64_t t_reserved_since_look = 0;
 }  // namespace
 
 SpillingScope::SpillingScope() : outer_(!t_spilling) {
@@ -54,6 +58,22 @@ void MemoryPool::Reserve(int64_t bytes) {
     now = used();
   }
   UpdatePeak(now);
+  if (limit_ != kUnlimited) {
+    t_reserved_since_look += bytes;
+    if (t_reserved_since_look >= headroom() / 4) {
+      t_reserved_since_look = 0;
+      KeepFreedPagesInBudget();
+    }
+  }
+}
+
+int64_t MemoryPool::headroom() const {
+  return memory_limit_ > limit_ ? memory_limit_ - limit_
+                                : limit_ / kDataSharePercent * (100 - kDataSharePercent);
+}
+
+void MemoryPool::KeepFreedPagesInBudget() {
+  if (used() + AllocatorFreedBytes() > limit_ + headroom() / 2) ReturnAllocatorFreedPages();
 }
 
 bool MemoryPool::ReserveBySpilling(int64_t bytes) {

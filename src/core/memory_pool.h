@@ -55,10 +55,21 @@ class MemoryPool {
   void set_limit(int64_t limit) { limit_ = limit; }
 
   /// A process's memory limit (`--memory-limit`): the pool gives kDataSharePercent of it to data
-  /// and leaves the rest for what no pool accounts (the allocator's retained pages, I/O and
-  /// compression buffers, the program itself), so that resident memory stays near the limit.
+  /// and leaves the rest, the headroom, for what no pool accounts (the allocator's freed pages,
+  /// I/O and compression buffers, the program itself), so that resident memory stays near the
+  /// limit.
   void SetMemoryLimit(int64_t memory_limit);
   static constexpr int kDataSharePercent = 80;
+  /// The memory limit beyond the data's share (without one, as if the budget were that share).
+  int64_t headroom() const;
+
+  /// Pages the allocator freed but still holds are resident too. Under a small budget they pile
+  /// up (memory freed on one thread and wanted on another, or in other sizes), to well above the
+  /// limit: when they and the data take more than the data's share and half the headroom, they
+  /// go back to the system. The pool looks (a few microseconds) every quarter of the headroom a
+  /// thread reserves: pages given back cost time when touched again, and most freed pages are soon
+  /// reused.
+  void KeepFreedPagesInBudget();
 
   /// The process-wide pool used when no other is given. Its budget starts at
   /// kDefaultLimitPercent of the memory this process may use (physical memory, or the cgroup
