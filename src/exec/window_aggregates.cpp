@@ -24,20 +24,6 @@ namespace {
 
 using U128 = unsigned __int128;
 
-/// Frame bounds of one partition, computed into per-thread scratch.
-struct PartitionFrames {
-  const int64_t* starts;
-  const int64_t* ends;
-};
-
-PartitionFrames FramesOf(const WindowFrames& frames, int64_t begin, int64_t end) {
-  thread_local std::vector<int64_t> starts, ends;
-  starts.resize(static_cast<size_t>(end - begin));
-  ends.resize(static_cast<size_t>(end - begin));
-  frames.Compute(begin, end, starts.data(), ends.data());
-  return {starts.data(), ends.data()};
-}
-
 /// Folds `combine` over each frame of the partition [begin, end): emit(p, state) per position.
 /// leaf(q) is the state of position q alone.
 template <typename State, typename Leaf, typename Combine, typename Emit>
@@ -77,6 +63,7 @@ void FoldFrames(const WindowFrames& frames, int64_t begin, int64_t end, const Pa
     }
     emit(begin + i, combine(left, right));
   }
+  TrimScratch(&tree);
 }
 
 // ---- Prefix sums: count, count(*), sum and mean of integers, bools and decimals.
@@ -119,7 +106,7 @@ Column PrefixAggregate(PrefixResult what, const Column* arg, const DataType& typ
   const double divisor = decimal ? static_cast<double>(PowerOfTen(arg->type.scale)) : 1.0;
   const int128_t decimal_limit = PowerOfTen(38);
   context.ForEachPartition([&](int64_t begin, int64_t end) {
-    const PartitionFrames f = FramesOf(frames, begin, end);
+    const PartitionFrames f(frames, begin, end);
     const int64_t m = end - begin;
     thread_local std::vector<int64_t> prefix_count;
     thread_local std::vector<U128> prefix_sum;
@@ -162,6 +149,8 @@ Column PrefixAggregate(PrefixResult what, const Column* arg, const DataType& typ
       }
     }
     if (bad) overflow = true;
+    TrimScratch(&prefix_count);
+    TrimScratch(&prefix_sum);
   });
   if (overflow)
     ThrowInvalid(
@@ -214,7 +203,7 @@ Column FloatAggregate(bool mean, const Column& arg, const WindowFrames& frames,
   std::vector<uint8_t> valid(static_cast<size_t>(n), 0);
   const bool is_float32 = arg.type.id == TypeId::kFloat32;
   context.ForEachPartition([&](int64_t begin, int64_t end) {
-    const PartitionFrames f = FramesOf(frames, begin, end);
+    const PartitionFrames f(frames, begin, end);
     auto leaf = [&](int64_t p) {
       const int64_t row = order.Row(p);
       if (arg.IsNull(row)) return FloatSum{};
@@ -280,7 +269,7 @@ Column BestValue(bool max, const Column& arg, Less less, const WindowFrames& fra
   const int64_t n = order.rows;
   std::vector<uint32_t> rows(static_cast<size_t>(n), kNullRow);
   context.ForEachPartition([&](int64_t begin, int64_t end) {
-    const PartitionFrames f = FramesOf(frames, begin, end);
+    const PartitionFrames f(frames, begin, end);
     // A state is an input row (kNullRow: none); ties keep the earlier position.
     auto leaf = [&](int64_t p) {
       const uint32_t row = order.Row(p);
@@ -387,7 +376,7 @@ Column GenericAggregate(const WindowExpr& window, const std::vector<Column>& arg
       for (int64_t part = first; part < last; ++part) {
         const int64_t begin = order.partitions[static_cast<size_t>(part)];
         const int64_t end = order.partitions[static_cast<size_t>(part + 1)];
-        const PartitionFrames f = FramesOf(frames, begin, end);
+        const PartitionFrames f(frames, begin, end);
         for (int64_t i = 0; i < end - begin; ++i) {
           const std::pair<int64_t, int64_t> frame{f.starts[i], f.ends[i]};
           if (distinct_frames.empty() || distinct_frames.back() != frame)

@@ -231,4 +231,25 @@ void WindowFrames::Compute(int64_t begin, int64_t end, int64_t* starts, int64_t*
   }
 }
 
+namespace {
+thread_local std::vector<int64_t> t_starts, t_ends;
+}  // namespace
+
+PartitionFrames::PartitionFrames(const WindowFrames& frames, int64_t begin, int64_t end) {
+  t_starts.resize(static_cast<size_t>(end - begin));
+  t_ends.resize(static_cast<size_t>(end - begin));
+  frames.Compute(begin, end, t_starts.data(), t_ends.data());
+  starts = t_starts.data();
+  ends = t_ends.data();
+}
+
+PartitionFrames::~PartitionFrames() {
+  TrimScratch(&t_starts);
+  TrimScratch(&t_ends);
+}
+
+int64_t PartitionFrames::KeptBytes() {
+  return static_cast<int64_t>((t_starts.capacity() + t_ends.capacity()) * sizeof(int64_t));
+}
+
 }  // namespace sluice::exec

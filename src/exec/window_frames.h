@@ -56,4 +56,29 @@ class WindowFrames {
   double start_double_ = 0, end_double_ = 0;
 };
 
+/// The frames of one partition [begin, end): starts[i] and ends[i] for position begin + i, in
+/// the calling thread's scratch (one partition at a time per thread).
+struct PartitionFrames {
+  PartitionFrames(const WindowFrames& frames, int64_t begin, int64_t end);
+  ~PartitionFrames();
+  PartitionFrames(const PartitionFrames&) = delete;
+  PartitionFrames& operator=(const PartitionFrames&) = delete;
+
+  const int64_t* starts;
+  const int64_t* ends;
+
+  /// The scratch this thread keeps between partitions, for tests.
+  static int64_t KeptBytes();
+};
+
+/// A window function's per-thread scratch is reused from one partition to the next, but a large
+/// partition's is freed once it is done: the window charges it to the pool only while it
+/// computes (WindowWorkBytesPerRow), so no thread may keep it after (after a 1M-row partition,
+/// the frame bounds and prefix sums alone took 40 MB).
+template <typename T>
+void TrimScratch(std::vector<T>* scratch) {
+  constexpr size_t kKeptBytes = size_t{1} << 20;
+  if (scratch->capacity() * sizeof(T) > kKeptBytes) std::vector<T>().swap(*scratch);
+}
+
 }  // namespace sluice::exec

@@ -185,14 +185,11 @@ Column FrameValue(WindowFunctionKind kind, const std::vector<Column>& args,
   std::vector<uint32_t> rows(static_cast<size_t>(n), kNullRow);
   std::atomic<bool> bad_nth{false};
   context.ForEachPartition([&](int64_t begin, int64_t end) {
-    thread_local std::vector<int64_t> starts, ends;
-    starts.resize(static_cast<size_t>(end - begin));
-    ends.resize(static_cast<size_t>(end - begin));
-    frames.Compute(begin, end, starts.data(), ends.data());
+    const PartitionFrames f(frames, begin, end);
     for (int64_t p = begin; p < end; ++p) {
       const uint32_t row = order.Row(p);
-      const int64_t start = starts[static_cast<size_t>(p - begin)];
-      const int64_t stop = ends[static_cast<size_t>(p - begin)];
+      const int64_t start = f.starts[p - begin];
+      const int64_t stop = f.ends[p - begin];
       if (start >= stop) continue;
       int64_t at = -1;
       if (kind == WindowFunctionKind::kFirstValue) {

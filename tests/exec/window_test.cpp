@@ -17,6 +17,8 @@
 #include "exec/partition_spill.h"
 #include "exec/physical_planner.h"
 #include "exec/sort_keys.h"
+#include "exec/window_frames.h"
+#include "exec/window_order.h"
 #include "plan/lazy_frame.h"
 #include "plan/window_plan.h"
 
@@ -690,6 +692,27 @@ TEST(WindowTest, AWindowReadingNoColumnStillCountsItsRows) {
   ASSERT_EQ(rows.size(), 10u);
   for (int64_t i = 0; i < 10; ++i)
     EXPECT_EQ(rows[static_cast<size_t>(i)], fmt::format("k{}|{}|{}|{}", i, i * 10, -i, i + 1));
+}
+
+TEST(WindowTest, AThreadKeepsTheFrameScratchOfSmallPartitionsOnly) {
+  // The scratch is charged only while the window computes, so a large partition's must not
+  // stay with the thread after.
+  auto frames_of = [](int64_t rows) {
+    std::vector<OptInt> t;
+    for (int64_t i = 0; i < rows; ++i) t.push_back(i % 7);
+    const Batch input = MakeBatch(MakeSchema({{"t", Int64(), true}}), {Int64s(t)});
+    const WindowExpr window = Window("sum", {col("t")}, {}, {{col("t"), false, std::nullopt}},
+                                     Frame(kRows, K::kPreceding, 2, K::kFollowing, 1));
+    const WindowOrder order = MakeWindowOrder(input, {}, window.order_by, MemoryPool::Default());
+    const WindowFrames frames(window, input, order, MemoryPool::Default());
+    const PartitionFrames partition(frames, 0, rows);
+    EXPECT_EQ(partition.starts[rows - 1], rows - 3);
+    EXPECT_EQ(partition.ends[rows - 1], rows);
+  };
+  frames_of(1000);
+  EXPECT_GE(PartitionFrames::KeptBytes(), 16000);
+  frames_of(200000);
+  EXPECT_EQ(PartitionFrames::KeptBytes(), 0);
 }
 
 }  // namespace
