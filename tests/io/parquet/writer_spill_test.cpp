@@ -117,7 +117,7 @@ TEST(ParquetWriterSpillTest, WritesTheSameBytesWhenItsPagesSpillUnderABudget) {
   ASSERT_GT(expected.size(), size_t{2} << 20);  // Row groups well above the budget below.
 
   for (ThreadPool* threads : {&one, &four}) {
-    MemoryPool pool(512 << 10);
+    MemoryPool pool(1 << 20);  // Pages, dictionaries (tables too) and batches.
     const int64_t spilled_before = SpillDirectory::Get().bytes_written();
     Write(dir.Join("spilled.parquet"), batch, &pool, threads);
     EXPECT_GT(pool.spill_count(), 2) << threads->size() << " threads";
@@ -166,7 +166,7 @@ TEST(ParquetWriterSpillTest, SpillsFromInsideItsOwnWriteWithDataPageV2AndNoCompr
   ThreadPool threads(4);
   std::string files[2];
   for (int spill = 0; spill < 2; ++spill) {
-    MemoryPool pool(spill ? 512 << 10 : MemoryPool::kUnlimited);
+    MemoryPool pool(spill ? 1 << 20 : MemoryPool::kUnlimited);
     const std::string path = dir.Join(fmt::format("{}.parquet", spill));
     {
       ParquetWriter writer(path, *batch.schema, options, &threads, &pool);

@@ -157,6 +157,7 @@ void ColumnChunkWriter::Write(const Column& column, int64_t offset, int64_t leng
       FlushPage();
       use_dictionary_ = false;
       dictionary_failed_ = true;
+      dictionary_.ReleaseTable();
     }
   }
 }
@@ -217,7 +218,7 @@ void ColumnChunkWriter::AppendDataPage(const std::string& header_bytes, const st
     pool_->Reserve(shortfall);
     pages_reserved_.fetch_add(shortfall);
   }
-  dictionary_reservation_.Set(dictionary_.byte_size());
+  dictionary_reservation_.Set(dictionary_.MemoryBytes());
 }
 
 int64_t ColumnChunkWriter::SpillPages() {
@@ -439,8 +440,9 @@ EncodedChunk ColumnChunkWriter::Finish() {
   column_index_valid_ = true;
   offset_index_ = OffsetIndex{};
   bloom_hashes_.clear();
-  dictionary_reservation_.Set(0);
   if (!options_.reuse_buffers) ReleaseBuffers();
+  // Cleared, the dictionary keeps its memory for the next row group (unless released).
+  dictionary_reservation_.Set(dictionary_.MemoryBytes());
   return chunk;
 }
 

@@ -115,7 +115,8 @@ class ColumnChunkWriter {
   int64_t page_nulls_ = 0;
   MinMax page_min_max_;
 
-  /// Accounts the dictionary of the chunk in progress (it stays in memory: encoding needs it).
+  /// Accounts the dictionary (values and hash table) of the chunk in progress (it stays in
+  /// memory: encoding needs it), and what it keeps between row groups.
   MemoryReservation dictionary_reservation_;
 
   // Scratch reused across batches.

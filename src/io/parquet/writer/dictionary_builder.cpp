@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/error.h"
+
 namespace sluice::io::parquet {
 
 namespace {
@@ -145,6 +147,7 @@ uint32_t DictionaryBuilder::Add(std::string_view value, uint64_t hash, size_t sl
 }
 
 void DictionaryBuilder::Grow() {
+  if (table_released_) ThrowInternal("a dictionary took a value after its table was released");
   const size_t capacity = slots_.empty() ? 1024 : slots_.size() * 2;
   std::vector<Slot> old(capacity, Slot{0, 0});
   old.swap(slots_);
@@ -158,6 +161,7 @@ void DictionaryBuilder::Grow() {
 }
 
 void DictionaryBuilder::GrowCompact() {
+  if (table_released_) ThrowInternal("a dictionary took a value after its table was released");
   const size_t capacity = compact_slots_.empty() ? 1024 : compact_slots_.size() * 2;
   std::vector<CompactSlot> old(capacity, 0);
   old.swap(compact_slots_);
@@ -172,6 +176,7 @@ void DictionaryBuilder::GrowCompact() {
 
 void DictionaryBuilder::Clear() {
   count_ = 0;
+  table_released_ = false;
   bytes_.clear();
   offsets_.clear();
   // The tables keep their size: the next row group's dictionary is likely as big, and growing
@@ -180,8 +185,15 @@ void DictionaryBuilder::Clear() {
   std::fill(compact_slots_.begin(), compact_slots_.end(), 0);
 }
 
+void DictionaryBuilder::ReleaseTable() {
+  table_released_ = true;
+  std::vector<Slot>().swap(slots_);
+  std::vector<CompactSlot>().swap(compact_slots_);
+}
+
 void DictionaryBuilder::Release() {
   count_ = 0;
+  table_released_ = false;
   std::string().swap(bytes_);
   std::vector<size_t>().swap(offsets_);
   std::vector<Slot>().swap(slots_);

@@ -33,6 +33,17 @@ class DictionaryBuilder {
                      : bytes_.size();
     return std::string_view(bytes_).substr(begin, end - begin);
   }
+  /// Memory the dictionary holds: its values, their offsets and its hash table (whose slots take
+  /// more than the values: 16 bytes each, at most half of them used).
+  int64_t MemoryBytes() const {
+    return static_cast<int64_t>(bytes_.capacity() + offsets_.capacity() * sizeof(size_t) +
+                                slots_.capacity() * sizeof(Slot) +
+                                compact_slots_.capacity() * sizeof(CompactSlot));
+  }
+  /// Frees the hash table, keeping the values: for a dictionary that takes no more values (its
+  /// column fell back to PLAIN) but whose page is still to be written. Until Clear or Release,
+  /// inserting is an internal error.
+  void ReleaseTable();
   /// Empties the dictionary, keeping the table's size for the next row group.
   void Clear();
   /// Empties the dictionary and frees its memory.
@@ -72,6 +83,7 @@ class DictionaryBuilder {
   std::vector<size_t> offsets_;
   std::vector<Slot> slots_;
   std::vector<CompactSlot> compact_slots_;  ///< Instead of slots_ for 4-byte values.
+  bool table_released_ = false;             ///< ReleaseTable since the last Clear.
 };
 
 }  // namespace sluice::io::parquet
