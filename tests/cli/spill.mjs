@@ -77,7 +77,7 @@ for (const [name, sql] of Object.entries(queries)) {
 
 // A Parquet writer buffers its open row group as encoded pages until the group is complete: here
 // all 1M rows are one group, more than a 56MB budget holds beside the scan and the writer's
-// dictionaries (about 10 MB at their peak, tables included; it runs from about 44MB). The
+// dictionaries (several MB at their peak, tables included; it runs from about 40MB). The
 // writer's pages spill (before, this was an out-of-memory error) and the file is byte-identical.
 {
   const sql = `SELECT * FROM ${events}`;

@@ -47,8 +47,7 @@ uint32_t DictionaryBuilder::Insert(std::string_view value) {
 
 template <int kWidth>
 void DictionaryBuilder::InsertFixedValues(const uint8_t* values, int64_t count, uint32_t* indices) {
-  constexpr bool kCompact = kWidth == 4;
-  if (kCompact ? compact_slots_.empty() : slots_.empty()) kCompact ? GrowCompact() : Grow();
+  if (compact_slots_.empty()) GrowCompact();
   // A value equal to the one before takes its index without a lookup: sorted and clustered
   // columns (dates, flags) repeat in runs, and the lookup is the writer's costliest step.
   uint64_t previous_key = 0;
@@ -67,15 +66,11 @@ void DictionaryBuilder::InsertFixedValues(const uint8_t* values, int64_t count, 
   uint64_t hashes[kPrefetch];
   for (int64_t i = 0; i < std::min(count, kPrefetch); ++i) hashes[i] = MixBits(key_at(i));
   for (int64_t i = 0; i < count; ++i) {
-    const uint64_t hash = hashes[i % kPrefetch];  // A bijection: equal hashes are equal keys.
+    const uint64_t hash = hashes[i % kPrefetch];
     if (i + kPrefetch < count) {
       const uint64_t ahead = MixBits(key_at(i + kPrefetch));
       hashes[i % kPrefetch] = ahead;
-      if constexpr (kCompact) {
-        __builtin_prefetch(&compact_slots_[ahead & (compact_slots_.size() - 1)]);
-      } else {
-        __builtin_prefetch(&slots_[ahead & (slots_.size() - 1)]);
-      }
+      __builtin_prefetch(&compact_slots_[ahead & (compact_slots_.size() - 1)]);
     }
     const uint64_t key = key_at(i);
     if (has_previous && key == previous_key) {
@@ -83,22 +78,31 @@ void DictionaryBuilder::InsertFixedValues(const uint8_t* values, int64_t count, 
       continue;
     }
     indices[i] = previous_index =
-        kCompact ? FindOrAddCompact(static_cast<uint32_t>(key), hash) : FindOrAddWide(key, hash);
+        kWidth == 4 ? FindOrAddCompact(static_cast<uint32_t>(key), hash) : FindOrAddWide(key, hash);
     previous_key = key;
     has_previous = true;
   }
 }
 
 uint32_t DictionaryBuilder::FindOrAddWide(uint64_t key, uint64_t hash) {
+  const uint64_t tag = hash >> 32;
   while (true) {
-    const size_t mask = slots_.size() - 1;
+    const size_t mask = compact_slots_.size() - 1;
     for (size_t slot = hash & mask;; slot = (slot + 1) & mask) {
-      const Slot& at = slots_[slot];
-      if (at.entry != 0 && at.hash == hash) return at.entry - 1;
-      if (at.entry != 0) continue;
-      if (count_ * 2 < slots_.size())
-        return Add(std::string_view(reinterpret_cast<const char*>(&key), 8), hash, slot);
-      Grow();  // Full enough: grow, then probe again.
+      const CompactSlot at = compact_slots_[slot];
+      if (at != 0) {
+        // The tag matches 1 in 2^32 other keys: the value itself decides.
+        const uint32_t index = static_cast<uint32_t>(at) - 1;
+        if ((at >> 32) == tag && WideValue(index) == key) return index;
+        continue;
+      }
+      if (count_ * 2 < compact_slots_.size()) {
+        const uint32_t index =
+            AppendValue(std::string_view(reinterpret_cast<const char*>(&key), 8));
+        compact_slots_[slot] = tag << 32 | (index + 1);
+        return index;
+      }
+      GrowCompact();  // Full enough: grow, then probe again.
       break;
     }
   }
@@ -168,7 +172,8 @@ void DictionaryBuilder::GrowCompact() {
   const size_t mask = capacity - 1;
   for (const CompactSlot moved : old) {
     if (moved == 0) continue;
-    size_t slot = MixBits(moved >> 32) & mask;
+    const uint64_t key = width_ == 8 ? WideValue(static_cast<uint32_t>(moved) - 1) : moved >> 32;
+    size_t slot = MixBits(key) & mask;
     while (compact_slots_[slot] != 0) slot = (slot + 1) & mask;
     compact_slots_[slot] = moved;
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,7 +35,7 @@ class DictionaryBuilder {
     return std::string_view(bytes_).substr(begin, end - begin);
   }
   /// Memory the dictionary holds: its values, their offsets and its hash table (whose slots take
-  /// more than the values: 16 bytes each, at most half of them used).
+  /// more than the values: 8 or 16 bytes each, at most half of them used).
   int64_t MemoryBytes() const {
     return static_cast<int64_t>(bytes_.capacity() + offsets_.capacity() * sizeof(size_t) +
                                 slots_.capacity() * sizeof(Slot) +
@@ -55,9 +56,12 @@ class DictionaryBuilder {
     uint64_t hash;
     uint32_t entry;  ///< index + 1; 0 = empty.
   };
-  /// The slots of 4-byte values: the value itself (high half) and its entry (low half), in 8
-  /// bytes rather than 16. A column of many distinct values (o_custkey: 230K a row group) has a
-  /// table of megabytes, where every lookup misses the cache: half the table, fewer misses.
+  /// The slots of 4- and 8-byte values, in 8 bytes rather than 16: the entry (low half) beside
+  /// the value itself (4 bytes) or the high half of its hash (8 bytes; a match is confirmed
+  /// against the value in bytes_, which is at most the dictionary's size limit and so mostly
+  /// cached). A column of many distinct values (o_custkey: 230K a row group) has a table of
+  /// megabytes, where every lookup misses the cache: half the table, fewer misses, and half the
+  /// memory.
   using CompactSlot = uint64_t;
 
   static uint64_t Hash(std::string_view value);
@@ -65,6 +69,11 @@ class DictionaryBuilder {
   void InsertFixedValues(const uint8_t* values, int64_t count, uint32_t* indices);
   /// The index of 8-byte `key` (hashing to `hash`), added when new.
   uint32_t FindOrAddWide(uint64_t key, uint64_t hash);
+  uint64_t WideValue(uint32_t index) const {
+    uint64_t value;
+    std::memcpy(&value, bytes_.data() + static_cast<size_t>(index) * 8, 8);
+    return value;
+  }
   /// The index of 4-byte `key` (hashing to `hash`), added when new.
   uint32_t FindOrAddCompact(uint32_t key, uint64_t hash);
   /// Appends a new distinct value and returns its index.
@@ -82,7 +91,7 @@ class DictionaryBuilder {
   /// at a million distinct values per chunk would be 8 MB).
   std::vector<size_t> offsets_;
   std::vector<Slot> slots_;
-  std::vector<CompactSlot> compact_slots_;  ///< Instead of slots_ for 4-byte values.
+  std::vector<CompactSlot> compact_slots_;  ///< Instead of slots_ for 4- and 8-byte values.
   bool table_released_ = false;             ///< ReleaseTable since the last Clear.
 };
 
