@@ -1,6 +1,7 @@
 // Aggregates over window frames. Frames only move forward (both bounds never decrease), so:
-//   count, count(*), and sums and means of integers and decimals use prefix sums over each
-//   partition (exact: int128 arithmetic that wraps, whose differences are exact);
+//   count, count(*), and sums and means of integers and decimals slide a count and a sum along
+//   the partition, rows entering and leaving the frame (exact: int128 arithmetic that wraps,
+//   whose differences are exact; no scratch per row);
 //   float sums and means (compensated) and min/max fold a state over the frame: a running fold
 //   when every frame starts at the partition's start, a reverse one when every frame ends at
 //   its end, else a segment tree per partition: O(n log n) whatever the frame size;
@@ -66,7 +67,7 @@ void FoldFrames(const WindowFrames& frames, int64_t begin, int64_t end, const Pa
   TrimScratch(&tree);
 }
 
-// ---- Prefix sums: count, count(*), sum and mean of integers, bools and decimals.
+// ---- Sliding sums: count, count(*), sum and mean of integers, bools and decimals.
 
 int128_t ExactAt(const Column& column, int64_t row) {
   switch (column.type.id) {
@@ -88,69 +89,65 @@ int128_t ExactAt(const Column& column, int64_t row) {
   }
 }
 
-enum class PrefixResult : uint8_t { kCount, kSum, kMean };
+enum class SlidingResult : uint8_t { kCount, kSum, kMean };
 
-Column PrefixAggregate(PrefixResult what, const Column* arg, const DataType& type,
-                       const WindowFrames& frames, const WindowContext& context,
-                       const std::string& display) {
+Column SlidingSumAggregate(SlidingResult what, const Column* arg, const DataType& type,
+                           const WindowFrames& frames, const WindowContext& context,
+                           const std::string& display) {
   const WindowOrder& order = *context.order;
   const int64_t n = order.rows;
   const bool decimal = arg != nullptr && arg->type.id == TypeId::kDecimal;
   const bool has_nulls = arg != nullptr && arg->null_count > 0;
-  std::vector<int64_t> counts(what == PrefixResult::kCount ? static_cast<size_t>(n) : 0);
-  std::vector<int64_t> sums64(what == PrefixResult::kSum && !decimal ? static_cast<size_t>(n) : 0);
-  std::vector<int128_t> sums128(what == PrefixResult::kSum && decimal ? static_cast<size_t>(n) : 0);
-  std::vector<double> means(what == PrefixResult::kMean ? static_cast<size_t>(n) : 0);
-  std::vector<uint8_t> valid(what == PrefixResult::kCount ? 0 : static_cast<size_t>(n), 0);
+  std::vector<int64_t> counts(what == SlidingResult::kCount ? static_cast<size_t>(n) : 0);
+  std::vector<int64_t> sums64(what == SlidingResult::kSum && !decimal ? static_cast<size_t>(n) : 0);
+  std::vector<int128_t> sums128(what == SlidingResult::kSum && decimal ? static_cast<size_t>(n)
+                                                                       : 0);
+  std::vector<double> means(what == SlidingResult::kMean ? static_cast<size_t>(n) : 0);
+  std::vector<uint8_t> valid(what == SlidingResult::kCount ? 0 : static_cast<size_t>(n), 0);
   std::atomic<bool> overflow{false};
   const double divisor = decimal ? static_cast<double>(PowerOfTen(arg->type.scale)) : 1.0;
   const int128_t decimal_limit = PowerOfTen(38);
   context.ForEachPartition([&](int64_t begin, int64_t end) {
     const PartitionFrames f(frames, begin, end);
     const int64_t m = end - begin;
-    thread_local std::vector<int64_t> prefix_count;
-    thread_local std::vector<U128> prefix_sum;
-    prefix_count.resize(static_cast<size_t>(m + 1));
-    prefix_count[0] = 0;
-    if (what != PrefixResult::kCount) {
-      prefix_sum.resize(static_cast<size_t>(m + 1));
-      prefix_sum[0] = 0;
-    }
-    for (int64_t i = 0; i < m; ++i) {
-      const int64_t row = order.Row(begin + i);
-      const bool present = arg == nullptr || !has_nulls || arg->IsValid(row);
-      prefix_count[static_cast<size_t>(i + 1)] = prefix_count[static_cast<size_t>(i)] + present;
-      if (what != PrefixResult::kCount)
-        prefix_sum[static_cast<size_t>(i + 1)] =
-            prefix_sum[static_cast<size_t>(i)] +
-            (present ? static_cast<U128>(ExactAt(*arg, row)) : U128{0});
-    }
+    // The frame [lo, hi) slides: rows enter at hi and leave at lo (neither bound ever moves
+    // back), so a running count and sum are each frame's. The sum wraps in 128 bits, and what
+    // enters and leaves cancels exactly.
+    int64_t lo = begin, hi = begin;
+    int64_t count = 0;
+    U128 sum = 0;
+    auto step = [&](int64_t position, int sign) {
+      const int64_t row = order.Row(position);
+      if (arg != nullptr && has_nulls && !arg->IsValid(row)) return;
+      count += sign;
+      if (what != SlidingResult::kCount) {
+        const auto value = static_cast<U128>(ExactAt(*arg, row));
+        sum = sign > 0 ? sum + value : sum - value;
+      }
+    };
     bool bad = false;
     for (int64_t i = 0; i < m; ++i) {
       const size_t row = order.Row(begin + i);
-      const size_t lo = static_cast<size_t>(f.starts[i] - begin);
-      const size_t hi = static_cast<size_t>(f.ends[i] - begin);
-      const int64_t count = prefix_count[hi] - prefix_count[lo];
-      if (what == PrefixResult::kCount) {
+      for (; hi < f.ends[i]; ++hi) step(hi, 1);
+      for (; lo < f.starts[i]; ++lo) step(lo, -1);
+      if (what == SlidingResult::kCount) {
         counts[row] = count;
         continue;
       }
       if (count == 0) continue;
       valid[row] = 1;
-      const auto sum = static_cast<int128_t>(prefix_sum[hi] - prefix_sum[lo]);
-      if (what == PrefixResult::kMean) {
-        means[row] = static_cast<double>(sum) / divisor / static_cast<double>(count);
+      const auto total = static_cast<int128_t>(sum);
+      if (what == SlidingResult::kMean) {
+        means[row] = static_cast<double>(total) / divisor / static_cast<double>(count);
       } else if (decimal) {
-        bad |= sum >= decimal_limit || sum <= -decimal_limit;
-        sums128[row] = sum;
+        bad |= total >= decimal_limit || total <= -decimal_limit;
+        sums128[row] = total;
       } else {
-        bad |= sum > INT64_MAX || sum < INT64_MIN;
-        sums64[row] = static_cast<int64_t>(sum);
+        bad |= total > INT64_MAX || total < INT64_MIN;
+        sums64[row] = static_cast<int64_t>(total);
       }
     }
     if (bad) overflow = true;
-    TrimScratch(&prefix_count);
-    TrimScratch(&prefix_sum);
   });
   if (overflow)
     ThrowInvalid(
@@ -158,15 +155,15 @@ Column PrefixAggregate(PrefixResult what, const Column* arg, const DataType& typ
         "float64 (or a decimal) before summing",
         type.ToString(), display);
   switch (what) {
-    case PrefixResult::kCount:
+    case SlidingResult::kCount:
       return MakeFixedWindowColumn(type, counts.data(), n, nullptr, context.pool);
-    case PrefixResult::kMean:
+    case SlidingResult::kMean:
       return MakeFixedWindowColumn(type, means.data(), n, &valid, context.pool);
-    case PrefixResult::kSum:
+    case SlidingResult::kSum:
       return decimal ? MakeFixedWindowColumn(type, sums128.data(), n, &valid, context.pool)
                      : MakeFixedWindowColumn(type, sums64.data(), n, &valid, context.pool);
   }
-  ThrowInternal("unknown prefix aggregate");
+  ThrowInternal("unknown sliding aggregate");
 }
 
 // ---- Compensated float sums and means.
@@ -425,12 +422,12 @@ Column ComputeWindowAggregate(const WindowExpr& window, const DataType& type,
   const std::string display = WindowExprToString(window);
   if (!window.distinct) {
     if (name == "count_star")
-      return PrefixAggregate(PrefixResult::kCount, nullptr, type, frames, context, display);
+      return SlidingSumAggregate(SlidingResult::kCount, nullptr, type, frames, context, display);
     if (name == "count")
-      return PrefixAggregate(PrefixResult::kCount, &args[0], type, frames, context, display);
+      return SlidingSumAggregate(SlidingResult::kCount, &args[0], type, frames, context, display);
     if ((name == "sum" || name == "mean") && IsExactNumber(args[0].type))
-      return PrefixAggregate(name == "sum" ? PrefixResult::kSum : PrefixResult::kMean, &args[0],
-                             type, frames, context, display);
+      return SlidingSumAggregate(name == "sum" ? SlidingResult::kSum : SlidingResult::kMean,
+                                 &args[0], type, frames, context, display);
     if ((name == "sum" || name == "mean") && args[0].type.IsFloating())
       return FloatAggregate(name == "mean", args[0], frames, context);
     if (name == "min" || name == "max") return MinMax(name == "max", args[0], frames, context);

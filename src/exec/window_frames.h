@@ -74,7 +74,7 @@ struct PartitionFrames {
 /// A window function's per-thread scratch is reused from one partition to the next, but a large
 /// partition's is freed once it is done: the window charges it to the pool only while it
 /// computes (WindowWorkBytesPerRow), so no thread may keep it after (after a 1M-row partition,
-/// the frame bounds and prefix sums alone took 40 MB).
+/// the frame bounds alone take 16 MB).
 template <typename T>
 void TrimScratch(std::vector<T>* scratch) {
   constexpr size_t kKeptBytes = size_t{1} << 20;

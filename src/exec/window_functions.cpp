@@ -232,7 +232,7 @@ int64_t WindowWorkBytesPerRow(const WindowExpr& window) {
     case WindowFunctionKind::kFirstValue:
     case WindowFunctionKind::kLastValue:
     case WindowFunctionKind::kNthValue: return bounds + 4;    // And the row each value comes from.
-    case WindowFunctionKind::kAggregate: return bounds + 33;  // And prefix counts and sums.
+    case WindowFunctionKind::kAggregate: return bounds + 33;  // And results and states.
     default: return 16;  // Ranking: the values and their validity.
   }
 }

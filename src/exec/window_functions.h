@@ -40,7 +40,7 @@ Column ComputeWindow(const WindowExpr& window, const DataType& type, std::vector
                      const WindowContext& context);
 
 /// What computing `window` takes per input row besides its arguments, sort order and result: the
-/// scratch its function allocates (frame bounds, prefix sums, row numbers to gather), an upper
+/// scratch its function allocates (frame bounds, states, row numbers to gather), an upper
 /// estimate by kind. The window charges it to the pool while it computes.
 int64_t WindowWorkBytesPerRow(const WindowExpr& window);
 
