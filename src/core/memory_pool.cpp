@@ -1,6 +1,7 @@
 // Accounting allocator: aligned allocation plus an atomic byte count checked against a budget.
 #include "core/memory_pool.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -60,7 +61,8 @@ void MemoryPool::Reserve(int64_t bytes) {
   UpdatePeak(now);
   if (limit_ != kUnlimited) {
     t_reserved_since_look += bytes;
-    if (t_reserved_since_look >= headroom() / 4) {
+    // Each look takes a few microseconds: not more often than every MiB, however small the limit.
+    if (t_reserved_since_look >= std::max<int64_t>(headroom() / 4, int64_t{1} << 20)) {
       t_reserved_since_look = 0;
       KeepFreedPagesInBudget();
     }
