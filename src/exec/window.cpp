@@ -9,11 +9,14 @@
 // the same order — and the results merge back into input order by position: the output is the
 // same bytes, spilled or not.
 //
-// A window without PARTITION BY (or windows without a common one) needs all its rows at once. It
-// computes on only some of their columns, though: the keys and arguments. The other columns are
-// set aside as they come, in input order, in a queue that spills under pressure (batch_queue.h),
-// and each set-aside batch comes back beside the same rows of the computed columns. So only the
-// window's own columns, its sort order and its results stay in memory.
+// Windows without PARTITION BY (or without a common one) compute on only some of the input's
+// columns: the keys and arguments. The other columns are set aside as they come, in input
+// order, in a queue that spills under pressure (batch_queue.h), and each set-aside batch comes
+// back beside the same rows of the computed columns. When the windows share one ORDER BY and
+// each needs only the rows before it and its peers (ranks, lag, running and whole-input
+// aggregates: window_stream.h), the computed rows are sorted externally, computed as a stream
+// and sorted back by position, all in bounded memory. Other windows keep their own columns,
+// sort order and results in memory.
 #include "exec/window.h"
 
 #include <xxhash.h>
@@ -30,8 +33,11 @@
 #include "exec/position_merge.h"
 #include "exec/profile.h"
 #include "exec/row_gather.h"
+#include "exec/sort.h"
 #include "exec/sort_keys.h"
+#include "exec/sorted_run.h"
 #include "exec/window_functions.h"
+#include "exec/window_stream.h"
 #include "expr/bound_expr.h"
 #include "expr/evaluate.h"
 #include "plan/window_plan.h"
@@ -124,15 +130,31 @@ SchemaPtr SelectFields(const Schema& schema, const std::vector<int>& columns) {
   return std::make_shared<Schema>(std::move(fields));
 }
 
-/// The output of windows whose other columns were set aside: each set-aside batch, in input
-/// order, beside the same rows of the computed columns (the window's own columns, then its
-/// results).
-class SetAsideMergeSource final : public Source {
+/// Rows in a batch of a window's output, and of the sorts a stream of windows reads: a wide
+/// row of wide results makes a full batch many megabytes, and the merges of spilled sorts hold
+/// the blocks of a whole batch besides the batch itself.
+constexpr int64_t kOutputBatchRows = 16384;
+
+/// Rows [offset, offset + count) of `batch` (shared when that is all of it).
+Batch SliceRows(const Batch& batch, int64_t offset, int64_t count, MemoryPool* pool) {
+  if (offset == 0 && count == batch.num_rows) return batch;
+  Batch piece;
+  piece.schema = batch.schema;
+  piece.num_rows = count;
+  for (const Column& column : batch.columns)
+    piece.columns.push_back(column.Slice(offset, count, pool));
+  return piece;
+}
+
+/// The output of the windows: the computed rows (the window's own columns and its results,
+/// then possibly more, such as input positions) from `computed` in input order, with the
+/// set-aside columns beside them when there are some, in batches of at most kOutputBatchRows.
+class WindowOutputSource final : public Source {
  public:
   /// `from[i]` is output column i's place: c >= 0 is computed column c, -1 - k set-aside
-  /// column k.
-  SetAsideMergeSource(SchemaPtr schema, Batch computed, std::vector<int> from,
-                      std::unique_ptr<SpillableBatchQueue> set_aside, MemoryPool* pool)
+  /// column k. `set_aside` may be null when no place is set aside.
+  WindowOutputSource(SchemaPtr schema, std::unique_ptr<Source> computed, std::vector<int> from,
+                     std::unique_ptr<SpillableBatchQueue> set_aside, MemoryPool* pool)
       : schema_(std::move(schema)),
         computed_(std::move(computed)),
         from_(std::move(from)),
@@ -142,37 +164,79 @@ class SetAsideMergeSource final : public Source {
   const SchemaPtr& schema() const override { return schema_; }
 
   bool Next(Batch* out) override {
-    Batch aside;
-    do {
-      if (!set_aside_->Pop(&aside)) {
-        SLUICE_CHECK(offset_ == computed_.num_rows);
-        return false;
+    Batch aside, rows;
+    if (set_aside_ == nullptr) {
+      // The computed batches as they come, cut when larger.
+      while (offset_ == current_.num_rows) {
+        if (!computed_->Next(&current_)) return false;
+        offset_ = 0;
       }
-    } while (aside.num_rows == 0);
-    const int64_t rows = aside.num_rows;
-    SLUICE_CHECK(offset_ + rows <= computed_.num_rows);
+      const int64_t count = std::min(kOutputBatchRows, current_.num_rows - offset_);
+      rows = SliceRows(current_, offset_, count, pool_);
+      offset_ += count;
+    } else {
+      while (aside_offset_ == aside_.num_rows) {
+        if (!set_aside_->Pop(&aside_)) {
+          SLUICE_CHECK(TakeComputed(1).num_rows == 0);
+          return false;
+        }
+        aside_offset_ = 0;
+      }
+      const int64_t count = std::min(kOutputBatchRows, aside_.num_rows - aside_offset_);
+      aside = SliceRows(aside_, aside_offset_, count, pool_);
+      aside_offset_ += count;
+      rows = TakeComputed(count);
+      SLUICE_CHECK(rows.num_rows == count);
+    }
     out->schema = schema_;
-    out->num_rows = rows;
+    out->num_rows = rows.num_rows;
     out->seq = seq_++;
     out->columns.clear();
     for (int place : from_) {
-      out->columns.push_back(
-          place >= 0 ? computed_.columns[static_cast<size_t>(place)].Slice(offset_, rows, pool_)
-                     : std::move(aside.columns[static_cast<size_t>(-1 - place)]));
+      out->columns.push_back(place >= 0
+                                 ? rows.columns[static_cast<size_t>(place)]
+                                 : std::move(aside.columns[static_cast<size_t>(-1 - place)]));
     }
-    offset_ += rows;
     return true;
   }
 
  private:
+  /// The next `rows` computed rows (fewer at the end), across batches when need be.
+  Batch TakeComputed(int64_t rows) {
+    std::vector<Batch> pieces;
+    while (rows > 0) {
+      if (offset_ == current_.num_rows) {
+        if (!computed_->Next(&current_)) break;
+        offset_ = 0;
+        continue;
+      }
+      const int64_t take = std::min(rows, current_.num_rows - offset_);
+      pieces.push_back(SliceRows(current_, offset_, take, pool_));
+      offset_ += take;
+      rows -= take;
+    }
+    if (pieces.empty()) return Batch{};
+    if (pieces.size() == 1) return std::move(pieces[0]);
+    return ConcatenateBatches(pieces[0].schema, pieces, pool_);
+  }
+
   SchemaPtr schema_;
-  Batch computed_;
+  std::unique_ptr<Source> computed_;
   std::vector<int> from_;
   std::unique_ptr<SpillableBatchQueue> set_aside_;
   MemoryPool* pool_;
-  int64_t offset_ = 0;  ///< Computed rows given out so far.
+  Batch current_;       ///< The computed batch being taken from.
+  int64_t offset_ = 0;  ///< Rows of current_ taken.
+  Batch aside_;         ///< The set-aside batch being taken from.
+  int64_t aside_offset_ = 0;
   uint64_t seq_ = 0;
 };
+
+/// A name for a column beside those of `schema`.
+std::string UnusedName(const Schema& schema, std::string name) {
+  while (schema.FindField(name)) name += "_";
+  return name;
+}
 
 class WindowSink final : public BreakerSink {
  public:
@@ -201,8 +265,16 @@ class WindowSink final : public BreakerSink {
     }
     work_bytes_per_row_ =
         kWorkBytesPerRow + kResultBytesPerRow * static_cast<int64_t>(windows_.size());
-    collector_ = std::make_unique<SpillableCollector>(computed_schema_, hasher_, "window",
-                                                      work_bytes_per_row_, context_);
+    std::vector<Field> fields = computed_schema_->fields();
+    for (size_t w = 0; w < windows_.size(); ++w)
+      fields.push_back(output_schema_->field(input_schema_->size() + w));
+    results_schema_ = std::make_shared<Schema>(fields);
+    if (!spillable_ && CanStreamWindows(windows_, *computed_schema_)) {
+      StartStream();
+    } else {
+      collector_ = std::make_unique<SpillableCollector>(computed_schema_, hasher_, "window",
+                                                        work_bytes_per_row_, context_);
+    }
   }
 
   void Consume(Batch batch) override {
@@ -210,6 +282,10 @@ class WindowSink final : public BreakerSink {
       Batch computed = SelectColumns(batch, computed_columns_, computed_schema_);
       set_aside_order_->Consume(SelectColumns(batch, set_aside_columns_, set_aside_schema_));
       batch = std::move(computed);
+    }
+    if (by_window_order_ != nullptr) {
+      by_window_order_->Consume(WithPositions(std::move(batch)));
+      return;
     }
     collector_->Consume(std::move(batch));
     if (counters_ != nullptr) {
@@ -239,8 +315,10 @@ class WindowSink final : public BreakerSink {
   /// Why the window did not spill, when it cannot.
   const char* CannotSpillHint() const {
     return spillable_ ? ""
-                      : " (only windows that all share a PARTITION BY key can spill their rows; "
-                        "these need their keys and arguments of all rows at once)";
+                      : " (only windows that all share a PARTITION BY key can spill their rows, "
+                        "or windows without one that share one ORDER BY and are row_number, "
+                        "rank, dense_rank, lag, or count, sum, avg, min or max from the first "
+                        "row; these need their keys and arguments of all rows at once)";
   }
 
   /// Sets the input columns the windows do not compute on aside, when there are any: they wait
@@ -256,10 +334,10 @@ class WindowSink final : public BreakerSink {
                               : -1 - static_cast<int>(columns.size()));
       columns.push_back(c);
     }
-    if (set_aside_columns_.empty()) return;
     for (size_t w = 0; w < windows_.size(); ++w)
       from.push_back(static_cast<int>(computed_columns_.size() + w));
     output_from_ = std::move(from);
+    if (set_aside_columns_.empty()) return;
     computed_schema_ = SelectFields(*input_schema_, computed_columns_);
     set_aside_schema_ = SelectFields(*input_schema_, set_aside_columns_);
     set_aside_ = std::make_unique<SpillableBatchQueue>(set_aside_schema_, "window", context_);
@@ -269,7 +347,79 @@ class WindowSink final : public BreakerSink {
     });
   }
 
+  /// Windows computed over a stream (window_stream.h): the rows, with their input positions,
+  /// are sorted into window order, and the results sorted back by position; both sorts spill
+  /// under pressure.
+  void StartStream() {
+    position_name_ = UnusedName(*computed_schema_, "window_position");
+    std::vector<Field> fields = computed_schema_->fields();
+    fields.push_back({position_name_, Int64(), false});
+    positioned_schema_ = std::make_shared<Schema>(fields);
+    std::vector<SortKey> keys = windows_[0].order_by;
+    keys.push_back({col(position_name_), false, {}});
+    ExecContext sort_context = context_;
+    sort_context.batch_size = std::min(batch_size_, kOutputBatchRows);
+    by_window_order_ = MakeSortSink(*positioned_schema_, keys, std::nullopt, sort_context);
+    fields = results_schema_->fields();
+    fields.push_back({position_name_, Int64(), false});
+    by_position_ = MakeSortSink(Schema(fields), {{col(position_name_), false, {}}}, std::nullopt,
+                                sort_context);
+  }
+
+  /// `batch` with its rows' input positions as a last column.
+  Batch WithPositions(Batch batch) const {
+    std::vector<int64_t> positions(static_cast<size_t>(batch.num_rows));
+    for (int64_t row = 0; row < batch.num_rows; ++row)
+      positions[static_cast<size_t>(row)] = static_cast<int64_t>(MakeOrd(batch.seq, row));
+    batch.columns.push_back(
+        MakeFixedWindowColumn(Int64(), positions.data(), batch.num_rows, nullptr, pool_));
+    batch.schema = positioned_schema_;
+    return batch;
+  }
+
+  /// A sort's result, once taken, can no longer spill, and each is read while more comes in
+  /// (the results into the sort back by position; set-aside columns and output): a sort that
+  /// holds more than half the budget goes to disk before.
+  void SpillIfOverHalfTheBudget(BreakerSink* sort) const {
+    auto* spillable = dynamic_cast<SpillableConsumer*>(sort);
+    if (spillable != nullptr && spillable->SpillableBytes() > pool_->limit() / 2)
+      spillable->Spill();
+  }
+
+  void FinishStream() {
+    SpillIfOverHalfTheBudget(by_window_order_.get());
+    by_window_order_->Finish();
+    std::unique_ptr<Source> ordered = by_window_order_->TakeResult();
+    std::vector<DataType> types;
+    for (size_t w = 0; w < windows_.size(); ++w)
+      types.push_back(output_schema_->field(input_schema_->size() + w).type);
+    uint64_t seq = 0;
+    WindowStream stream(
+        windows_, positioned_schema_, static_cast<int>(computed_schema_->size()), types,
+        [&](Batch batch) {
+          batch.seq = seq++;
+          by_position_->Consume(std::move(batch));
+        },
+        context_);
+    Batch batch;
+    while (ordered->Next(&batch)) stream.Push(std::move(batch));
+    stream.Finish();
+    ordered.reset();
+    by_window_order_.reset();
+    SpillIfOverHalfTheBudget(by_position_.get());
+    by_position_->Finish();
+    std::unique_ptr<Source> computed = by_position_->TakeResult();
+    by_position_.reset();
+    if (set_aside_ != nullptr) set_aside_order_->Finish();
+    result_ = std::make_unique<WindowOutputSource>(
+        output_schema_, std::move(computed), std::move(output_from_), std::move(set_aside_), pool_);
+  }
+
   void FinishOrThrow() {
+    if (by_window_order_ != nullptr) {
+      FinishStream();
+      return;
+    }
     collector_->Finish();
     CollectedRows rows = collector_->Take();
     collector_.reset();
@@ -287,8 +437,12 @@ class WindowSink final : public BreakerSink {
     all.num_rows = n;
     if (set_aside_ != nullptr) {
       set_aside_order_->Finish();
-      result_ = std::make_unique<SetAsideMergeSource>(
-          output_schema_, std::move(all), std::move(output_from_), std::move(set_aside_), pool_);
+      all.schema = results_schema_;
+      std::vector<Batch> computed;
+      computed.push_back(std::move(all));
+      result_ = std::make_unique<WindowOutputSource>(
+          output_schema_, MakeBatchSource(results_schema_, std::move(computed)),
+          std::move(output_from_), std::move(set_aside_), pool_);
       return;
     }
 
@@ -460,7 +614,14 @@ class WindowSink final : public BreakerSink {
   SchemaPtr set_aside_schema_;
   std::unique_ptr<SpillableBatchQueue> set_aside_;
   std::unique_ptr<OrderedSink> set_aside_order_;
-  std::vector<int> output_from_;    ///< Per output column, where SetAsideMergeSource takes it.
+  std::vector<int> output_from_;  ///< Per output column, where WindowOutputSource takes it.
+  SchemaPtr results_schema_;      ///< The computed columns, then one per window expression.
+  // Windows computed over a stream (null otherwise): the rows sorted into window order, then
+  // the results sorted back into input order by the position column.
+  std::string position_name_;
+  SchemaPtr positioned_schema_;
+  std::unique_ptr<BreakerSink> by_window_order_;
+  std::unique_ptr<BreakerSink> by_position_;
   int64_t work_bytes_per_row_ = 0;  ///< Memory computing the windows takes besides the rows.
   std::unique_ptr<SpillableCollector> collector_;
   std::unique_ptr<Source> result_;

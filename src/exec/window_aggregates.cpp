@@ -17,13 +17,12 @@
 #include "core/error.h"
 #include "exec/row_gather.h"
 #include "exec/window_functions.h"
+#include "exec/window_sums.h"
 #include "expr/aggregate_function.h"
 #include "plan/expr_util.h"
 
 namespace sluice::exec {
 namespace {
-
-using U128 = unsigned __int128;
 
 /// Folds `combine` over each frame of the partition [begin, end): emit(p, state) per position.
 /// leaf(q) is the state of position q alone.
@@ -69,26 +68,6 @@ void FoldFrames(const WindowFrames& frames, int64_t begin, int64_t end, const Pa
 
 // ---- Sliding sums: count, count(*), sum and mean of integers, bools and decimals.
 
-int128_t ExactAt(const Column& column, int64_t row) {
-  switch (column.type.id) {
-    case TypeId::kBool: return column.BoolAt(row) ? 1 : 0;
-    case TypeId::kInt8: return column.Values<int8_t>()[row];
-    case TypeId::kInt16: return column.Values<int16_t>()[row];
-    case TypeId::kInt32: return column.Values<int32_t>()[row];
-    case TypeId::kInt64: return column.Values<int64_t>()[row];
-    case TypeId::kUInt8: return column.Values<uint8_t>()[row];
-    case TypeId::kUInt16: return column.Values<uint16_t>()[row];
-    case TypeId::kUInt32: return column.Values<uint32_t>()[row];
-    case TypeId::kUInt64: return column.Values<uint64_t>()[row];
-    case TypeId::kDecimal: {
-      int128_t value;
-      std::memcpy(&value, column.values->data() + row * 16, 16);
-      return value;
-    }
-    default: return 0;
-  }
-}
-
 enum class SlidingResult : uint8_t { kCount, kSum, kMean };
 
 Column SlidingSumAggregate(SlidingResult what, const Column* arg, const DataType& type,
@@ -106,7 +85,6 @@ Column SlidingSumAggregate(SlidingResult what, const Column* arg, const DataType
   std::vector<uint8_t> valid(what == SlidingResult::kCount ? 0 : static_cast<size_t>(n), 0);
   std::atomic<bool> overflow{false};
   const double divisor = decimal ? static_cast<double>(PowerOfTen(arg->type.scale)) : 1.0;
-  const int128_t decimal_limit = PowerOfTen(38);
   context.ForEachPartition([&](int64_t begin, int64_t end) {
     const PartitionFrames f(frames, begin, end);
     const int64_t m = end - begin;
@@ -139,21 +117,18 @@ Column SlidingSumAggregate(SlidingResult what, const Column* arg, const DataType
       const auto total = static_cast<int128_t>(sum);
       if (what == SlidingResult::kMean) {
         means[row] = static_cast<double>(total) / divisor / static_cast<double>(count);
-      } else if (decimal) {
-        bad |= total >= decimal_limit || total <= -decimal_limit;
-        sums128[row] = total;
       } else {
-        bad |= total > INT64_MAX || total < INT64_MIN;
-        sums64[row] = static_cast<int64_t>(total);
+        bad |= ExactSumOverflows(total, decimal);
+        if (decimal) {
+          sums128[row] = total;
+        } else {
+          sums64[row] = static_cast<int64_t>(total);
+        }
       }
     }
     if (bad) overflow = true;
   });
-  if (overflow)
-    ThrowInvalid(
-        "sum overflowed {} in `{}`: a frame's total is out of range; cast the argument to "
-        "float64 (or a decimal) before summing",
-        type.ToString(), display);
+  if (overflow) ThrowSumOverflow(type, display);
   switch (what) {
     case SlidingResult::kCount:
       return MakeFixedWindowColumn(type, counts.data(), n, nullptr, context.pool);
@@ -168,54 +143,22 @@ Column SlidingSumAggregate(SlidingResult what, const Column* arg, const DataType
 
 // ---- Compensated float sums and means.
 
-struct FloatSum {
-  double sum = 0;
-  double compensation = 0;
-  int64_t count = 0;
-};
-
-inline void NeumaierAdd(double& sum, double& compensation, double value) {
-  const double total = sum + value;
-  const bool sum_larger = std::abs(sum) >= std::abs(value);
-  const double large = sum_larger ? sum : value;
-  const double small = sum_larger ? value : sum;
-  compensation += (large - total) + small;
-  sum = total;
-}
-
-inline FloatSum Combine(FloatSum a, const FloatSum& b) {
-  if (b.count == 0) return a;
-  if (a.count == 0) return b;
-  NeumaierAdd(a.sum, a.compensation, b.sum);
-  a.compensation += b.compensation;
-  a.count += b.count;
-  return a;
-}
-
 Column FloatAggregate(bool mean, const Column& arg, const WindowFrames& frames,
                       const WindowContext& context) {
   const WindowOrder& order = *context.order;
   const int64_t n = order.rows;
   std::vector<double> results(static_cast<size_t>(n), 0.0);
   std::vector<uint8_t> valid(static_cast<size_t>(n), 0);
-  const bool is_float32 = arg.type.id == TypeId::kFloat32;
   context.ForEachPartition([&](int64_t begin, int64_t end) {
     const PartitionFrames f(frames, begin, end);
-    auto leaf = [&](int64_t p) {
-      const int64_t row = order.Row(p);
-      if (arg.IsNull(row)) return FloatSum{};
-      const double value =
-          is_float32 ? double{arg.Values<float>()[row]} : arg.Values<double>()[row];
-      return FloatSum{value, 0.0, 1};
-    };
-    FoldFrames(
-        frames, begin, end, f, FloatSum{}, leaf, Combine, [&](int64_t p, const FloatSum& state) {
-          const size_t row = order.Row(p);
-          if (state.count == 0) return;
-          const double sum = std::isfinite(state.sum) ? state.sum + state.compensation : state.sum;
-          results[row] = mean ? sum / static_cast<double>(state.count) : sum;
-          valid[row] = 1;
-        });
+    auto leaf = [&](int64_t p) { return FloatLeaf(arg, order.Row(p)); };
+    FoldFrames(frames, begin, end, f, FloatSum{}, leaf, Combine,
+               [&](int64_t p, const FloatSum& state) {
+                 const size_t row = order.Row(p);
+                 if (state.count == 0) return;
+                 results[row] = state.Result(mean);
+                 valid[row] = 1;
+               });
   });
   return MakeFixedWindowColumn(Float64(), results.data(), n, &valid, context.pool);
 }
@@ -407,10 +350,6 @@ Column GenericAggregate(const WindowExpr& window, const std::vector<Column>& arg
   std::vector<const Column*> pointers;
   for (const Column& column : results) pointers.push_back(&column);
   return GatherFromMany(pointers, sources, rows, context.pool);
-}
-
-bool IsExactNumber(const DataType& type) {
-  return type.id == TypeId::kBool || type.IsInteger() || type.id == TypeId::kDecimal;
 }
 
 }  // namespace

@@ -237,6 +237,19 @@ int64_t WindowWorkBytesPerRow(const WindowExpr& window) {
   }
 }
 
+Column LagDefaultOfType(const WindowExpr& window, const DataType& type, Column value,
+                        MemoryPool* pool) {
+  if (value.type == type) return value;
+  // MakeWindow checked that it converts.
+  Batch one;
+  one.schema = std::make_shared<Schema>(std::vector<Field>{{"default", value.type, true}});
+  one.num_rows = value.length;
+  one.columns = {std::move(value)};
+  BoundExprPtr cast =
+      BindCast(Bind(col("default"), *one.schema), type, false, WindowExprToString(window));
+  return Evaluate(*cast, one, /*expand=*/true, pool);
+}
+
 Column ComputeWindow(const WindowExpr& window, const DataType& type, std::vector<Column> args,
                      const WindowContext& context) {
   const std::optional<WindowFunctionKind> kind = FindWindowFunction(window.function);
@@ -250,16 +263,8 @@ Column ComputeWindow(const WindowExpr& window, const DataType& type, std::vector
     case WindowFunctionKind::kNtile: return Ranking(*kind, args, context);
     case WindowFunctionKind::kLag:
     case WindowFunctionKind::kLead: {
-      if (args.size() == 3 && !(args[2].type == type)) {
-        // The default takes the argument's type (MakeWindow checked that it converts).
-        Batch one;
-        one.schema = std::make_shared<Schema>(std::vector<Field>{{"default", args[2].type, true}});
-        one.columns = {args[2]};
-        one.num_rows = args[2].length;
-        BoundExprPtr cast =
-            BindCast(Bind(col("default"), *one.schema), type, false, WindowExprToString(window));
-        args[2] = Evaluate(*cast, one, /*expand=*/true, context.pool);
-      }
+      if (args.size() == 3)
+        args[2] = LagDefaultOfType(window, type, std::move(args[2]), context.pool);
       return LagLead(*kind == WindowFunctionKind::kLag, args, type, context);
     }
     case WindowFunctionKind::kFirstValue:

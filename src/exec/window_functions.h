@@ -39,6 +39,10 @@ struct WindowContext {
 Column ComputeWindow(const WindowExpr& window, const DataType& type, std::vector<Column> args,
                      const WindowContext& context);
 
+/// lag's or lead's default (its third argument, evaluated over the rows) in the result's type.
+Column LagDefaultOfType(const WindowExpr& window, const DataType& type, Column value,
+                        MemoryPool* pool);
+
 /// What computing `window` takes per input row besides its arguments, sort order and result: the
 /// scratch its function allocates (frame bounds, states, row numbers to gather), an upper
 /// estimate by kind. The window charges it to the pool while it computes.

@@ -19,6 +19,7 @@
 #include "exec/sort_keys.h"
 #include "exec/window_frames.h"
 #include "exec/window_order.h"
+#include "exec/window_stream.h"
 #include "plan/lazy_frame.h"
 #include "plan/window_plan.h"
 
@@ -456,12 +457,10 @@ WindowExpr RandomWindow(const std::string& function, const Spec& spec) {
                 name);
 }
 
-TEST(WindowTest, RandomDataMatchesNaiveReference) {
-  std::mt19937 random(7);
-  const size_t n = 600;
+/// `n` rows of 13 partition keys, 25 order keys and values from -100 to 99, each with nulls.
+std::vector<Row> RandomRows(size_t n, unsigned seed) {
+  std::mt19937 random(seed);
   std::vector<Row> rows(n);
-  std::vector<OptStr> g;
-  std::vector<OptInt> t, x;
   for (Row& row : rows) {
     const int part = static_cast<int>(random() % 13);
     row.g = part == 0 ? OptStr() : OptStr("p" + std::to_string(part));
@@ -469,11 +468,48 @@ TEST(WindowTest, RandomDataMatchesNaiveReference) {
     row.t = key == 0 ? OptInt() : OptInt(key);
     const int value = static_cast<int>(random() % 200);
     row.x = value < 15 ? OptInt() : OptInt(value - 100);
+  }
+  return rows;
+}
+
+PlanPtr TableOf(const std::vector<Row>& rows, int64_t rows_per_batch) {
+  std::vector<OptStr> g;
+  std::vector<OptInt> t, x;
+  for (const Row& row : rows) {
     g.push_back(row.g);
     t.push_back(row.t);
     x.push_back(row.x);
   }
-  PlanPtr table = Table(g, t, x, 97);
+  return Table(g, t, x, rows_per_batch);
+}
+
+/// Checks the window columns of `out` (after g, t and x, one per function) against Reference.
+void ExpectReference(const std::vector<std::string>& out, const std::vector<Row>& rows,
+                     const Spec& spec, const std::vector<std::string>& functions,
+                     const std::string& what) {
+  ASSERT_EQ(out.size(), rows.size());
+  for (size_t f = 0; f < functions.size(); ++f) {
+    std::vector<std::string> expected = Reference(rows, spec, functions[f]);
+    for (size_t i = 0; i < rows.size(); ++i) {
+      std::vector<std::string> fields;
+      size_t at = 0;
+      for (size_t next; (next = out[i].find('|', at)) != std::string::npos; at = next + 1)
+        fields.push_back(out[i].substr(at, next - at));
+      fields.push_back(out[i].substr(at));
+      const std::string& actual = fields[3 + f];
+      if (functions[f] == "sum_float" && expected[i] != "NULL" && actual != "NULL") {
+        EXPECT_NEAR(std::stod(actual), std::stod(expected[i]), 1e-9)
+            << what << " " << functions[f] << " row " << i;
+      } else {
+        ASSERT_EQ(actual, expected[i]) << what << " " << functions[f] << " row " << i;
+      }
+    }
+  }
+}
+
+TEST(WindowTest, RandomDataMatchesNaiveReference) {
+  const std::vector<Row> rows = RandomRows(600, 7);
+  PlanPtr table = TableOf(rows, 97);
   std::vector<Spec> specs = {
       {true, 1, {}},
       {true, -1, {}},
@@ -499,24 +535,44 @@ TEST(WindowTest, RandomDataMatchesNaiveReference) {
     const std::vector<std::string> one = RunPlan(plan, 1, 50);
     const std::vector<std::string> many = RunPlan(plan, 4, 64 * 1024);
     ASSERT_EQ(one, many) << "spec " << s;  // The same bytes at any thread count and batch size.
-    ASSERT_EQ(one.size(), n);
-    for (size_t f = 0; f < functions.size(); ++f) {
-      std::vector<std::string> expected = Reference(rows, specs[s], functions[f]);
-      for (size_t i = 0; i < n; ++i) {
-        std::vector<std::string> fields;
-        size_t at = 0;
-        for (size_t next; (next = one[i].find('|', at)) != std::string::npos; at = next + 1)
-          fields.push_back(one[i].substr(at, next - at));
-        fields.push_back(one[i].substr(at));
-        const std::string& actual = fields[3 + f];
-        if (functions[f] == "sum_float" && expected[i] != "NULL" && actual != "NULL") {
-          EXPECT_NEAR(std::stod(actual), std::stod(expected[i]), 1e-9)
-              << "spec " << s << " " << functions[f] << " row " << i;
-        } else {
-          ASSERT_EQ(actual, expected[i]) << "spec " << s << " " << functions[f] << " row " << i;
-        }
-      }
-    }
+    ExpectReference(one, rows, specs[s], functions, fmt::format("spec {}", s));
+  }
+}
+
+TEST(WindowTest, WindowsWithoutPartitionsStreamWithTheResultsOfTheInMemoryPath) {
+  const std::vector<Row> rows = RandomRows(700, 3);
+  PlanPtr table = TableOf(rows, 61);
+  const std::vector<Spec> specs = {
+      {false, 1, {}},
+      {false, -1, {}},
+      {false, 0, {}},
+      {false, 1, Frame(kRows, K::kUnboundedPreceding, 0, K::kCurrentRow, 0)},
+      {false, 0, Frame(kRows, K::kUnboundedPreceding, 0, K::kCurrentRow, 0)},
+      {false, -1, Frame(kRange, K::kUnboundedPreceding, 0, K::kUnboundedFollowing, 0)},
+      {false, 1, Frame(kRows, K::kUnboundedPreceding, 0, K::kUnboundedFollowing, 0)},
+  };
+  const std::vector<std::string> functions = {"row_number", "rank",     "dense_rank", "lag",
+                                              "count_star", "count",    "sum",        "min",
+                                              "max",        "sum_float"};
+  for (size_t s = 0; s < specs.size(); ++s) {
+    std::vector<WindowExpr> windows;
+    for (const std::string& function : functions)
+      windows.push_back(RandomWindow(function, specs[s]));
+    ASSERT_TRUE(CanStreamWindows(windows, *table->schema)) << "spec " << s;
+    // lead needs rows still to come: with it, the same windows are computed in memory.
+    std::vector<WindowExpr> in_memory = windows;
+    in_memory.push_back(RandomWindow("lead", specs[s]));
+    ASSERT_FALSE(CanStreamWindows(in_memory, *table->schema));
+
+    const std::vector<std::string> streamed = RunPlan(MakeWindow(table, windows), 1, 50);
+    // Batches of 1 and 7 rows: peer groups and lag's rows span many batches.
+    ASSERT_EQ(streamed, RunPlan(MakeWindow(table, windows), 3, 1)) << "spec " << s;
+    ASSERT_EQ(streamed, RunPlan(MakeWindow(table, windows), 2, 7)) << "spec " << s;
+    const std::vector<std::string> computed = RunPlan(MakeWindow(table, in_memory), 2, 50);
+    ASSERT_EQ(streamed.size(), computed.size());
+    for (size_t i = 0; i < streamed.size(); ++i)  // Float sums too: the same bits.
+      ASSERT_EQ(streamed[i], computed[i].substr(0, computed[i].rfind('|'))) << "spec " << s;
+    ExpectReference(streamed, rows, specs[s], functions, fmt::format("spec {}", s));
   }
 }
 
@@ -677,6 +733,39 @@ TEST(WindowTest, AWindowWithoutPartitionsSetsTheColumnsItDoesNotReadAsideAndSpil
   // put together, the sort order, the results and the sum's scratch) takes about 10 MB: it fits,
   // g beside it does not.
   ExpectTheSameRowsSpilled(WindowsOverOneColumn(), 12'000'000);
+}
+
+/// 300000 rows (about 15 MB) with many ties in t, and windows without PARTITION BY that share
+/// one ORDER BY (`ordered`) or have none: computed over a stream.
+PlanPtr StreamedWindows(bool ordered) {
+  std::vector<OptStr> g;
+  std::vector<OptInt> t, x;
+  std::mt19937 random(13);
+  for (int64_t i = 0; i < 300000; ++i) {
+    g.push_back(OptStr{"row-" + std::to_string(random() % 100000)});
+    t.push_back(random() % 11 == 0 ? OptInt{} : OptInt{static_cast<int64_t>(random() % 3000)});
+    x.push_back(random() % 17 == 0 ? OptInt{} : OptInt{static_cast<int64_t>(random() % 1000)});
+  }
+  std::vector<SortKey> by_t;
+  if (ordered) by_t.push_back({col("t"), true, std::nullopt});
+  const auto everything = Frame(kRange, K::kUnboundedPreceding, 0, K::kUnboundedFollowing, 0);
+  const auto running_rows = Frame(kRows, K::kUnboundedPreceding, 0, K::kCurrentRow, 0);
+  return MakeWindow(
+      Table(g, t, x, 2000),
+      {Window("row_number", {}, {}, by_t, {}, "r"), Window("rank", {}, {}, by_t, {}, "rk"),
+       Window("dense_rank", {}, {}, by_t, {}, "d"), Window("sum", {col("x")}, {}, by_t, {}, "s"),
+       Window("avg", {col("x")}, {}, by_t, everything, "a"),
+       Window("lag", {col("g"), lit(int64_t{3})}, {}, by_t, {}, "l"),
+       Window("max", {col("g")}, {}, by_t, running_rows, "m"),
+       Window("sum", {col("x").cast(Float64()) / 3.0}, {}, by_t, {}, "f")});
+}
+
+TEST(WindowTest, WindowsWithoutPartitionsSpillTheirSortsAndWaitingRows) {
+  for (bool ordered : {true, false}) {
+    PlanPtr plan = StreamedWindows(ordered);
+    ASSERT_TRUE(CanStreamWindows(plan->windows, *plan->inputs[0]->schema));
+    ExpectTheSameRowsSpilled(plan, 3'000'000);
+  }
 }
 
 TEST(WindowTest, AWindowReadingNoColumnStillCountsItsRows) {

@@ -1,0 +1,500 @@
+// Windows over one ordered stream (window_stream.h): per batch, peer group starts from the
+// order keys, then each window's results from its running state; results that wait for a
+// group's last row go through a GroupEndStage.
+#include "exec/window_stream.h"
+
+#include <optional>
+#include <variant>
+
+#include "core/error.h"
+#include "exec/batch_queue.h"
+#include "exec/row_gather.h"
+#include "exec/window_functions.h"
+#include "exec/window_sums.h"
+#include "expr/evaluate.h"
+#include "plan/expr_util.h"
+#include "plan/window_plan.h"
+
+namespace sluice::exec {
+namespace {
+
+/// How a stream computes one window.
+struct StreamedWindow {
+  enum class Kind : uint8_t {
+    kRowNumber,
+    kRank,
+    kDenseRank,
+    kLag,
+    kCount,
+    kExactSum,
+    kExactMean,
+    kFloatSum,
+    kFloatMean,
+    kMin,
+    kMax,
+  } kind = Kind::kRowNumber;
+  /// When its result is known: at the row, at the row's last peer, or at the last row.
+  enum class Wait : uint8_t { kNone, kPeers, kEnd } wait = Wait::kNone;
+  int64_t lag = 1;
+};
+
+/// lag's constant offset, or nothing when it is not one a stream takes.
+std::optional<int64_t> LagOffset(const WindowExpr& window) {
+  if (window.args.size() < 2) return 1;
+  const Expr offset = StripAlias(window.args[1]);
+  if (offset.kind() != ExprKind::kLiteral) return std::nullopt;
+  const Scalar& literal = offset.node().literal;
+  int64_t k = -1;
+  if (const auto* v = std::get_if<int64_t>(&literal.value)) k = *v;
+  if (const auto* v = std::get_if<uint64_t>(&literal.value))
+    k = *v <= uint64_t{kMaxStreamLag} ? static_cast<int64_t>(*v) : -1;
+  if (k < 0 || k > kMaxStreamLag) return std::nullopt;
+  return k;
+}
+
+std::optional<StreamedWindow> Classify(const WindowExpr& window, const Schema& input) {
+  using Kind = StreamedWindow::Kind;
+  if (!window.partition_by.empty()) return std::nullopt;
+  const std::optional<WindowFunctionKind> function = FindWindowFunction(window.function);
+  if (!function) return std::nullopt;
+  StreamedWindow streamed;
+  switch (*function) {
+    case WindowFunctionKind::kRowNumber: streamed.kind = Kind::kRowNumber; return streamed;
+    case WindowFunctionKind::kRank: streamed.kind = Kind::kRank; return streamed;
+    case WindowFunctionKind::kDenseRank: streamed.kind = Kind::kDenseRank; return streamed;
+    case WindowFunctionKind::kLag: {
+      const std::optional<int64_t> offset = LagOffset(window);
+      if (!offset) return std::nullopt;
+      streamed.kind = Kind::kLag;
+      streamed.lag = *offset;
+      return streamed;
+    }
+    case WindowFunctionKind::kAggregate: break;
+    default: return std::nullopt;
+  }
+  if (window.distinct) return std::nullopt;
+  const WindowFrame frame = EffectiveFrame(window);
+  if (frame.start.kind != WindowBound::Kind::kUnboundedPreceding) return std::nullopt;
+  if (IsWholePartition(window)) {
+    streamed.wait = StreamedWindow::Wait::kEnd;
+  } else if (frame.end.kind == WindowBound::Kind::kCurrentRow) {
+    streamed.wait = frame.units == WindowFrame::Units::kRows ? StreamedWindow::Wait::kNone
+                                                             : StreamedWindow::Wait::kPeers;
+  } else {
+    return std::nullopt;
+  }
+  const std::string name = WindowAggregateName(window);
+  if (name == "count_star" || name == "count") {
+    streamed.kind = Kind::kCount;
+    return streamed;
+  }
+  if (window.args.size() != 1) return std::nullopt;
+  const DataType type = Bind(window.args[0], input)->type;
+  if (name == "sum" || name == "mean") {
+    const bool mean = name == "mean";
+    if (IsExactNumber(type)) {
+      streamed.kind = mean ? Kind::kExactMean : Kind::kExactSum;
+    } else if (type.IsFloating()) {
+      streamed.kind = mean ? Kind::kFloatMean : Kind::kFloatSum;
+    } else {
+      return std::nullopt;
+    }
+    return streamed;
+  }
+  if (name == "min" || name == "max") {
+    streamed.kind = name == "min" ? Kind::kMin : Kind::kMax;
+    return streamed;
+  }
+  return std::nullopt;
+}
+
+std::string OrderText(const WindowExpr& window) {
+  WindowExpr spec;
+  spec.order_by = window.order_by;
+  return WindowSpecToString(spec);
+}
+
+/// Row `row` of each of `columns` of `batch`, as one-row columns of their own.
+std::vector<Column> RowValues(const Batch& batch, const std::vector<int>& columns, int64_t row,
+                              MemoryPool* pool) {
+  const uint32_t rows[] = {static_cast<uint32_t>(row)};
+  std::vector<Column> values;
+  for (int c : columns)
+    values.push_back(GatherRows(batch.columns[static_cast<size_t>(c)], rows, pool));
+  return values;
+}
+
+}  // namespace
+
+bool CanStreamWindows(const std::vector<WindowExpr>& windows, const Schema& input) {
+  if (windows.empty()) return false;
+  const std::string order = OrderText(windows[0]);
+  for (const WindowExpr& window : windows)
+    if (OrderText(window) != order || !Classify(window, input)) return false;
+  return true;
+}
+
+struct WindowStream::Running {
+  StreamedWindow how;
+  Column tail;  ///< lag: the last rows (at most its offset).
+  int64_t count = 0;
+  U128 sum = 0;  ///< Exact sums, wrapping.
+  FloatSum floats;
+  Column best;         ///< min, max: the best value so far (one row; none before the first).
+  WindowExpr as_rows;  ///< min, max: the window with a running ROWS frame.
+};
+
+/// Results that wait for a group's last row: a RANGE frame ending at the current row takes the
+/// row's peers in (its group: the peer group), a frame ending at the last row every row (one
+/// group). Until then the result columns hold each row's running result (the frame ending at
+/// the row itself), and a row's result is the running result at its group's last row. Batches
+/// wait, spillable, until the group of their last row has ended: all of them but the first
+/// then end in that one group, so one row of values finishes them all.
+class WindowStream::GroupEndStage {
+ public:
+  /// `columns`: the results to finish; `flag_column`: 1 where a group starts (-1: one group).
+  GroupEndStage(std::vector<int> columns, int flag_column, const SchemaPtr& schema,
+                std::function<void(Batch)> next, const ExecContext& context)
+      : columns_(std::move(columns)),
+        flag_column_(flag_column),
+        next_(std::move(next)),
+        pool_(context.pool),
+        waiting_(schema, "window", context) {}
+
+  void Push(Batch batch) {
+    const int64_t n = batch.num_rows;
+    int64_t first_start = n;
+    if (flag_column_ >= 0) {
+      const uint8_t* starts = batch.columns[static_cast<size_t>(flag_column_)].Values<uint8_t>();
+      for (first_start = 0; first_start < n && starts[first_start] == 0; ++first_start) {
+      }
+    }
+    if (waiting_rows_ > 0 && first_start < n) {
+      // The open group ended just before first_start.
+      Release(first_start > 0 ? RowValues(batch, columns_, first_start - 1, pool_) : last_values_);
+    }
+    last_values_ = RowValues(batch, columns_, n - 1, pool_);
+    waiting_rows_ += n;
+    waiting_.Push(std::move(batch));
+  }
+
+  void Finish() {
+    if (waiting_rows_ > 0) Release(last_values_);
+  }
+
+ private:
+  /// Finishes and passes on every waiting batch; `ends` are the values at the open group's
+  /// last row.
+  void Release(const std::vector<Column>& ends) {
+    Batch batch;
+    while (waiting_.Pop(&batch)) next_(Finished(std::move(batch), ends));
+    waiting_rows_ = 0;
+  }
+
+  Batch Finished(Batch batch, const std::vector<Column>& ends) const {
+    const int64_t n = batch.num_rows;
+    const uint8_t* starts = flag_column_ >= 0
+                                ? batch.columns[static_cast<size_t>(flag_column_)].Values<uint8_t>()
+                                : nullptr;
+    // Per row: its group's last row in the batch (source 0), or the open group's (source 1).
+    std::vector<uint32_t> sources(static_cast<size_t>(n)), rows(static_cast<size_t>(n));
+    int64_t end = n;  // One past the last row of the group of the rows visited; n: open.
+    for (int64_t r = n - 1; r >= 0; --r) {
+      sources[static_cast<size_t>(r)] = end == n ? 1 : 0;
+      rows[static_cast<size_t>(r)] = end == n ? 0 : static_cast<uint32_t>(end - 1);
+      if (starts != nullptr && starts[r] != 0) end = r;
+    }
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      Column& column = batch.columns[static_cast<size_t>(columns_[i])];
+      const Column* inputs[] = {&column, &ends[i]};
+      column = GatherFromMany(inputs, sources, rows, pool_);
+    }
+    return batch;
+  }
+
+  std::vector<int> columns_;
+  int flag_column_;
+  std::function<void(Batch)> next_;
+  MemoryPool* pool_;
+  SpillableBatchQueue waiting_;
+  int64_t waiting_rows_ = 0;
+  std::vector<Column> last_values_;  ///< Of the last row pushed.
+};
+
+WindowStream::WindowStream(std::vector<WindowExpr> windows, const SchemaPtr& schema,
+                           int window_columns, std::vector<DataType> result_types,
+                           std::function<void(Batch)> emit, const ExecContext& context)
+    : windows_(std::move(windows)),
+      window_columns_(window_columns),
+      result_types_(std::move(result_types)),
+      emit_(std::move(emit)),
+      pool_(context.pool != nullptr ? context.pool : MemoryPool::Default()) {
+  std::vector<Field> window_fields, fields;
+  for (int c = 0; c < window_columns_; ++c)
+    window_fields.push_back(schema->field(static_cast<size_t>(c)));
+  window_schema_ = std::make_shared<Schema>(window_fields);
+  fields = window_fields;
+  for (size_t w = 0; w < windows_.size(); ++w)
+    fields.push_back({windows_[w].name, result_types_[w], true});
+  for (size_t c = static_cast<size_t>(window_columns_); c < schema->size(); ++c)
+    fields.push_back(schema->field(c));
+  output_schema_ = std::make_shared<Schema>(fields);
+  fields.push_back({"peer_start", UInt8(), false});
+  internal_schema_ = std::make_shared<Schema>(fields);
+
+  std::vector<int> peer_columns, end_columns;
+  for (size_t w = 0; w < windows_.size(); ++w) {
+    const WindowExpr& window = windows_[w];
+    Running running;
+    const std::optional<StreamedWindow> how = Classify(window, *window_schema_);
+    if (!how) ThrowInternal("{} cannot be computed over a stream", WindowExprToString(window));
+    running.how = *how;
+    if (how->kind == StreamedWindow::Kind::kMin || how->kind == StreamedWindow::Kind::kMax) {
+      running.as_rows = window;
+      running.as_rows.frame = WindowFrame{WindowFrame::Units::kRows,
+                                          {WindowBound::Kind::kUnboundedPreceding, {}},
+                                          {WindowBound::Kind::kCurrentRow, {}}};
+    }
+    const int column = window_columns_ + static_cast<int>(w);
+    if (how->wait == StreamedWindow::Wait::kPeers) peer_columns.push_back(column);
+    if (how->wait == StreamedWindow::Wait::kEnd) end_columns.push_back(column);
+    running_.push_back(std::move(running));
+    std::vector<BoundExprPtr> bound;
+    for (const Expr& arg : window.args) bound.push_back(Bind(arg, *window_schema_));
+    bound_args_.push_back(std::move(bound));
+  }
+  std::vector<SortKeyOrder> orders;
+  for (const SortKey& key : windows_[0].order_by) {
+    order_keys_.push_back(Bind(key.expr, *window_schema_));
+    orders.push_back({order_keys_.back()->type, key.descending, key.NullsLast()});
+  }
+  if (!orders.empty()) encoder_ = std::make_unique<SortKeyEncoder>(orders);
+
+  ExecContext stage_context = context;
+  stage_context.pool = pool_;
+  std::function<void(Batch)> next = [this](Batch batch) {
+    batch.columns.pop_back();  // The peer starts.
+    batch.schema = output_schema_;
+    emit_(std::move(batch));
+  };
+  if (!end_columns.empty()) {
+    whole_stage_ = std::make_unique<GroupEndStage>(end_columns, -1, internal_schema_,
+                                                   std::move(next), stage_context);
+    next = [this](Batch batch) { whole_stage_->Push(std::move(batch)); };
+  }
+  if (!peer_columns.empty()) {
+    peer_stage_ = std::make_unique<GroupEndStage>(peer_columns,
+                                                  static_cast<int>(internal_schema_->size()) - 1,
+                                                  internal_schema_, std::move(next), stage_context);
+    next = [this](Batch batch) { peer_stage_->Push(std::move(batch)); };
+  }
+  push_ = std::move(next);
+}
+
+WindowStream::~WindowStream() = default;
+
+void WindowStream::Push(Batch batch) {
+  const int64_t n = batch.num_rows;
+  if (n == 0) return;
+  Batch rows;
+  rows.schema = window_schema_;
+  rows.num_rows = n;
+  rows.columns.assign(batch.columns.begin(), batch.columns.begin() + window_columns_);
+  const std::vector<uint8_t> starts = PeerStarts(rows);
+  Batch out;
+  out.schema = internal_schema_;
+  out.num_rows = n;
+  out.seq = batch.seq;
+  out.columns = rows.columns;
+  for (size_t w = 0; w < windows_.size(); ++w) out.columns.push_back(Compute(w, rows, starts));
+  for (size_t c = static_cast<size_t>(window_columns_); c < batch.columns.size(); ++c)
+    out.columns.push_back(std::move(batch.columns[c]));
+  out.columns.push_back(MakeFixedWindowColumn(UInt8(), starts.data(), n, nullptr, pool_));
+  for (int64_t r = 0; r < n; ++r) {
+    if (starts[static_cast<size_t>(r)] == 0) continue;
+    peer_begin_ = position_ + r;
+    ++peer_groups_;
+  }
+  position_ += n;
+  push_(std::move(out));
+}
+
+void WindowStream::Finish() {
+  if (peer_stage_ != nullptr) peer_stage_->Finish();
+  if (whole_stage_ != nullptr) whole_stage_->Finish();
+}
+
+std::vector<uint8_t> WindowStream::PeerStarts(const Batch& rows) {
+  const int64_t n = rows.num_rows;
+  std::vector<uint8_t> starts(static_cast<size_t>(n), 0);
+  if (encoder_ == nullptr) {  // Without ORDER BY every row is a peer of every other.
+    starts[0] = position_ == 0;
+    return starts;
+  }
+  std::vector<Column> keys;
+  for (const BoundExprPtr& key : order_keys_) keys.push_back(Evaluate(*key, rows, true, pool_));
+  const SortKeyBlock block = encoder_->Encode(keys);
+  starts[0] = position_ == 0 || CompareKeys(last_key_, block.Key(0)) != 0;
+  for (int64_t r = 1; r < n; ++r)
+    starts[static_cast<size_t>(r)] = CompareKeys(block.Key(r - 1), block.Key(r)) != 0;
+  last_key_.assign(block.Key(n - 1));
+  return starts;
+}
+
+Column WindowStream::Compute(size_t w, const Batch& rows, const std::vector<uint8_t>& starts) {
+  using Kind = StreamedWindow::Kind;
+  const int64_t n = rows.num_rows;
+  Running& state = running_[w];
+  std::vector<int64_t> ints(static_cast<size_t>(n));
+  switch (state.how.kind) {
+    case Kind::kRowNumber:
+      for (int64_t r = 0; r < n; ++r) ints[static_cast<size_t>(r)] = position_ + r + 1;
+      return MakeFixedWindowColumn(Int64(), ints.data(), n, nullptr, pool_);
+    case Kind::kRank: {
+      int64_t begin = peer_begin_;
+      for (int64_t r = 0; r < n; ++r) {
+        if (starts[static_cast<size_t>(r)] != 0) begin = position_ + r;
+        ints[static_cast<size_t>(r)] = begin + 1;
+      }
+      return MakeFixedWindowColumn(Int64(), ints.data(), n, nullptr, pool_);
+    }
+    case Kind::kDenseRank: {
+      int64_t groups = peer_groups_;
+      for (int64_t r = 0; r < n; ++r) {
+        groups += starts[static_cast<size_t>(r)];
+        ints[static_cast<size_t>(r)] = groups;
+      }
+      return MakeFixedWindowColumn(Int64(), ints.data(), n, nullptr, pool_);
+    }
+    default: break;
+  }
+  std::vector<Column> args;
+  for (const BoundExprPtr& arg : bound_args_[w]) args.push_back(Evaluate(*arg, rows, true, pool_));
+  if (state.how.kind == Kind::kLag) return Lag(state, args, result_types_[w], windows_[w]);
+  return Aggregate(state, args, n, result_types_[w], windows_[w]);
+}
+
+Column WindowStream::Lag(Running& state, const std::vector<Column>& args, const DataType& type,
+                         const WindowExpr& window) {
+  const Column& value = args[0];
+  const int64_t n = value.length;
+  const int64_t k = state.how.lag;
+  if (state.tail.type != value.type) state.tail = MakeEmptyColumn(value.type, pool_);
+  const int64_t kept = state.tail.length;
+  const bool has_default = args.size() == 3;
+  const Column fallback =
+      has_default ? LagDefaultOfType(window, type, args[2], pool_) : MakeNullColumn(type, 1, pool_);
+  // Sources: 0 the kept rows, 1 this batch's, 2 the default (or a null).
+  std::vector<uint32_t> sources(static_cast<size_t>(n)), rows(static_cast<size_t>(n));
+  for (int64_t r = 0; r < n; ++r) {
+    const int64_t at = r - k;  // In this batch; below 0: among the kept rows.
+    if (position_ + at >= 0) {
+      sources[static_cast<size_t>(r)] = at >= 0 ? 1 : 0;
+      rows[static_cast<size_t>(r)] = static_cast<uint32_t>(at >= 0 ? at : kept + at);
+    } else {
+      sources[static_cast<size_t>(r)] = 2;
+      rows[static_cast<size_t>(r)] = has_default ? static_cast<uint32_t>(r) : 0;
+    }
+  }
+  const Column* inputs[] = {&state.tail, &value, &fallback};
+  Column result = GatherFromMany(inputs, sources, rows, pool_);
+  // Keep the last k rows of the kept ones and this batch's.
+  const int64_t keep = std::min(k, kept + n);
+  sources.assign(static_cast<size_t>(keep), 0);
+  rows.assign(static_cast<size_t>(keep), 0);
+  for (int64_t i = 0; i < keep; ++i) {
+    const int64_t at = kept + n - keep + i;
+    sources[static_cast<size_t>(i)] = at >= kept ? 1 : 0;
+    rows[static_cast<size_t>(i)] = static_cast<uint32_t>(at >= kept ? at - kept : at);
+  }
+  state.tail = GatherFromMany(std::span<const Column* const>(inputs, 2), sources, rows, pool_);
+  return result;
+}
+
+Column WindowStream::Aggregate(Running& state, const std::vector<Column>& args, int64_t n,
+                               const DataType& type, const WindowExpr& window) {
+  using Kind = StreamedWindow::Kind;
+  const Kind kind = state.how.kind;
+  if (kind == Kind::kCount) {
+    const Column* arg = args.empty() ? nullptr : &args[0];
+    std::vector<int64_t> counts(static_cast<size_t>(n));
+    for (int64_t r = 0; r < n; ++r) {
+      if (arg == nullptr || arg->IsValid(r)) ++state.count;
+      counts[static_cast<size_t>(r)] = state.count;
+    }
+    return MakeFixedWindowColumn(type, counts.data(), n, nullptr, pool_);
+  }
+  if (kind == Kind::kMin || kind == Kind::kMax) return Best(state, args[0], type);
+  const Column& arg = args[0];
+  std::vector<uint8_t> valid(static_cast<size_t>(n), 0);
+  if (kind == Kind::kFloatSum || kind == Kind::kFloatMean) {
+    std::vector<double> results(static_cast<size_t>(n), 0.0);
+    for (int64_t r = 0; r < n; ++r) {
+      state.floats = Combine(state.floats, FloatLeaf(arg, r));
+      if (state.floats.count == 0) continue;
+      valid[static_cast<size_t>(r)] = 1;
+      results[static_cast<size_t>(r)] = state.floats.Result(kind == Kind::kFloatMean);
+    }
+    return MakeFixedWindowColumn(Float64(), results.data(), n, &valid, pool_);
+  }
+  const bool mean = kind == Kind::kExactMean;
+  const bool decimal = arg.type.id == TypeId::kDecimal;
+  const double divisor = decimal ? static_cast<double>(PowerOfTen(arg.type.scale)) : 1.0;
+  std::vector<int64_t> sums64(!mean && !decimal ? static_cast<size_t>(n) : 0);
+  std::vector<int128_t> sums128(!mean && decimal ? static_cast<size_t>(n) : 0);
+  std::vector<double> means(mean ? static_cast<size_t>(n) : 0);
+  for (int64_t r = 0; r < n; ++r) {
+    if (arg.IsValid(r)) {
+      ++state.count;
+      state.sum += static_cast<U128>(ExactAt(arg, r));
+    }
+    if (state.count == 0) continue;
+    valid[static_cast<size_t>(r)] = 1;
+    const auto total = static_cast<int128_t>(state.sum);
+    if (mean) {
+      means[static_cast<size_t>(r)] =
+          static_cast<double>(total) / divisor / static_cast<double>(state.count);
+    } else if (ExactSumOverflows(total, decimal)) {
+      ThrowSumOverflow(type, WindowExprToString(window));
+    } else if (decimal) {
+      sums128[static_cast<size_t>(r)] = total;
+    } else {
+      sums64[static_cast<size_t>(r)] = static_cast<int64_t>(total);
+    }
+  }
+  if (mean) return MakeFixedWindowColumn(type, means.data(), n, &valid, pool_);
+  return decimal ? MakeFixedWindowColumn(type, sums128.data(), n, &valid, pool_)
+                 : MakeFixedWindowColumn(type, sums64.data(), n, &valid, pool_);
+}
+
+Column WindowStream::Best(Running& state, const Column& arg, const DataType& type) {
+  // The best value so far, then this batch's: the in-memory running fold over them keeps the
+  // earlier of equal values, as it would over all rows.
+  const int64_t n = arg.length;
+  const int64_t carried = state.best.length;
+  Column values = arg;
+  if (carried > 0) {
+    std::vector<uint32_t> sources(static_cast<size_t>(n + 1), 1), rows(static_cast<size_t>(n + 1));
+    sources[0] = 0;
+    for (int64_t r = 0; r < n; ++r) rows[static_cast<size_t>(r + 1)] = static_cast<uint32_t>(r);
+    const Column* inputs[] = {&state.best, &arg};
+    values = GatherFromMany(inputs, sources, rows, pool_);
+  }
+  const int64_t m = values.length;
+  WindowOrder order;
+  order.rows = m;
+  order.partitions = {0, static_cast<uint32_t>(m)};
+  const Batch no_input;  // A ROWS frame reads no order keys.
+  const WindowFrames frames(state.as_rows, no_input, order, pool_);
+  WindowContext context;
+  context.input = &no_input;
+  context.order = &order;
+  context.chunks = {{0, 1}};
+  context.pool = pool_;
+  Column result = ComputeWindowAggregate(state.as_rows, type, {values}, frames, context);
+  const uint32_t last[] = {static_cast<uint32_t>(m - 1)};
+  state.best = GatherRows(result, last, pool_);
+  return carried > 0 ? result.Slice(1, n, pool_) : result;
+}
+
+}  // namespace sluice::exec

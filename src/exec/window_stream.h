@@ -1,0 +1,89 @@
+// Windows over one ordered stream. A window without PARTITION BY needs every row, so rather
+// than hold them all, the window sink sorts its rows externally (exec/sort.h, which spills
+// under pressure), computes the windows here batch by batch in window order, and sorts the
+// results back into input order the same way.
+//
+// A batch's results depend only on its rows and on a little state the earlier batches left:
+// the row count, the current peer group, running counts and sums, the best value so far, the
+// last rows for lag. Results that depend on rows still to come (a RANGE frame ends with the
+// row's last peer; a frame may end at the last row) wait with their batches in a spillable
+// queue until that row has gone by. The arithmetic is the in-memory path's, in the same order
+// (window_sums.h), so the results are the same bytes.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/batch.h"
+#include "exec/pipeline.h"
+#include "exec/sort_keys.h"
+#include "expr/bound_expr.h"
+#include "plan/logical_plan.h"
+
+namespace sluice::exec {
+
+/// The largest constant offset of lag a stream computes: it keeps that many rows.
+inline constexpr int64_t kMaxStreamLag = int64_t{1} << 16;
+
+/// True when WindowStream computes `windows` over rows of `input`: none has PARTITION BY, all
+/// have the same ORDER BY, and each is row_number, rank, dense_rank, lag with a constant offset
+/// (at most kMaxStreamLag), or count, sum, avg, min or max (not DISTINCT; sums of numbers) over
+/// a frame from the first row to the current one (ROWS or RANGE) or to the last.
+bool CanStreamWindows(const std::vector<WindowExpr>& windows, const Schema& input);
+
+class WindowStream {
+ public:
+  /// `schema`: of the batches Push takes: the windows' input columns (the first
+  /// `window_columns`), then columns carried through. `result_types`: one per window. `emit`
+  /// takes the batches out, in window order: the windows' input columns, one result column per
+  /// window, then the carried columns.
+  WindowStream(std::vector<WindowExpr> windows, const SchemaPtr& schema, int window_columns,
+               std::vector<DataType> result_types, std::function<void(Batch)> emit,
+               const ExecContext& context);
+  ~WindowStream();
+  WindowStream(const WindowStream&) = delete;
+  WindowStream& operator=(const WindowStream&) = delete;
+
+  /// The next rows in window order.
+  void Push(Batch batch);
+  /// After the last Push: emits the rows that still wait.
+  void Finish();
+
+ private:
+  class GroupEndStage;
+  struct Running;
+
+  /// 1 where a row starts a peer group.
+  std::vector<uint8_t> PeerStarts(const Batch& rows);
+  Column Compute(size_t w, const Batch& rows, const std::vector<uint8_t>& starts);
+  Column Lag(Running& state, const std::vector<Column>& args, const DataType& type,
+             const WindowExpr& window);
+  Column Aggregate(Running& state, const std::vector<Column>& args, int64_t rows,
+                   const DataType& type, const WindowExpr& window);
+  Column Best(Running& state, const Column& arg, const DataType& type);
+
+  std::vector<WindowExpr> windows_;
+  int window_columns_;
+  SchemaPtr window_schema_;    ///< Of the windows' input columns.
+  SchemaPtr internal_schema_;  ///< Of the batches between the stages (with peer starts last).
+  SchemaPtr output_schema_;
+  std::vector<DataType> result_types_;
+  std::vector<std::vector<BoundExprPtr>> bound_args_;
+  std::vector<BoundExprPtr> order_keys_;
+  std::unique_ptr<SortKeyEncoder> encoder_;
+  std::vector<Running> running_;
+  std::function<void(Batch)> emit_;
+  std::function<void(Batch)> push_;  ///< Into the first stage (or out).
+  MemoryPool* pool_;
+  std::unique_ptr<GroupEndStage> peer_stage_;   ///< RANGE frames ending at the current row.
+  std::unique_ptr<GroupEndStage> whole_stage_;  ///< Frames ending at the last row.
+  int64_t position_ = 0;                        ///< Rows pushed so far.
+  int64_t peer_begin_ = 0;   ///< The position of the current peer group's first row.
+  int64_t peer_groups_ = 0;  ///< Peer groups begun so far.
+  std::string last_key_;     ///< The order key of the last row pushed.
+};
+
+}  // namespace sluice::exec
