@@ -9,14 +9,14 @@
 // the same order — and the results merge back into input order by position: the output is the
 // same bytes, spilled or not.
 //
-// Windows without PARTITION BY (or without a common one) compute on only some of the input's
-// columns: the keys and arguments. The other columns are set aside as they come, in input
-// order, in a queue that spills under pressure (batch_queue.h), and each set-aside batch comes
-// back beside the same rows of the computed columns. When the windows share one ORDER BY and
-// each needs only the rows before it and its peers (ranks, lag, running and whole-input
-// aggregates: window_stream.h), the computed rows are sorted externally, computed as a stream
-// and sorted back by position, all in bounded memory. Other windows keep their own columns,
-// sort order and results in memory.
+// Windows without a common PARTITION BY compute on only some of the input's columns: the keys
+// and arguments. The other columns are set aside as they come, in input order, in a queue that
+// spills under pressure (batch_queue.h), and each set-aside batch comes back beside the same
+// rows of the computed columns. When each window needs only its partition's rows up to its own
+// and its peers, or the partition's total (ranks, lag, running and whole-partition aggregates:
+// window_stream.h), the computed rows are sorted externally by each window specification in
+// turn and computed as a stream, and the results sorted back by position: bounded memory.
+// Other windows keep their own columns, sort order and results in memory.
 #include "exec/window.h"
 
 #include <xxhash.h>
@@ -283,8 +283,8 @@ class WindowSink final : public BreakerSink {
       set_aside_order_->Consume(SelectColumns(batch, set_aside_columns_, set_aside_schema_));
       batch = std::move(computed);
     }
-    if (by_window_order_ != nullptr) {
-      by_window_order_->Consume(WithPositions(std::move(batch)));
+    if (!stages_.empty()) {
+      stages_.front().sort->Consume(WithPositions(std::move(batch)));
       return;
     }
     collector_->Consume(std::move(batch));
@@ -315,10 +315,10 @@ class WindowSink final : public BreakerSink {
   /// Why the window did not spill, when it cannot.
   const char* CannotSpillHint() const {
     return spillable_ ? ""
-                      : " (only windows that all share a PARTITION BY key can spill their rows, "
-                        "or windows without one that share one ORDER BY and are row_number, "
-                        "rank, dense_rank, lag, or count, sum, avg, min or max from the first "
-                        "row; these need their keys and arguments of all rows at once)";
+                      : " (windows that all share a PARTITION BY key spill their rows by "
+                        "partition, and row_number, rank, dense_rank, lag, and count, sum, avg, "
+                        "min or max from the partition's first row are computed over sorted "
+                        "spill files; these need their keys and arguments of all rows at once)";
   }
 
   /// Sets the input columns the windows do not compute on aside, when there are any: they wait
@@ -347,23 +347,45 @@ class WindowSink final : public BreakerSink {
     });
   }
 
-  /// Windows computed over a stream (window_stream.h): the rows, with their input positions,
-  /// are sorted into window order, and the results sorted back by position; both sorts spill
-  /// under pressure.
+  /// Windows computed over streams (window_stream.h): per window specification, the rows
+  /// with their input positions are sorted by its partition keys, order keys and position,
+  /// and its windows computed over them; the results are then sorted back by position. Every
+  /// sort spills under pressure.
   void StartStream() {
     position_name_ = UnusedName(*computed_schema_, "window_position");
-    std::vector<Field> fields = computed_schema_->fields();
-    fields.push_back({position_name_, Int64(), false});
-    positioned_schema_ = std::make_shared<Schema>(fields);
-    std::vector<SortKey> keys = windows_[0].order_by;
-    keys.push_back({col(position_name_), false, {}});
+    const size_t k = computed_schema_->size();
+    std::vector<Field> layout = computed_schema_->fields();  // Of the rows between the sorts.
+    layout.push_back({position_name_, Int64(), false});
+    positioned_schema_ = std::make_shared<Schema>(layout);
     ExecContext sort_context = context_;
     sort_context.batch_size = std::min(batch_size_, kOutputBatchRows);
-    by_window_order_ = MakeSortSink(*positioned_schema_, keys, std::nullopt, sort_context);
-    fields = results_schema_->fields();
-    fields.push_back({position_name_, Int64(), false});
-    by_position_ = MakeSortSink(Schema(fields), {{col(position_name_), false, {}}}, std::nullopt,
+    // Each stream puts its results right after the computed columns.
+    // Per window: its result's column once placed (0 before: the computed columns are first).
+    std::vector<size_t> placed(windows_.size(), 0);
+    for (std::vector<size_t>& members : WindowsBySpec()) {
+      StreamStage stage;
+      stage.schema = std::make_shared<Schema>(layout);
+      const WindowExpr& first = windows_[members[0]];
+      std::vector<SortKey> keys;
+      for (const Expr& key : first.partition_by) keys.push_back({key, false, true});
+      keys.insert(keys.end(), first.order_by.begin(), first.order_by.end());
+      keys.push_back({col(position_name_), false, {}});
+      stage.sort = MakeSortSink(*stage.schema, keys, std::nullopt, sort_context);
+      std::vector<Field> next(layout.begin(), layout.begin() + static_cast<std::ptrdiff_t>(k));
+      for (size_t w : members) next.push_back(output_schema_->field(input_schema_->size() + w));
+      for (size_t& column : placed)
+        if (column >= k) column += members.size();
+      for (size_t i = 0; i < members.size(); ++i) placed[members[i]] = k + i;
+      next.insert(next.end(), layout.begin() + static_cast<std::ptrdiff_t>(k), layout.end());
+      layout = std::move(next);
+      stage.windows = std::move(members);
+      stages_.push_back(std::move(stage));
+    }
+    by_position_ = MakeSortSink(Schema(layout), {{col(position_name_), false, {}}}, std::nullopt,
                                 sort_context);
+    for (int& place : output_from_)
+      if (place >= static_cast<int>(k))
+        place = static_cast<int>(placed[static_cast<size_t>(place) - k]);
   }
 
   /// `batch` with its rows' input positions as a last column.
@@ -387,25 +409,33 @@ class WindowSink final : public BreakerSink {
   }
 
   void FinishStream() {
-    SpillIfOverHalfTheBudget(by_window_order_.get());
-    by_window_order_->Finish();
-    std::unique_ptr<Source> ordered = by_window_order_->TakeResult();
-    std::vector<DataType> types;
-    for (size_t w = 0; w < windows_.size(); ++w)
-      types.push_back(output_schema_->field(input_schema_->size() + w).type);
-    uint64_t seq = 0;
-    WindowStream stream(
-        windows_, positioned_schema_, static_cast<int>(computed_schema_->size()), types,
-        [&](Batch batch) {
-          batch.seq = seq++;
-          by_position_->Consume(std::move(batch));
-        },
-        context_);
-    Batch batch;
-    while (ordered->Next(&batch)) stream.Push(std::move(batch));
-    stream.Finish();
-    ordered.reset();
-    by_window_order_.reset();
+    for (size_t s = 0; s < stages_.size(); ++s) {
+      StreamStage& stage = stages_[s];
+      SpillIfOverHalfTheBudget(stage.sort.get());
+      stage.sort->Finish();
+      std::unique_ptr<Source> ordered = stage.sort->TakeResult();
+      BreakerSink* next = s + 1 < stages_.size() ? stages_[s + 1].sort.get() : by_position_.get();
+      std::vector<WindowExpr> windows;
+      std::vector<DataType> types;
+      for (size_t w : stage.windows) {
+        windows.push_back(windows_[w]);
+        types.push_back(output_schema_->field(input_schema_->size() + w).type);
+      }
+      uint64_t seq = 0;
+      WindowStream stream(
+          std::move(windows), stage.schema, static_cast<int>(computed_schema_->size()), types,
+          [&](Batch batch) {
+            batch.seq = seq++;
+            next->Consume(std::move(batch));
+          },
+          context_);
+      Batch batch;
+      while (ordered->Next(&batch)) stream.Push(std::move(batch));
+      stream.Finish();
+      ordered.reset();
+      stage.sort.reset();
+    }
+    stages_.clear();
     SpillIfOverHalfTheBudget(by_position_.get());
     by_position_->Finish();
     std::unique_ptr<Source> computed = by_position_->TakeResult();
@@ -416,7 +446,7 @@ class WindowSink final : public BreakerSink {
   }
 
   void FinishOrThrow() {
-    if (by_window_order_ != nullptr) {
+    if (!stages_.empty()) {
       FinishStream();
       return;
     }
@@ -464,17 +494,8 @@ class WindowSink final : public BreakerSink {
     const int64_t input_bytes = counters_ != nullptr ? BatchBytes(input) : 0;
     int64_t result_bytes = 0;  // Of the windows computed so far, in a profiled run.
 
-    // Window expressions by specification, in order of first appearance.
-    std::vector<std::string> specs;
-    std::map<std::string, std::vector<size_t>> by_spec;
-    for (size_t w = 0; w < windows_.size(); ++w) {
-      std::string spec = WindowSpecOrderKey(windows_[w]);
-      if (!by_spec.count(spec)) specs.push_back(spec);
-      by_spec[spec].push_back(w);
-    }
     std::vector<Column> results(windows_.size());
-    for (const std::string& spec : specs) {
-      const std::vector<size_t>& members = by_spec[spec];
+    for (const std::vector<size_t>& members : WindowsBySpec()) {
       const WindowExpr& first = windows_[members[0]];
       WindowContext context;
       context.input = &input;
@@ -566,6 +587,18 @@ class WindowSink final : public BreakerSink {
     results->push_back(std::move(result));
   }
 
+  /// The window expressions (indexes) by specification, in order of first appearance.
+  std::vector<std::vector<size_t>> WindowsBySpec() const {
+    std::vector<std::vector<size_t>> groups;
+    std::map<std::string, size_t> group_of;
+    for (size_t w = 0; w < windows_.size(); ++w) {
+      const auto [at, added] = group_of.emplace(WindowSpecOrderKey(windows_[w]), groups.size());
+      if (added) groups.emplace_back();
+      groups[at->second].push_back(w);
+    }
+    return groups;
+  }
+
   /// The PARTITION BY and ORDER BY of a window (its frame aside): windows that share them share
   /// one sort.
   static std::string WindowSpecOrderKey(const WindowExpr& window) {
@@ -616,11 +649,16 @@ class WindowSink final : public BreakerSink {
   std::unique_ptr<OrderedSink> set_aside_order_;
   std::vector<int> output_from_;  ///< Per output column, where WindowOutputSource takes it.
   SchemaPtr results_schema_;      ///< The computed columns, then one per window expression.
-  // Windows computed over a stream (null otherwise): the rows sorted into window order, then
-  // the results sorted back into input order by the position column.
+  // Windows computed over streams (none otherwise): the rows sorted into the order of each
+  // specification in turn, then the results sorted back into input order by position.
+  struct StreamStage {
+    std::vector<size_t> windows;  ///< Of the specification, as indexes into windows_.
+    SchemaPtr schema;             ///< Of the rows the sort takes.
+    std::unique_ptr<BreakerSink> sort;
+  };
   std::string position_name_;
   SchemaPtr positioned_schema_;
-  std::unique_ptr<BreakerSink> by_window_order_;
+  std::vector<StreamStage> stages_;
   std::unique_ptr<BreakerSink> by_position_;
   int64_t work_bytes_per_row_ = 0;  ///< Memory computing the windows takes besides the rows.
   std::unique_ptr<SpillableCollector> collector_;

@@ -54,7 +54,6 @@ std::optional<int64_t> LagOffset(const WindowExpr& window) {
 
 std::optional<StreamedWindow> Classify(const WindowExpr& window, const Schema& input) {
   using Kind = StreamedWindow::Kind;
-  if (!window.partition_by.empty()) return std::nullopt;
   const std::optional<WindowFunctionKind> function = FindWindowFunction(window.function);
   if (!function) return std::nullopt;
   StreamedWindow streamed;
@@ -108,12 +107,6 @@ std::optional<StreamedWindow> Classify(const WindowExpr& window, const Schema& i
   return std::nullopt;
 }
 
-std::string OrderText(const WindowExpr& window) {
-  WindowExpr spec;
-  spec.order_by = window.order_by;
-  return WindowSpecToString(spec);
-}
-
 /// Row `row` of each of `columns` of `batch`, as one-row columns of their own.
 std::vector<Column> RowValues(const Batch& batch, const std::vector<int>& columns, int64_t row,
                               MemoryPool* pool) {
@@ -128,9 +121,8 @@ std::vector<Column> RowValues(const Batch& batch, const std::vector<int>& column
 
 bool CanStreamWindows(const std::vector<WindowExpr>& windows, const Schema& input) {
   if (windows.empty()) return false;
-  const std::string order = OrderText(windows[0]);
   for (const WindowExpr& window : windows)
-    if (OrderText(window) != order || !Classify(window, input)) return false;
+    if (!Classify(window, input)) return false;
   return true;
 }
 
@@ -240,6 +232,7 @@ WindowStream::WindowStream(std::vector<WindowExpr> windows, const SchemaPtr& sch
     fields.push_back(schema->field(c));
   output_schema_ = std::make_shared<Schema>(fields);
   fields.push_back({"peer_start", UInt8(), false});
+  fields.push_back({"partition_start", UInt8(), false});
   internal_schema_ = std::make_shared<Schema>(fields);
 
   std::vector<int> peer_columns, end_columns;
@@ -264,27 +257,34 @@ WindowStream::WindowStream(std::vector<WindowExpr> windows, const SchemaPtr& sch
     bound_args_.push_back(std::move(bound));
   }
   std::vector<SortKeyOrder> orders;
+  for (const Expr& key : windows_[0].partition_by) {
+    partition_keys_.push_back(Bind(key, *window_schema_));
+    orders.push_back({partition_keys_.back()->type, false, true});
+  }
+  if (!orders.empty()) partition_encoder_ = std::make_unique<SortKeyEncoder>(orders);
+  orders.clear();
   for (const SortKey& key : windows_[0].order_by) {
     order_keys_.push_back(Bind(key.expr, *window_schema_));
     orders.push_back({order_keys_.back()->type, key.descending, key.NullsLast()});
   }
-  if (!orders.empty()) encoder_ = std::make_unique<SortKeyEncoder>(orders);
+  if (!orders.empty()) order_encoder_ = std::make_unique<SortKeyEncoder>(orders);
 
   ExecContext stage_context = context;
   stage_context.pool = pool_;
   std::function<void(Batch)> next = [this](Batch batch) {
-    batch.columns.pop_back();  // The peer starts.
+    batch.columns.resize(batch.columns.size() - 2);  // The peer and partition starts.
     batch.schema = output_schema_;
     emit_(std::move(batch));
   };
   if (!end_columns.empty()) {
-    whole_stage_ = std::make_unique<GroupEndStage>(end_columns, -1, internal_schema_,
-                                                   std::move(next), stage_context);
+    whole_stage_ =
+        std::make_unique<GroupEndStage>(end_columns, static_cast<int>(internal_schema_->size()) - 1,
+                                        internal_schema_, std::move(next), stage_context);
     next = [this](Batch batch) { whole_stage_->Push(std::move(batch)); };
   }
   if (!peer_columns.empty()) {
     peer_stage_ = std::make_unique<GroupEndStage>(peer_columns,
-                                                  static_cast<int>(internal_schema_->size()) - 1,
+                                                  static_cast<int>(internal_schema_->size()) - 2,
                                                   internal_schema_, std::move(next), stage_context);
     next = [this](Batch batch) { peer_stage_->Push(std::move(batch)); };
   }
@@ -300,7 +300,7 @@ void WindowStream::Push(Batch batch) {
   rows.schema = window_schema_;
   rows.num_rows = n;
   rows.columns.assign(batch.columns.begin(), batch.columns.begin() + window_columns_);
-  const std::vector<uint8_t> starts = PeerStarts(rows);
+  const Starts starts = FindStarts(rows);
   Batch out;
   out.schema = internal_schema_;
   out.num_rows = n;
@@ -309,11 +309,17 @@ void WindowStream::Push(Batch batch) {
   for (size_t w = 0; w < windows_.size(); ++w) out.columns.push_back(Compute(w, rows, starts));
   for (size_t c = static_cast<size_t>(window_columns_); c < batch.columns.size(); ++c)
     out.columns.push_back(std::move(batch.columns[c]));
-  out.columns.push_back(MakeFixedWindowColumn(UInt8(), starts.data(), n, nullptr, pool_));
+  out.columns.push_back(MakeFixedWindowColumn(UInt8(), starts.peer.data(), n, nullptr, pool_));
+  out.columns.push_back(MakeFixedWindowColumn(UInt8(), starts.partition.data(), n, nullptr, pool_));
   for (int64_t r = 0; r < n; ++r) {
-    if (starts[static_cast<size_t>(r)] == 0) continue;
-    peer_begin_ = position_ + r;
-    ++peer_groups_;
+    if (starts.partition[static_cast<size_t>(r)] != 0) {
+      partition_begin_ = position_ + r;
+      peer_groups_ = 0;
+    }
+    if (starts.peer[static_cast<size_t>(r)] != 0) {
+      peer_begin_ = position_ + r;
+      ++peer_groups_;
+    }
   }
   position_ += n;
   push_(std::move(out));
@@ -324,45 +330,56 @@ void WindowStream::Finish() {
   if (whole_stage_ != nullptr) whole_stage_->Finish();
 }
 
-std::vector<uint8_t> WindowStream::PeerStarts(const Batch& rows) {
+std::vector<uint8_t> WindowStream::KeyStarts(const SortKeyEncoder* encoder,
+                                             const std::vector<BoundExprPtr>& keys,
+                                             const Batch& rows, std::string* last_key) {
   const int64_t n = rows.num_rows;
   std::vector<uint8_t> starts(static_cast<size_t>(n), 0);
-  if (encoder_ == nullptr) {  // Without ORDER BY every row is a peer of every other.
-    starts[0] = position_ == 0;
-    return starts;
-  }
-  std::vector<Column> keys;
-  for (const BoundExprPtr& key : order_keys_) keys.push_back(Evaluate(*key, rows, true, pool_));
-  const SortKeyBlock block = encoder_->Encode(keys);
-  starts[0] = position_ == 0 || CompareKeys(last_key_, block.Key(0)) != 0;
+  starts[0] = position_ == 0;
+  if (encoder == nullptr) return starts;
+  std::vector<Column> columns;
+  for (const BoundExprPtr& key : keys) columns.push_back(Evaluate(*key, rows, true, pool_));
+  const SortKeyBlock block = encoder->Encode(columns);
+  starts[0] = position_ == 0 || CompareKeys(*last_key, block.Key(0)) != 0;
   for (int64_t r = 1; r < n; ++r)
     starts[static_cast<size_t>(r)] = CompareKeys(block.Key(r - 1), block.Key(r)) != 0;
-  last_key_.assign(block.Key(n - 1));
+  last_key->assign(block.Key(n - 1));
   return starts;
 }
 
-Column WindowStream::Compute(size_t w, const Batch& rows, const std::vector<uint8_t>& starts) {
+WindowStream::Starts WindowStream::FindStarts(const Batch& rows) {
+  Starts starts;
+  starts.partition =
+      KeyStarts(partition_encoder_.get(), partition_keys_, rows, &last_partition_key_);
+  // Without ORDER BY every row is a peer of every other in its partition.
+  starts.peer = KeyStarts(order_encoder_.get(), order_keys_, rows, &last_order_key_);
+  for (size_t r = 0; r < starts.peer.size(); ++r) starts.peer[r] |= starts.partition[r];
+  return starts;
+}
+
+Column WindowStream::Compute(size_t w, const Batch& rows, const Starts& starts) {
   using Kind = StreamedWindow::Kind;
   const int64_t n = rows.num_rows;
   Running& state = running_[w];
   std::vector<int64_t> ints(static_cast<size_t>(n));
   switch (state.how.kind) {
     case Kind::kRowNumber:
-      for (int64_t r = 0; r < n; ++r) ints[static_cast<size_t>(r)] = position_ + r + 1;
-      return MakeFixedWindowColumn(Int64(), ints.data(), n, nullptr, pool_);
-    case Kind::kRank: {
-      int64_t begin = peer_begin_;
-      for (int64_t r = 0; r < n; ++r) {
-        if (starts[static_cast<size_t>(r)] != 0) begin = position_ + r;
-        ints[static_cast<size_t>(r)] = begin + 1;
-      }
-      return MakeFixedWindowColumn(Int64(), ints.data(), n, nullptr, pool_);
-    }
+    case Kind::kRank:
     case Kind::kDenseRank: {
-      int64_t groups = peer_groups_;
+      int64_t partition = partition_begin_, peer = peer_begin_, groups = peer_groups_;
       for (int64_t r = 0; r < n; ++r) {
-        groups += starts[static_cast<size_t>(r)];
-        ints[static_cast<size_t>(r)] = groups;
+        if (starts.partition[static_cast<size_t>(r)] != 0) {
+          partition = position_ + r;
+          groups = 0;
+        }
+        if (starts.peer[static_cast<size_t>(r)] != 0) {
+          peer = position_ + r;
+          ++groups;
+        }
+        ints[static_cast<size_t>(r)] = state.how.kind == Kind::kRowNumber
+                                           ? position_ + r - partition + 1
+                                       : state.how.kind == Kind::kRank ? peer - partition + 1
+                                                                       : groups;
       }
       return MakeFixedWindowColumn(Int64(), ints.data(), n, nullptr, pool_);
     }
@@ -370,11 +387,13 @@ Column WindowStream::Compute(size_t w, const Batch& rows, const std::vector<uint
   }
   std::vector<Column> args;
   for (const BoundExprPtr& arg : bound_args_[w]) args.push_back(Evaluate(*arg, rows, true, pool_));
-  if (state.how.kind == Kind::kLag) return Lag(state, args, result_types_[w], windows_[w]);
-  return Aggregate(state, args, n, result_types_[w], windows_[w]);
+  if (state.how.kind == Kind::kLag)
+    return Lag(state, args, starts.partition, result_types_[w], windows_[w]);
+  return Aggregate(state, args, starts.partition, n, result_types_[w], windows_[w]);
 }
 
-Column WindowStream::Lag(Running& state, const std::vector<Column>& args, const DataType& type,
+Column WindowStream::Lag(Running& state, const std::vector<Column>& args,
+                         const std::vector<uint8_t>& partition_starts, const DataType& type,
                          const WindowExpr& window) {
   const Column& value = args[0];
   const int64_t n = value.length;
@@ -386,9 +405,13 @@ Column WindowStream::Lag(Running& state, const std::vector<Column>& args, const 
       has_default ? LagDefaultOfType(window, type, args[2], pool_) : MakeNullColumn(type, 1, pool_);
   // Sources: 0 the kept rows, 1 this batch's, 2 the default (or a null).
   std::vector<uint32_t> sources(static_cast<size_t>(n)), rows(static_cast<size_t>(n));
+  int64_t partition = partition_begin_;  // The position of the row's partition's first row.
+  int64_t last_start = -1;               // The last partition start in this batch.
   for (int64_t r = 0; r < n; ++r) {
-    const int64_t at = r - k;  // In this batch; below 0: among the kept rows.
-    if (position_ + at >= 0) {
+    if (partition_starts[static_cast<size_t>(r)] != 0) partition = position_ + (last_start = r);
+    // In this batch; below 0: among the kept rows (the last ones of the same partition).
+    const int64_t at = r - k;
+    if (position_ + at >= partition) {
       sources[static_cast<size_t>(r)] = at >= 0 ? 1 : 0;
       rows[static_cast<size_t>(r)] = static_cast<uint32_t>(at >= 0 ? at : kept + at);
     } else {
@@ -398,8 +421,8 @@ Column WindowStream::Lag(Running& state, const std::vector<Column>& args, const 
   }
   const Column* inputs[] = {&state.tail, &value, &fallback};
   Column result = GatherFromMany(inputs, sources, rows, pool_);
-  // Keep the last k rows of the kept ones and this batch's.
-  const int64_t keep = std::min(k, kept + n);
+  // Keep the last k rows of the kept ones and this batch's that are in the last partition.
+  const int64_t keep = std::min(k, last_start >= 0 ? n - last_start : kept + n);
   sources.assign(static_cast<size_t>(keep), 0);
   rows.assign(static_cast<size_t>(keep), 0);
   for (int64_t i = 0; i < keep; ++i) {
@@ -411,25 +434,29 @@ Column WindowStream::Lag(Running& state, const std::vector<Column>& args, const 
   return result;
 }
 
-Column WindowStream::Aggregate(Running& state, const std::vector<Column>& args, int64_t n,
+Column WindowStream::Aggregate(Running& state, const std::vector<Column>& args,
+                               const std::vector<uint8_t>& partition_starts, int64_t n,
                                const DataType& type, const WindowExpr& window) {
+  auto starts_partition = [&](int64_t r) { return partition_starts[static_cast<size_t>(r)] != 0; };
   using Kind = StreamedWindow::Kind;
   const Kind kind = state.how.kind;
   if (kind == Kind::kCount) {
     const Column* arg = args.empty() ? nullptr : &args[0];
     std::vector<int64_t> counts(static_cast<size_t>(n));
     for (int64_t r = 0; r < n; ++r) {
+      if (starts_partition(r)) state.count = 0;
       if (arg == nullptr || arg->IsValid(r)) ++state.count;
       counts[static_cast<size_t>(r)] = state.count;
     }
     return MakeFixedWindowColumn(type, counts.data(), n, nullptr, pool_);
   }
-  if (kind == Kind::kMin || kind == Kind::kMax) return Best(state, args[0], type);
+  if (kind == Kind::kMin || kind == Kind::kMax) return Best(state, args[0], partition_starts, type);
   const Column& arg = args[0];
   std::vector<uint8_t> valid(static_cast<size_t>(n), 0);
   if (kind == Kind::kFloatSum || kind == Kind::kFloatMean) {
     std::vector<double> results(static_cast<size_t>(n), 0.0);
     for (int64_t r = 0; r < n; ++r) {
+      if (starts_partition(r)) state.floats = FloatSum{};
       state.floats = Combine(state.floats, FloatLeaf(arg, r));
       if (state.floats.count == 0) continue;
       valid[static_cast<size_t>(r)] = 1;
@@ -444,6 +471,10 @@ Column WindowStream::Aggregate(Running& state, const std::vector<Column>& args, 
   std::vector<int128_t> sums128(!mean && decimal ? static_cast<size_t>(n) : 0);
   std::vector<double> means(mean ? static_cast<size_t>(n) : 0);
   for (int64_t r = 0; r < n; ++r) {
+    if (starts_partition(r)) {
+      state.count = 0;
+      state.sum = 0;
+    }
     if (arg.IsValid(r)) {
       ++state.count;
       state.sum += static_cast<U128>(ExactAt(arg, r));
@@ -467,11 +498,12 @@ Column WindowStream::Aggregate(Running& state, const std::vector<Column>& args, 
                  : MakeFixedWindowColumn(type, sums64.data(), n, &valid, pool_);
 }
 
-Column WindowStream::Best(Running& state, const Column& arg, const DataType& type) {
-  // The best value so far, then this batch's: the in-memory running fold over them keeps the
-  // earlier of equal values, as it would over all rows.
+Column WindowStream::Best(Running& state, const Column& arg,
+                          const std::vector<uint8_t>& partition_starts, const DataType& type) {
+  // The best value so far in the partition, then this batch's: the in-memory running fold over
+  // them keeps the earlier of equal values, as it would over all rows.
   const int64_t n = arg.length;
-  const int64_t carried = state.best.length;
+  const int64_t carried = partition_starts[0] != 0 ? 0 : state.best.length;
   Column values = arg;
   if (carried > 0) {
     std::vector<uint32_t> sources(static_cast<size_t>(n + 1), 1), rows(static_cast<size_t>(n + 1));
@@ -483,13 +515,17 @@ Column WindowStream::Best(Running& state, const Column& arg, const DataType& typ
   const int64_t m = values.length;
   WindowOrder order;
   order.rows = m;
-  order.partitions = {0, static_cast<uint32_t>(m)};
+  order.partitions = {0};
+  for (int64_t r = 0; r < n; ++r)
+    if (partition_starts[static_cast<size_t>(r)] != 0 && r + carried > 0)
+      order.partitions.push_back(static_cast<uint32_t>(r + carried));
+  order.partitions.push_back(static_cast<uint32_t>(m));
   const Batch no_input;  // A ROWS frame reads no order keys.
   const WindowFrames frames(state.as_rows, no_input, order, pool_);
   WindowContext context;
   context.input = &no_input;
   context.order = &order;
-  context.chunks = {{0, 1}};
+  context.chunks = {{0, order.num_partitions()}};
   context.pool = pool_;
   Column result = ComputeWindowAggregate(state.as_rows, type, {values}, frames, context);
   const uint32_t last[] = {static_cast<uint32_t>(m - 1)};

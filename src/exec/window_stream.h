@@ -1,10 +1,11 @@
-// Windows over one ordered stream. A window without PARTITION BY needs every row, so rather
-// than hold them all, the window sink sorts its rows externally (exec/sort.h, which spills
-// under pressure), computes the windows here batch by batch in window order, and sorts the
-// results back into input order the same way.
+// Windows over one ordered stream. Windows without a PARTITION BY common to all of them cannot
+// spill by partitions, so rather than hold every row, the window sink sorts its rows externally
+// (exec/sort.h, which spills under pressure) by each window specification in turn (partition
+// keys, order keys, input position), computes that specification's windows here batch by batch,
+// and at the end sorts the results back into input order the same way.
 //
 // A batch's results depend only on its rows and on a little state the earlier batches left:
-// the row count, the current peer group, running counts and sums, the best value so far, the
+// the current partition and peer group, running counts and sums, the best value so far, the
 // last rows for lag. Results that depend on rows still to come (a RANGE frame ends with the
 // row's last peer; a frame may end at the last row) wait with their batches in a spillable
 // queue until that row has gone by. The arithmetic is the in-memory path's, in the same order
@@ -28,15 +29,16 @@ namespace sluice::exec {
 /// The largest constant offset of lag a stream computes: it keeps that many rows.
 inline constexpr int64_t kMaxStreamLag = int64_t{1} << 16;
 
-/// True when WindowStream computes `windows` over rows of `input`: none has PARTITION BY, all
-/// have the same ORDER BY, and each is row_number, rank, dense_rank, lag with a constant offset
-/// (at most kMaxStreamLag), or count, sum, avg, min or max (not DISTINCT; sums of numbers) over
-/// a frame from the first row to the current one (ROWS or RANGE) or to the last.
+/// True when WindowStream computes each of `windows` over rows of `input`: each is row_number,
+/// rank, dense_rank, lag with a constant offset (at most kMaxStreamLag), or count, sum, avg, min
+/// or max (not DISTINCT; sums of numbers) over a frame from the partition's first row to the
+/// current one (ROWS or RANGE) or to its last.
 bool CanStreamWindows(const std::vector<WindowExpr>& windows, const Schema& input);
 
 class WindowStream {
  public:
-  /// `schema`: of the batches Push takes: the windows' input columns (the first
+  /// `windows` share one specification (PARTITION BY and ORDER BY). `schema`: of the batches
+  /// Push takes, sorted by that specification: the windows' input columns (the first
   /// `window_columns`), then columns carried through. `result_types`: one per window. `emit`
   /// takes the batches out, in window order: the windows' input columns, one result column per
   /// window, then the carried columns.
@@ -56,14 +58,25 @@ class WindowStream {
   class GroupEndStage;
   struct Running;
 
-  /// 1 where a row starts a peer group.
-  std::vector<uint8_t> PeerStarts(const Batch& rows);
-  Column Compute(size_t w, const Batch& rows, const std::vector<uint8_t>& starts);
-  Column Lag(Running& state, const std::vector<Column>& args, const DataType& type,
+  /// Per row of a batch, 1 where it starts a partition, or a peer group.
+  struct Starts {
+    std::vector<uint8_t> partition, peer;
+  };
+  Starts FindStarts(const Batch& rows);
+  /// 1 where a row's `keys` differ from the previous row's (`last_key` is the last of the
+  /// batch before, and becomes this one's); without keys only at the first row.
+  std::vector<uint8_t> KeyStarts(const SortKeyEncoder* encoder,
+                                 const std::vector<BoundExprPtr>& keys, const Batch& rows,
+                                 std::string* last_key);
+  Column Compute(size_t w, const Batch& rows, const Starts& starts);
+  Column Lag(Running& state, const std::vector<Column>& args,
+             const std::vector<uint8_t>& partition_starts, const DataType& type,
              const WindowExpr& window);
-  Column Aggregate(Running& state, const std::vector<Column>& args, int64_t rows,
-                   const DataType& type, const WindowExpr& window);
-  Column Best(Running& state, const Column& arg, const DataType& type);
+  Column Aggregate(Running& state, const std::vector<Column>& args,
+                   const std::vector<uint8_t>& partition_starts, int64_t rows, const DataType& type,
+                   const WindowExpr& window);
+  Column Best(Running& state, const Column& arg, const std::vector<uint8_t>& partition_starts,
+              const DataType& type);
 
   std::vector<WindowExpr> windows_;
   int window_columns_;
@@ -72,8 +85,8 @@ class WindowStream {
   SchemaPtr output_schema_;
   std::vector<DataType> result_types_;
   std::vector<std::vector<BoundExprPtr>> bound_args_;
-  std::vector<BoundExprPtr> order_keys_;
-  std::unique_ptr<SortKeyEncoder> encoder_;
+  std::vector<BoundExprPtr> partition_keys_, order_keys_;
+  std::unique_ptr<SortKeyEncoder> partition_encoder_, order_encoder_;
   std::vector<Running> running_;
   std::function<void(Batch)> emit_;
   std::function<void(Batch)> push_;  ///< Into the first stage (or out).
@@ -81,9 +94,11 @@ class WindowStream {
   std::unique_ptr<GroupEndStage> peer_stage_;   ///< RANGE frames ending at the current row.
   std::unique_ptr<GroupEndStage> whole_stage_;  ///< Frames ending at the last row.
   int64_t position_ = 0;                        ///< Rows pushed so far.
-  int64_t peer_begin_ = 0;   ///< The position of the current peer group's first row.
-  int64_t peer_groups_ = 0;  ///< Peer groups begun so far.
-  std::string last_key_;     ///< The order key of the last row pushed.
+  int64_t partition_begin_ = 0;  ///< The position of the current partition's first row.
+  int64_t peer_begin_ = 0;       ///< The position of the current peer group's first row.
+  int64_t peer_groups_ = 0;      ///< Peer groups begun so far in the current partition.
+  /// The keys of the last row pushed.
+  std::string last_partition_key_, last_order_key_;
 };
 
 }  // namespace sluice::exec

@@ -49,6 +49,8 @@ const queries = {
   // No PARTITION BY: the rows are sorted into window order on disk, the windows computed as a
   // stream, and the results sorted back into input order on disk.
   'window without partitions': `SELECT *, row_number() OVER (ORDER BY timestamp, user_id) AS n, lag(revenue) OVER (ORDER BY timestamp, user_id) AS previous, sum(quantity) OVER (ORDER BY timestamp, user_id) AS running FROM ${events}`,
+  // No PARTITION BY common to all: one external sort per specification, one after the other.
+  'windows of several specifications': `SELECT *, row_number() OVER (ORDER BY timestamp, user_id) AS n, sum(revenue) OVER (PARTITION BY sku ORDER BY timestamp, user_id) AS s, lag(timestamp) OVER (PARTITION BY region ORDER BY timestamp, user_id) AS l, count(*) OVER (PARTITION BY category) AS c FROM ${events}`,
   // A share of the total: every row waits, on disk, for the last one.
   'window over all rows': `SELECT *, revenue / sum(revenue) OVER () AS share, count(*) OVER () AS n FROM ${events}`,
 };

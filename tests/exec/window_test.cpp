@@ -532,6 +532,7 @@ TEST(WindowTest, RandomDataMatchesNaiveReference) {
     for (const std::string& function : functions)
       windows.push_back(RandomWindow(function, specs[s]));
     PlanPtr plan = MakeWindow(table, windows);
+    ASSERT_FALSE(CanStreamWindows(windows, *table->schema));
     const std::vector<std::string> one = RunPlan(plan, 1, 50);
     const std::vector<std::string> many = RunPlan(plan, 4, 64 * 1024);
     ASSERT_EQ(one, many) << "spec " << s;  // The same bytes at any thread count and batch size.
@@ -539,7 +540,7 @@ TEST(WindowTest, RandomDataMatchesNaiveReference) {
   }
 }
 
-TEST(WindowTest, WindowsWithoutPartitionsStreamWithTheResultsOfTheInMemoryPath) {
+TEST(WindowTest, StreamedWindowsGiveTheResultsOfTheInMemoryPath) {
   const std::vector<Row> rows = RandomRows(700, 3);
   PlanPtr table = TableOf(rows, 61);
   const std::vector<Spec> specs = {
@@ -550,6 +551,10 @@ TEST(WindowTest, WindowsWithoutPartitionsStreamWithTheResultsOfTheInMemoryPath) 
       {false, 0, Frame(kRows, K::kUnboundedPreceding, 0, K::kCurrentRow, 0)},
       {false, -1, Frame(kRange, K::kUnboundedPreceding, 0, K::kUnboundedFollowing, 0)},
       {false, 1, Frame(kRows, K::kUnboundedPreceding, 0, K::kUnboundedFollowing, 0)},
+      {true, 1, {}},
+      {true, 0, {}},
+      {true, -1, Frame(kRows, K::kUnboundedPreceding, 0, K::kCurrentRow, 0)},
+      {true, 1, Frame(kRange, K::kUnboundedPreceding, 0, K::kUnboundedFollowing, 0)},
   };
   const std::vector<std::string> functions = {"row_number", "rank",     "dense_rank", "lag",
                                               "count_star", "count",    "sum",        "min",
@@ -558,6 +563,9 @@ TEST(WindowTest, WindowsWithoutPartitionsStreamWithTheResultsOfTheInMemoryPath) 
     std::vector<WindowExpr> windows;
     for (const std::string& function : functions)
       windows.push_back(RandomWindow(function, specs[s]));
+    // Without a PARTITION BY common to all windows (which would spill by partitions instead),
+    // in a second specification: streamed one after the other.
+    windows.push_back(Window("row_number", {}, {}, {{col("x"), false, std::nullopt}}, {}, "r"));
     ASSERT_TRUE(CanStreamWindows(windows, *table->schema)) << "spec " << s;
     // lead needs rows still to come: with it, the same windows are computed in memory.
     std::vector<WindowExpr> in_memory = windows;
@@ -686,18 +694,20 @@ TEST(WindowTest, AWindowWithoutPartitionsCannotSpillAndSaysSo) {
     t.push_back(i);
     x.push_back(i);
   }
-  // The second window has no PARTITION BY: the node's rows cannot be split.
-  PlanPtr plan =
-      MakeWindow(Table(g, t, x, 2000),
-                 {Window("sum", {col("x")}, {col("g")}, {}, {}, "s"),
-                  Window("row_number", {}, {}, {{col("t"), false, std::nullopt}}, {}, "r")});
+  // The second window has no PARTITION BY: the node's rows cannot be split. Its frame has
+  // rows after the current one: it cannot be streamed.
+  PlanPtr plan = MakeWindow(Table(g, t, x, 2000),
+                            {Window("sum", {col("x")}, {col("g")}, {}, {}, "s"),
+                             Window("sum", {col("x")}, {}, {{col("t"), false, std::nullopt}},
+                                    Frame(kRows, K::kPreceding, 1, K::kFollowing, 1), "r")});
   MemoryPool tight(1'000'000);
   try {
     RunWithPool(plan, &tight, 2);
     FAIL() << "expected an out-of-memory error";
   } catch (const Error& error) {
     EXPECT_EQ(error.kind(), ErrorKind::kOutOfMemory);
-    EXPECT_NE(std::string(error.what()).find("only windows that all share a PARTITION BY key"),
+    EXPECT_NE(std::string(error.what())
+                  .find("windows that all share a PARTITION BY key spill their rows by"),
               std::string::npos)
         << error.what();
   }
@@ -736,7 +746,7 @@ TEST(WindowTest, AWindowWithoutPartitionsSetsTheColumnsItDoesNotReadAsideAndSpil
 }
 
 /// 300000 rows (about 15 MB) with many ties in t, and windows without PARTITION BY that share
-/// one ORDER BY (`ordered`) or have none: computed over a stream.
+/// one ORDER BY (`ordered`) or have none, and two with PARTITION BY g: computed over streams.
 PlanPtr StreamedWindows(bool ordered) {
   std::vector<OptStr> g;
   std::vector<OptInt> t, x;
@@ -757,14 +767,16 @@ PlanPtr StreamedWindows(bool ordered) {
        Window("avg", {col("x")}, {}, by_t, everything, "a"),
        Window("lag", {col("g"), lit(int64_t{3})}, {}, by_t, {}, "l"),
        Window("max", {col("g")}, {}, by_t, running_rows, "m"),
-       Window("sum", {col("x").cast(Float64()) / 3.0}, {}, by_t, {}, "f")});
+       Window("sum", {col("x").cast(Float64()) / 3.0}, {}, by_t, {}, "f"),
+       Window("count", {col("x")}, {col("g")}, by_t, {}, "gc"),
+       Window("lag", {col("t")}, {col("g")}, by_t, {}, "gl")});
 }
 
-TEST(WindowTest, WindowsWithoutPartitionsSpillTheirSortsAndWaitingRows) {
+TEST(WindowTest, StreamedWindowsSpillTheirSortsAndWaitingRows) {
   for (bool ordered : {true, false}) {
     PlanPtr plan = StreamedWindows(ordered);
     ASSERT_TRUE(CanStreamWindows(plan->windows, *plan->inputs[0]->schema));
-    ExpectTheSameRowsSpilled(plan, 3'000'000);
+    ExpectTheSameRowsSpilled(plan, 4'000'000);
   }
 }
 
