@@ -355,6 +355,26 @@ TEST(ParquetWriterTest, WritesTheSameBytesWhateverTheBatchesAndThreads) {
   }
 }
 
+TEST(ParquetWriterTest, PagesAndDictionaryFallbackFallAtTheSameRowsHoweverTheInputIsCut) {
+  // Pages fill and dictionaries overflow within a few thousand rows here: batches of uneven
+  // sizes must not move where a page ends or where the column falls back to PLAIN.
+  test::TempDir dir;
+  Batch batch = EveryType(20000);
+  WriterOptions options;
+  options.page_size = 6000;
+  options.dictionary_size_limit = 30000;
+  WriteFile(dir.Join("whole.parquet"), batch, options);
+  ParquetWriter writer(dir.Join("cut.parquet"), *batch.schema, options);
+  const int64_t sizes[] = {1, 999, 4095, 3, 777, 5000, 2222};
+  for (int64_t at = 0, k = 0; at < batch.num_rows; ++k) {
+    const int64_t rows = std::min<int64_t>(sizes[k % 7], batch.num_rows - at);
+    writer.Write(batch.Slice(at, rows));
+    at += rows;
+  }
+  writer.Close();
+  EXPECT_EQ(test::ReadFile(dir.Join("cut.parquet")), test::ReadFile(dir.Join("whole.parquet")));
+}
+
 TEST(ParquetWriterTest, AFailedColumnFailsTheWriteAndLeavesNoFile) {
   // A column's lane runs out of memory on another thread: Write or Close reports it, and the
   // writer goes away without a file.

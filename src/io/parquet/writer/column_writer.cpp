@@ -150,6 +150,9 @@ void ColumnChunkWriter::Write(const Column& column, int64_t offset, int64_t leng
     page_rows_ += take;
     page_nulls_ += take - valid;
     row += take;
+    // Sizes are looked at only where a slice ends: a call that ends mid-slice must not end a
+    // page, or fall back to PLAIN, where the next call's rows would have been added first.
+    if ((chunk_rows_ + page_rows_) % kSlice != 0 && page_rows_ < options_.page_row_limit) continue;
     if (page_rows_ >= options_.page_row_limit || PageBytesEstimate() >= options_.page_size)
       FlushPage();
     if (use_dictionary_ && dictionary_.byte_size() > options_.dictionary_size_limit) {
