@@ -362,14 +362,16 @@ class WindowSink final : public BreakerSink {
     // Each stream puts its results right after the computed columns.
     // Per window: its result's column once placed (0 before: the computed columns are first).
     std::vector<size_t> placed(windows_.size(), 0);
-    for (std::vector<size_t>& members : WindowsBySpec()) {
+    for (std::vector<size_t>& members : WindowsBySpec(/*streamed=*/true)) {
       StreamStage stage;
       stage.schema = std::make_shared<Schema>(layout);
-      const WindowExpr& first = windows_[members[0]];
+      const WindowExpr first = AsStreamed(windows_[members[0]]);
       std::vector<SortKey> keys;
       for (const Expr& key : first.partition_by) keys.push_back({key, false, true});
       keys.insert(keys.end(), first.order_by.begin(), first.order_by.end());
-      keys.push_back({col(position_name_), false, {}});
+      // Ties in input order, or in reverse for a reversed stream.
+      const bool reversed = IsReversed(windows_[members[0]]);
+      keys.push_back({col(position_name_), reversed, reversed});
       stage.sort = MakeSortSink(*stage.schema, keys, std::nullopt, sort_context);
       std::vector<Field> next(layout.begin(), layout.begin() + static_cast<std::ptrdiff_t>(k));
       for (size_t w : members) next.push_back(output_schema_->field(input_schema_->size() + w));
@@ -418,7 +420,7 @@ class WindowSink final : public BreakerSink {
       std::vector<WindowExpr> windows;
       std::vector<DataType> types;
       for (size_t w : stage.windows) {
-        windows.push_back(windows_[w]);
+        windows.push_back(AsStreamed(windows_[w]));
         types.push_back(output_schema_->field(input_schema_->size() + w).type);
       }
       uint64_t seq = 0;
@@ -587,12 +589,16 @@ class WindowSink final : public BreakerSink {
     results->push_back(std::move(result));
   }
 
-  /// The window expressions (indexes) by specification, in order of first appearance.
-  std::vector<std::vector<size_t>> WindowsBySpec() const {
+  /// The window expressions (indexes) by specification, in order of first appearance; with
+  /// `streamed`, by the specification their streams run in (AsStreamed, IsReversed).
+  std::vector<std::vector<size_t>> WindowsBySpec(bool streamed = false) const {
     std::vector<std::vector<size_t>> groups;
     std::map<std::string, size_t> group_of;
     for (size_t w = 0; w < windows_.size(); ++w) {
-      const auto [at, added] = group_of.emplace(WindowSpecOrderKey(windows_[w]), groups.size());
+      const std::string spec = streamed ? WindowSpecOrderKey(AsStreamed(windows_[w])) +
+                                              (IsReversed(windows_[w]) ? " reversed" : "")
+                                        : WindowSpecOrderKey(windows_[w]);
+      const auto [at, added] = group_of.emplace(spec, groups.size());
       if (added) groups.emplace_back();
       groups[at->second].push_back(w);
     }

@@ -25,6 +25,8 @@ struct StreamedWindow {
     kRank,
     kDenseRank,
     kLag,
+    kFirstValue,
+    kLastValue,
     kCount,
     kExactSum,
     kExactMean,
@@ -68,6 +70,8 @@ std::optional<StreamedWindow> Classify(const WindowExpr& window, const Schema& i
       streamed.lag = *offset;
       return streamed;
     }
+    case WindowFunctionKind::kFirstValue: streamed.kind = Kind::kFirstValue; break;
+    case WindowFunctionKind::kLastValue: streamed.kind = Kind::kLastValue; break;
     case WindowFunctionKind::kAggregate: break;
     default: return std::nullopt;
   }
@@ -82,6 +86,9 @@ std::optional<StreamedWindow> Classify(const WindowExpr& window, const Schema& i
   } else {
     return std::nullopt;
   }
+  // first_value is the partition's first row's, whatever the frame's end.
+  if (*function == WindowFunctionKind::kFirstValue) streamed.wait = StreamedWindow::Wait::kNone;
+  if (*function != WindowFunctionKind::kAggregate) return streamed;
   const std::string name = WindowAggregateName(window);
   if (name == "count_star" || name == "count") {
     streamed.kind = Kind::kCount;
@@ -119,10 +126,25 @@ std::vector<Column> RowValues(const Batch& batch, const std::vector<int>& column
 
 }  // namespace
 
+bool IsReversed(const WindowExpr& window) {
+  return FindWindowFunction(window.function) == WindowFunctionKind::kLead;
+}
+
+WindowExpr AsStreamed(const WindowExpr& window) {
+  if (!IsReversed(window)) return window;
+  WindowExpr lag = window;
+  lag.function = "lag";
+  for (SortKey& key : lag.order_by) {
+    key.nulls_last = !key.NullsLast();
+    key.descending = !key.descending;
+  }
+  return lag;
+}
+
 bool CanStreamWindows(const std::vector<WindowExpr>& windows, const Schema& input) {
   if (windows.empty()) return false;
   for (const WindowExpr& window : windows)
-    if (!Classify(window, input)) return false;
+    if (!Classify(AsStreamed(window), input)) return false;
   return true;
 }
 
@@ -389,6 +411,9 @@ Column WindowStream::Compute(size_t w, const Batch& rows, const Starts& starts) 
   for (const BoundExprPtr& arg : bound_args_[w]) args.push_back(Evaluate(*arg, rows, true, pool_));
   if (state.how.kind == Kind::kLag)
     return Lag(state, args, starts.partition, result_types_[w], windows_[w]);
+  // last_value: the row's own value, until its frame's last row decides (GroupEndStage).
+  if (state.how.kind == Kind::kLastValue) return args[0];
+  if (state.how.kind == Kind::kFirstValue) return FirstValue(state, args[0], starts.partition);
   return Aggregate(state, args, starts.partition, n, result_types_[w], windows_[w]);
 }
 
@@ -431,6 +456,30 @@ Column WindowStream::Lag(Running& state, const std::vector<Column>& args,
     rows[static_cast<size_t>(i)] = static_cast<uint32_t>(at >= kept ? at - kept : at);
   }
   state.tail = GatherFromMany(std::span<const Column* const>(inputs, 2), sources, rows, pool_);
+  return result;
+}
+
+Column WindowStream::FirstValue(Running& state, const Column& value,
+                                const std::vector<uint8_t>& partition_starts) {
+  // Sources: 0 the partition's first row, kept from an earlier batch; 1 this batch's rows.
+  const int64_t n = value.length;
+  std::vector<uint32_t> sources(static_cast<size_t>(n)), rows(static_cast<size_t>(n));
+  uint32_t source = 0, row = 0;
+  for (int64_t r = 0; r < n; ++r) {
+    if (partition_starts[static_cast<size_t>(r)] != 0) {
+      source = 1;
+      row = static_cast<uint32_t>(r);
+    }
+    sources[static_cast<size_t>(r)] = source;
+    rows[static_cast<size_t>(r)] = row;
+  }
+  if (state.tail.type != value.type) state.tail = MakeNullColumn(value.type, 1, pool_);
+  const Column* inputs[] = {&state.tail, &value};
+  Column result = GatherFromMany(inputs, sources, rows, pool_);
+  if (source == 1) {
+    const uint32_t first[] = {row};
+    state.tail = GatherRows(value, first, pool_);
+  }
   return result;
 }
 

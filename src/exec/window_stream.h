@@ -29,11 +29,20 @@ namespace sluice::exec {
 /// The largest constant offset of lag a stream computes: it keeps that many rows.
 inline constexpr int64_t kMaxStreamLag = int64_t{1} << 16;
 
-/// True when WindowStream computes each of `windows` over rows of `input`: each is row_number,
-/// rank, dense_rank, lag with a constant offset (at most kMaxStreamLag), or count, sum, avg, min
-/// or max (not DISTINCT; sums of numbers) over a frame from the partition's first row to the
-/// current one (ROWS or RANGE) or to its last.
+/// True when WindowStream computes each of `windows` (as AsStreamed gives them) over rows of
+/// `input`: each is row_number, rank, dense_rank, lag or lead with a constant offset (at most
+/// kMaxStreamLag), or first_value, last_value, count, sum, avg, min or max (not DISTINCT; sums
+/// of numbers) over a frame from the partition's first row to the current one (ROWS or RANGE)
+/// or to its last.
 bool CanStreamWindows(const std::vector<WindowExpr>& windows, const Schema& input);
+
+/// `window` as a stream computes it: lead(x, k) is lag(x, k) over the reverse order (ORDER BY
+/// reversed, nulls too, and ties in reverse input order: see IsReversed), every other window as
+/// it is.
+WindowExpr AsStreamed(const WindowExpr& window);
+
+/// True when the stream of `window` runs over its rows in reverse order (lead).
+bool IsReversed(const WindowExpr& window);
 
 class WindowStream {
  public:
@@ -72,6 +81,8 @@ class WindowStream {
   Column Lag(Running& state, const std::vector<Column>& args,
              const std::vector<uint8_t>& partition_starts, const DataType& type,
              const WindowExpr& window);
+  Column FirstValue(Running& state, const Column& value,
+                    const std::vector<uint8_t>& partition_starts);
   Column Aggregate(Running& state, const std::vector<Column>& args,
                    const std::vector<uint8_t>& partition_starts, int64_t rows, const DataType& type,
                    const WindowExpr& window);

@@ -50,7 +50,7 @@ const queries = {
   // stream, and the results sorted back into input order on disk.
   'window without partitions': `SELECT *, row_number() OVER (ORDER BY timestamp, user_id) AS n, lag(revenue) OVER (ORDER BY timestamp, user_id) AS previous, sum(quantity) OVER (ORDER BY timestamp, user_id) AS running FROM ${events}`,
   // No PARTITION BY common to all: one external sort per specification, one after the other.
-  'windows of several specifications': `SELECT *, row_number() OVER (ORDER BY timestamp, user_id) AS n, sum(revenue) OVER (PARTITION BY sku ORDER BY timestamp, user_id) AS s, lag(timestamp) OVER (PARTITION BY region ORDER BY timestamp, user_id) AS l, count(*) OVER (PARTITION BY category) AS c FROM ${events}`,
+  'windows of several specifications': `SELECT *, row_number() OVER (ORDER BY timestamp, user_id) AS n, sum(revenue) OVER (PARTITION BY sku ORDER BY timestamp, user_id) AS s, lag(timestamp) OVER (PARTITION BY region ORDER BY timestamp, user_id) AS l, lead(sku, 2) OVER (ORDER BY timestamp, user_id) AS following, count(*) OVER (PARTITION BY category) AS c FROM ${events}`,
   // A share of the total: every row waits, on disk, for the last one.
   'window over all rows': `SELECT *, revenue / sum(revenue) OVER () AS share, count(*) OVER () AS n FROM ${events}`,
 };

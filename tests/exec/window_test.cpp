@@ -556,9 +556,9 @@ TEST(WindowTest, StreamedWindowsGiveTheResultsOfTheInMemoryPath) {
       {true, -1, Frame(kRows, K::kUnboundedPreceding, 0, K::kCurrentRow, 0)},
       {true, 1, Frame(kRange, K::kUnboundedPreceding, 0, K::kUnboundedFollowing, 0)},
   };
-  const std::vector<std::string> functions = {"row_number", "rank",     "dense_rank", "lag",
-                                              "count_star", "count",    "sum",        "min",
-                                              "max",        "sum_float"};
+  const std::vector<std::string> functions = {
+      "row_number", "rank",  "dense_rank", "lag", "lead", "first_value", "last_value",
+      "count_star", "count", "sum",        "min", "max",  "sum_float"};
   for (size_t s = 0; s < specs.size(); ++s) {
     std::vector<WindowExpr> windows;
     for (const std::string& function : functions)
@@ -567,9 +567,9 @@ TEST(WindowTest, StreamedWindowsGiveTheResultsOfTheInMemoryPath) {
     // in a second specification: streamed one after the other.
     windows.push_back(Window("row_number", {}, {}, {{col("x"), false, std::nullopt}}, {}, "r"));
     ASSERT_TRUE(CanStreamWindows(windows, *table->schema)) << "spec " << s;
-    // lead needs rows still to come: with it, the same windows are computed in memory.
+    // nth_value is not streamed: with it, the same windows are computed in memory.
     std::vector<WindowExpr> in_memory = windows;
-    in_memory.push_back(RandomWindow("lead", specs[s]));
+    in_memory.push_back(RandomWindow("nth_value", specs[s]));
     ASSERT_FALSE(CanStreamWindows(in_memory, *table->schema));
 
     const std::vector<std::string> streamed = RunPlan(MakeWindow(table, windows), 1, 50);
@@ -769,7 +769,9 @@ PlanPtr StreamedWindows(bool ordered) {
        Window("max", {col("g")}, {}, by_t, running_rows, "m"),
        Window("sum", {col("x").cast(Float64()) / 3.0}, {}, by_t, {}, "f"),
        Window("count", {col("x")}, {col("g")}, by_t, {}, "gc"),
-       Window("lag", {col("t")}, {col("g")}, by_t, {}, "gl")});
+       Window("lag", {col("t")}, {col("g")}, by_t, {}, "gl"),
+       Window("lead", {col("g"), lit(int64_t{2})}, {}, by_t, {}, "ld"),
+       Window("last_value", {col("x")}, {}, by_t, {}, "lv")});
 }
 
 TEST(WindowTest, StreamedWindowsSpillTheirSortsAndWaitingRows) {
