@@ -130,9 +130,8 @@ SchemaPtr SelectFields(const Schema& schema, const std::vector<int>& columns) {
   return std::make_shared<Schema>(std::move(fields));
 }
 
-/// Rows in a batch of a window's output, and of the sorts a stream of windows reads: a wide
-/// row of wide results makes a full batch many megabytes, and the merges of spilled sorts hold
-/// the blocks of a whole batch besides the batch itself.
+/// Rows in a batch of a window's output (at most; fewer only where a set-aside batch ends), the
+/// same whatever the budget: a wide row of wide results makes a full batch many megabytes.
 constexpr int64_t kOutputBatchRows = 16384;
 
 /// Rows [offset, offset + count) of `batch` (shared when that is all of it).
@@ -148,17 +147,19 @@ Batch SliceRows(const Batch& batch, int64_t offset, int64_t count, MemoryPool* p
 
 /// The output of the windows: the computed rows (the window's own columns and its results,
 /// then possibly more, such as input positions) from `computed` in input order, with the
-/// set-aside columns beside them when there are some, in batches of at most kOutputBatchRows.
+/// set-aside columns beside them when there are some, in batches of at most `batch_rows`.
 class WindowOutputSource final : public Source {
  public:
   /// `from[i]` is output column i's place: c >= 0 is computed column c, -1 - k set-aside
   /// column k. `set_aside` may be null when no place is set aside.
   WindowOutputSource(SchemaPtr schema, std::unique_ptr<Source> computed, std::vector<int> from,
-                     std::unique_ptr<SpillableBatchQueue> set_aside, MemoryPool* pool)
+                     std::unique_ptr<SpillableBatchQueue> set_aside, int64_t batch_rows,
+                     MemoryPool* pool)
       : schema_(std::move(schema)),
         computed_(std::move(computed)),
         from_(std::move(from)),
         set_aside_(std::move(set_aside)),
+        batch_rows_(batch_rows),
         pool_(pool) {}
 
   const SchemaPtr& schema() const override { return schema_; }
@@ -166,14 +167,8 @@ class WindowOutputSource final : public Source {
   bool Next(Batch* out) override {
     Batch aside, rows;
     if (set_aside_ == nullptr) {
-      // The computed batches as they come, cut when larger.
-      while (offset_ == current_.num_rows) {
-        if (!computed_->Next(&current_)) return false;
-        offset_ = 0;
-      }
-      const int64_t count = std::min(kOutputBatchRows, current_.num_rows - offset_);
-      rows = SliceRows(current_, offset_, count, pool_);
-      offset_ += count;
+      rows = TakeComputed(batch_rows_);
+      if (rows.num_rows == 0) return false;
     } else {
       while (aside_offset_ == aside_.num_rows) {
         if (!set_aside_->Pop(&aside_)) {
@@ -182,7 +177,7 @@ class WindowOutputSource final : public Source {
         }
         aside_offset_ = 0;
       }
-      const int64_t count = std::min(kOutputBatchRows, aside_.num_rows - aside_offset_);
+      const int64_t count = std::min(batch_rows_, aside_.num_rows - aside_offset_);
       aside = SliceRows(aside_, aside_offset_, count, pool_);
       aside_offset_ += count;
       rows = TakeComputed(count);
@@ -224,6 +219,7 @@ class WindowOutputSource final : public Source {
   std::unique_ptr<Source> computed_;
   std::vector<int> from_;
   std::unique_ptr<SpillableBatchQueue> set_aside_;
+  int64_t batch_rows_;
   MemoryPool* pool_;
   Batch current_;       ///< The computed batch being taken from.
   int64_t offset_ = 0;  ///< Rows of current_ taken.
@@ -358,7 +354,10 @@ class WindowSink final : public BreakerSink {
     layout.push_back({position_name_, Int64(), false});
     positioned_schema_ = std::make_shared<Schema>(layout);
     ExecContext sort_context = context_;
-    sort_context.batch_size = std::min(batch_size_, kOutputBatchRows);
+    // The sorts' batches: smaller under a tight budget, as a spilled sort's merge holds the
+    // blocks of a whole batch besides the batch (whose size does not change any result).
+    sort_context.batch_size =
+        std::min(batch_size_, std::max<int64_t>(4096, pool_->limit() / (int64_t{1} << 14)));
     // Each stream puts its results right after the computed columns.
     // Per window: its result's column once placed (0 before: the computed columns are first).
     std::vector<size_t> placed(windows_.size(), 0);
@@ -443,8 +442,9 @@ class WindowSink final : public BreakerSink {
     std::unique_ptr<Source> computed = by_position_->TakeResult();
     by_position_.reset();
     if (set_aside_ != nullptr) set_aside_order_->Finish();
-    result_ = std::make_unique<WindowOutputSource>(
-        output_schema_, std::move(computed), std::move(output_from_), std::move(set_aside_), pool_);
+    result_ = std::make_unique<WindowOutputSource>(output_schema_, std::move(computed),
+                                                   std::move(output_from_), std::move(set_aside_),
+                                                   std::min(batch_size_, kOutputBatchRows), pool_);
   }
 
   void FinishOrThrow() {
@@ -474,7 +474,8 @@ class WindowSink final : public BreakerSink {
       computed.push_back(std::move(all));
       result_ = std::make_unique<WindowOutputSource>(
           output_schema_, MakeBatchSource(results_schema_, std::move(computed)),
-          std::move(output_from_), std::move(set_aside_), pool_);
+          std::move(output_from_), std::move(set_aside_), std::min(batch_size_, kOutputBatchRows),
+          pool_);
       return;
     }
 
