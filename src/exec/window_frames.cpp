@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "core/error.h"
+#include "exec/window_sums.h"
 #include "expr/bound_expr.h"
 #include "expr/evaluate.h"
 #include "plan/window_plan.h"
@@ -28,40 +29,14 @@ bool IsTemporal(const DataType& type) {
          type.id == TypeId::kTime64 || type.id == TypeId::kDuration;
 }
 
-/// The value of row `row` as an integer in the column's own units (integers, decimals unscaled,
-/// dates in days, times in their unit).
-int128_t ReadInteger(const Column& column, int64_t row) {
-  switch (column.type.id) {
-    case TypeId::kBool: return column.BoolAt(row) ? 1 : 0;
-    case TypeId::kInt8: return column.Values<int8_t>()[row];
-    case TypeId::kInt16: return column.Values<int16_t>()[row];
-    case TypeId::kInt32:
-    case TypeId::kDate32: return column.Values<int32_t>()[row];
-    case TypeId::kInt64:
-    case TypeId::kTimestamp:
-    case TypeId::kTime64:
-    case TypeId::kDuration: return column.Values<int64_t>()[row];
-    case TypeId::kUInt8: return column.Values<uint8_t>()[row];
-    case TypeId::kUInt16: return column.Values<uint16_t>()[row];
-    case TypeId::kUInt32: return column.Values<uint32_t>()[row];
-    case TypeId::kUInt64: return column.Values<uint64_t>()[row];
-    case TypeId::kDecimal: {
-      int128_t value;
-      std::memcpy(&value, column.values->data() + row * 16, 16);
-      return value;
-    }
-    default: ThrowInternal("window RANGE key of type {}", column.type.ToString());
-  }
-}
-
 double ReadDouble(const Column& column, int64_t row) {
   switch (column.type.id) {
     case TypeId::kFloat32: return column.Values<float>()[row];
     case TypeId::kFloat64: return column.Values<double>()[row];
     case TypeId::kDecimal:
-      return static_cast<double>(ReadInteger(column, row)) /
+      return static_cast<double>(ExactAt(column, row)) /
              static_cast<double>(PowerOfTen(column.type.scale));
-    default: return static_cast<double>(ReadInteger(column, row));
+    default: return static_cast<double>(ExactAt(column, row));
   }
 }
 
@@ -163,9 +138,9 @@ WindowFrames::WindowFrames(const WindowExpr& window, const Batch& input, const W
     if (use_double_) {
       double_keys_[static_cast<size_t>(p)] = ReadDouble(key, row);
     } else if (IsTemporal(type)) {
-      int_keys_[static_cast<size_t>(p)] = ReadInteger(key, row) * unit;
+      int_keys_[static_cast<size_t>(p)] = ExactAt(key, row) * unit;
     } else {
-      int_keys_[static_cast<size_t>(p)] = Scaled(ReadInteger(key, row), scale - key_scale, display);
+      int_keys_[static_cast<size_t>(p)] = Scaled(ExactAt(key, row), scale - key_scale, display);
     }
   }
 }

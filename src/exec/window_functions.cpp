@@ -10,6 +10,7 @@
 #include "core/bitmap.h"
 #include "core/error.h"
 #include "exec/row_gather.h"
+#include "exec/window_sums.h"
 #include "expr/bound_expr.h"
 #include "expr/evaluate.h"
 
@@ -59,20 +60,9 @@ namespace {
 
 /// Reads an integer argument (ntile's bucket count, lag's offset, nth_value's n) at `row`.
 int64_t IntegerAt(const Column& column, int64_t row) {
-  switch (column.type.id) {
-    case TypeId::kInt8: return column.Values<int8_t>()[row];
-    case TypeId::kInt16: return column.Values<int16_t>()[row];
-    case TypeId::kInt32: return column.Values<int32_t>()[row];
-    case TypeId::kInt64: return column.Values<int64_t>()[row];
-    case TypeId::kUInt8: return column.Values<uint8_t>()[row];
-    case TypeId::kUInt16: return column.Values<uint16_t>()[row];
-    case TypeId::kUInt32: return column.Values<uint32_t>()[row];
-    case TypeId::kUInt64: {
-      const uint64_t value = column.Values<uint64_t>()[row];
-      return value > uint64_t{INT64_MAX} ? INT64_MAX : static_cast<int64_t>(value);
-    }
-    default: ThrowInternal("window argument of type {} is not an integer", column.type.ToString());
-  }
+  if (!column.type.IsInteger())
+    ThrowInternal("window argument of type {} is not an integer", column.type.ToString());
+  return static_cast<int64_t>(std::min<int128_t>(ExactAt(column, row), INT64_MAX));
 }
 
 Column Ranking(WindowFunctionKind kind, const std::vector<Column>& args,

@@ -333,16 +333,7 @@ void WindowStream::Push(Batch batch) {
     out.columns.push_back(std::move(batch.columns[c]));
   out.columns.push_back(MakeFixedWindowColumn(UInt8(), starts.peer.data(), n, nullptr, pool_));
   out.columns.push_back(MakeFixedWindowColumn(UInt8(), starts.partition.data(), n, nullptr, pool_));
-  for (int64_t r = 0; r < n; ++r) {
-    if (starts.partition[static_cast<size_t>(r)] != 0) {
-      partition_begin_ = position_ + r;
-      peer_groups_ = 0;
-    }
-    if (starts.peer[static_cast<size_t>(r)] != 0) {
-      peer_begin_ = position_ + r;
-      ++peer_groups_;
-    }
-  }
+  for (int64_t r = 0; r < n; ++r) bases_.Step(starts, r, position_);
   position_ += n;
   push_(std::move(out));
 }
@@ -388,16 +379,10 @@ Column WindowStream::Compute(size_t w, const Batch& rows, const Starts& starts) 
     case Kind::kRowNumber:
     case Kind::kRank:
     case Kind::kDenseRank: {
-      int64_t partition = partition_begin_, peer = peer_begin_, groups = peer_groups_;
+      Bases at = bases_;
       for (int64_t r = 0; r < n; ++r) {
-        if (starts.partition[static_cast<size_t>(r)] != 0) {
-          partition = position_ + r;
-          groups = 0;
-        }
-        if (starts.peer[static_cast<size_t>(r)] != 0) {
-          peer = position_ + r;
-          ++groups;
-        }
+        at.Step(starts, r, position_);
+        const int64_t partition = at.partition, peer = at.peer, groups = at.groups;
         ints[static_cast<size_t>(r)] = state.how.kind == Kind::kRowNumber
                                            ? position_ + r - partition + 1
                                        : state.how.kind == Kind::kRank ? peer - partition + 1
@@ -430,7 +415,7 @@ Column WindowStream::Lag(Running& state, const std::vector<Column>& args,
       has_default ? LagDefaultOfType(window, type, args[2], pool_) : MakeNullColumn(type, 1, pool_);
   // Sources: 0 the kept rows, 1 this batch's, 2 the default (or a null).
   std::vector<uint32_t> sources(static_cast<size_t>(n)), rows(static_cast<size_t>(n));
-  int64_t partition = partition_begin_;  // The position of the row's partition's first row.
+  int64_t partition = bases_.partition;  // The position of the row's partition's first row.
   int64_t last_start = -1;               // The last partition start in this batch.
   for (int64_t r = 0; r < n; ++r) {
     if (partition_starts[static_cast<size_t>(r)] != 0) partition = position_ + (last_start = r);

@@ -104,10 +104,24 @@ class WindowStream {
   MemoryPool* pool_;
   std::unique_ptr<GroupEndStage> peer_stage_;   ///< RANGE frames ending at the current row.
   std::unique_ptr<GroupEndStage> whole_stage_;  ///< Frames ending at the last row.
-  int64_t position_ = 0;                        ///< Rows pushed so far.
-  int64_t partition_begin_ = 0;  ///< The position of the current partition's first row.
-  int64_t peer_begin_ = 0;       ///< The position of the current peer group's first row.
-  int64_t peer_groups_ = 0;      ///< Peer groups begun so far in the current partition.
+  /// Where the current partition and peer group begin, and the peer groups begun in the
+  /// partition so far.
+  struct Bases {
+    int64_t partition = 0, peer = 0, groups = 0;
+    /// Moves to row `row` of a batch whose first row is at `position`.
+    void Step(const Starts& starts, int64_t row, int64_t position) {
+      if (starts.partition[static_cast<size_t>(row)] != 0) {
+        partition = position + row;
+        groups = 0;
+      }
+      if (starts.peer[static_cast<size_t>(row)] != 0) {
+        peer = position + row;
+        ++groups;
+      }
+    }
+  };
+  int64_t position_ = 0;  ///< Rows pushed so far.
+  Bases bases_;           ///< As of the last row pushed.
   /// The keys of the last row pushed.
   std::string last_partition_key_, last_order_key_;
 };

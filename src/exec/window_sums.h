@@ -21,14 +21,19 @@ inline bool IsExactNumber(const DataType& type) {
   return type.id == TypeId::kBool || type.IsInteger() || type.id == TypeId::kDecimal;
 }
 
-/// The value at `row` of an exact-number column (bool, integer, decimal's unscaled value).
+/// The value at `row` as an integer in the column's own units: bools, integers, decimals
+/// unscaled, dates in days, times and durations in their unit.
 inline int128_t ExactAt(const Column& column, int64_t row) {
   switch (column.type.id) {
     case TypeId::kBool: return column.BoolAt(row) ? 1 : 0;
     case TypeId::kInt8: return column.Values<int8_t>()[row];
     case TypeId::kInt16: return column.Values<int16_t>()[row];
-    case TypeId::kInt32: return column.Values<int32_t>()[row];
-    case TypeId::kInt64: return column.Values<int64_t>()[row];
+    case TypeId::kInt32:
+    case TypeId::kDate32: return column.Values<int32_t>()[row];
+    case TypeId::kInt64:
+    case TypeId::kTimestamp:
+    case TypeId::kTime64:
+    case TypeId::kDuration: return column.Values<int64_t>()[row];
     case TypeId::kUInt8: return column.Values<uint8_t>()[row];
     case TypeId::kUInt16: return column.Values<uint16_t>()[row];
     case TypeId::kUInt32: return column.Values<uint32_t>()[row];
@@ -38,7 +43,7 @@ inline int128_t ExactAt(const Column& column, int64_t row) {
       std::memcpy(&value, column.values->data() + row * 16, 16);
       return value;
     }
-    default: return 0;
+    default: ThrowInternal("a window reads a {} column as an integer", column.type.ToString());
   }
 }
 
