@@ -150,7 +150,9 @@ bool CanStreamWindows(const std::vector<WindowExpr>& windows, const Schema& inpu
 
 struct WindowStream::Running {
   StreamedWindow how;
-  Column tail;  ///< lag: the last rows (at most its offset).
+  /// lag: the partition's last rows (at most its offset); first_value: the partition's first
+  /// row's value.
+  Column tail;
   int64_t count = 0;
   U128 sum = 0;  ///< Exact sums, wrapping.
   FloatSum floats;
@@ -159,14 +161,14 @@ struct WindowStream::Running {
 };
 
 /// Results that wait for a group's last row: a RANGE frame ending at the current row takes the
-/// row's peers in (its group: the peer group), a frame ending at the last row every row (one
-/// group). Until then the result columns hold each row's running result (the frame ending at
-/// the row itself), and a row's result is the running result at its group's last row. Batches
-/// wait, spillable, until the group of their last row has ended: all of them but the first
-/// then end in that one group, so one row of values finishes them all.
+/// row's peers in (its group: the peer group), a frame ending at the partition's last row the
+/// whole partition (its group: the partition). Until then the result columns hold each row's
+/// running result (the frame ending at the row itself), and a row's result is the running result at
+/// its group's last row. Batches wait, spillable, until the group of their last row has ended: all
+/// of them but the first then end in that one group, so one row of values finishes them all.
 class WindowStream::GroupEndStage {
  public:
-  /// `columns`: the results to finish; `flag_column`: 1 where a group starts (-1: one group).
+  /// `columns`: the results to finish; `flag_column`: 1 where a group starts.
   GroupEndStage(std::vector<int> columns, int flag_column, const SchemaPtr& schema,
                 std::function<void(Batch)> next, const ExecContext& context)
       : columns_(std::move(columns)),
@@ -177,12 +179,9 @@ class WindowStream::GroupEndStage {
 
   void Push(Batch batch) {
     const int64_t n = batch.num_rows;
-    int64_t first_start = n;
-    if (flag_column_ >= 0) {
-      const uint8_t* starts = batch.columns[static_cast<size_t>(flag_column_)].Values<uint8_t>();
-      for (first_start = 0; first_start < n && starts[first_start] == 0; ++first_start) {
-      }
-    }
+    const uint8_t* starts = batch.columns[static_cast<size_t>(flag_column_)].Values<uint8_t>();
+    int64_t first_start = 0;
+    while (first_start < n && starts[first_start] == 0) ++first_start;
     if (waiting_rows_ > 0 && first_start < n) {
       // The open group ended just before first_start.
       Release(first_start > 0 ? RowValues(batch, columns_, first_start - 1, pool_) : last_values_);
@@ -207,16 +206,14 @@ class WindowStream::GroupEndStage {
 
   Batch Finished(Batch batch, const std::vector<Column>& ends) const {
     const int64_t n = batch.num_rows;
-    const uint8_t* starts = flag_column_ >= 0
-                                ? batch.columns[static_cast<size_t>(flag_column_)].Values<uint8_t>()
-                                : nullptr;
+    const uint8_t* starts = batch.columns[static_cast<size_t>(flag_column_)].Values<uint8_t>();
     // Per row: its group's last row in the batch (source 0), or the open group's (source 1).
     std::vector<uint32_t> sources(static_cast<size_t>(n)), rows(static_cast<size_t>(n));
     int64_t end = n;  // One past the last row of the group of the rows visited; n: open.
     for (int64_t r = n - 1; r >= 0; --r) {
       sources[static_cast<size_t>(r)] = end == n ? 1 : 0;
       rows[static_cast<size_t>(r)] = end == n ? 0 : static_cast<uint32_t>(end - 1);
-      if (starts != nullptr && starts[r] != 0) end = r;
+      if (starts[r] != 0) end = r;
     }
     for (size_t i = 0; i < columns_.size(); ++i) {
       Column& column = batch.columns[static_cast<size_t>(columns_[i])];

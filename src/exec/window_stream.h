@@ -103,7 +103,7 @@ class WindowStream {
   std::function<void(Batch)> push_;  ///< Into the first stage (or out).
   MemoryPool* pool_;
   std::unique_ptr<GroupEndStage> peer_stage_;   ///< RANGE frames ending at the current row.
-  std::unique_ptr<GroupEndStage> whole_stage_;  ///< Frames ending at the last row.
+  std::unique_ptr<GroupEndStage> whole_stage_;  ///< Frames ending at the partition's last row.
   /// Where the current partition and peer group begin, and the peer groups begun in the
   /// partition so far.
   struct Bases {
