@@ -26,6 +26,7 @@ struct StreamedWindow {
     kDenseRank,
     kLag,
     kFirstValue,
+    kNthValue,
     kLastValue,
     kCount,
     kExactSum,
@@ -37,21 +38,21 @@ struct StreamedWindow {
   } kind = Kind::kRowNumber;
   /// When its result is known: at the row, at the row's last peer, or at the last row.
   enum class Wait : uint8_t { kNone, kPeers, kEnd } wait = Wait::kNone;
-  int64_t lag = 1;
+  int64_t offset = 1;  ///< lag's offset, nth_value's n.
 };
 
-/// lag's constant offset, or nothing when it is not one a stream takes.
-std::optional<int64_t> LagOffset(const WindowExpr& window) {
+/// The window's second argument (lag's offset, 1 when there is none; nth_value's n) when it is
+/// a constant integer from `low` to `high`; else nothing: the stream does not take it.
+std::optional<int64_t> ConstantSecondArgument(const WindowExpr& window, int64_t low, int64_t high) {
   if (window.args.size() < 2) return 1;
   const Expr offset = StripAlias(window.args[1]);
   if (offset.kind() != ExprKind::kLiteral) return std::nullopt;
   const Scalar& literal = offset.node().literal;
-  int64_t k = -1;
-  if (const auto* v = std::get_if<int64_t>(&literal.value)) k = *v;
-  if (const auto* v = std::get_if<uint64_t>(&literal.value))
-    k = *v <= uint64_t{kMaxStreamLag} ? static_cast<int64_t>(*v) : -1;
-  if (k < 0 || k > kMaxStreamLag) return std::nullopt;
-  return k;
+  if (const auto* v = std::get_if<int64_t>(&literal.value); v && *v >= low && *v <= high) return *v;
+  if (const auto* v = std::get_if<uint64_t>(&literal.value);
+      v && *v >= static_cast<uint64_t>(low) && *v <= static_cast<uint64_t>(high))
+    return static_cast<int64_t>(*v);
+  return std::nullopt;
 }
 
 std::optional<StreamedWindow> Classify(const WindowExpr& window, const Schema& input) {
@@ -64,11 +65,18 @@ std::optional<StreamedWindow> Classify(const WindowExpr& window, const Schema& i
     case WindowFunctionKind::kRank: streamed.kind = Kind::kRank; return streamed;
     case WindowFunctionKind::kDenseRank: streamed.kind = Kind::kDenseRank; return streamed;
     case WindowFunctionKind::kLag: {
-      const std::optional<int64_t> offset = LagOffset(window);
+      const std::optional<int64_t> offset = ConstantSecondArgument(window, 0, kMaxStreamLag);
       if (!offset) return std::nullopt;
       streamed.kind = Kind::kLag;
-      streamed.lag = *offset;
+      streamed.offset = *offset;
       return streamed;
+    }
+    case WindowFunctionKind::kNthValue: {
+      const std::optional<int64_t> nth = ConstantSecondArgument(window, 1, INT64_MAX);
+      if (window.args.size() != 2 || !nth) return std::nullopt;
+      streamed.kind = Kind::kNthValue;
+      streamed.offset = *nth;
+      break;
     }
     case WindowFunctionKind::kFirstValue: streamed.kind = Kind::kFirstValue; break;
     case WindowFunctionKind::kLastValue: streamed.kind = Kind::kLastValue; break;
@@ -396,6 +404,7 @@ Column WindowStream::Compute(size_t w, const Batch& rows, const Starts& starts) 
   // last_value: the row's own value, until its frame's last row decides (GroupEndStage).
   if (state.how.kind == Kind::kLastValue) return args[0];
   if (state.how.kind == Kind::kFirstValue) return FirstValue(state, args[0], starts.partition);
+  if (state.how.kind == Kind::kNthValue) return NthValue(state, args[0], starts.partition);
   return Aggregate(state, args, starts.partition, n, result_types_[w], windows_[w]);
 }
 
@@ -404,7 +413,7 @@ Column WindowStream::Lag(Running& state, const std::vector<Column>& args,
                          const WindowExpr& window) {
   const Column& value = args[0];
   const int64_t n = value.length;
-  const int64_t k = state.how.lag;
+  const int64_t k = state.how.offset;
   if (state.tail.type != value.type) state.tail = MakeEmptyColumn(value.type, pool_);
   const int64_t kept = state.tail.length;
   const bool has_default = args.size() == 3;
@@ -461,6 +470,42 @@ Column WindowStream::FirstValue(Running& state, const Column& value,
   if (source == 1) {
     const uint32_t first[] = {row};
     state.tail = GatherRows(value, first, pool_);
+  }
+  return result;
+}
+
+Column WindowStream::NthValue(Running& state, const Column& value,
+                              const std::vector<uint8_t>& partition_starts) {
+  // The value at the partition's n-th row once the frame (here: ending at the row itself)
+  // reaches it; null before. Sources: 0 that value, kept from an earlier batch; 1 this batch's
+  // rows; 2 a null.
+  const int64_t n = value.length;
+  const int64_t nth = state.how.offset;
+  if (state.tail.type != value.type) state.tail = MakeEmptyColumn(value.type, pool_);
+  const Column null_value = MakeNullColumn(value.type, 1, pool_);
+  std::vector<uint32_t> sources(static_cast<size_t>(n)), rows(static_cast<size_t>(n));
+  int64_t partition = bases_.partition;
+  uint32_t source = state.tail.length > 0 ? 0 : 2, row = 0;
+  for (int64_t r = 0; r < n; ++r) {
+    if (partition_starts[static_cast<size_t>(r)] != 0) {
+      partition = position_ + r;
+      source = 2;
+      row = 0;
+    }
+    if (position_ + r - partition == nth - 1) {
+      source = 1;
+      row = static_cast<uint32_t>(r);
+    }
+    sources[static_cast<size_t>(r)] = source;
+    rows[static_cast<size_t>(r)] = row;
+  }
+  const Column* inputs[] = {&state.tail, &value, &null_value};
+  Column result = GatherFromMany(inputs, sources, rows, pool_);
+  if (source == 1) {
+    const uint32_t at[] = {row};
+    state.tail = GatherRows(value, at, pool_);
+  } else if (source == 2) {
+    state.tail = MakeEmptyColumn(value.type, pool_);
   }
   return result;
 }

@@ -31,9 +31,9 @@ inline constexpr int64_t kMaxStreamLag = int64_t{1} << 16;
 
 /// True when WindowStream computes each of `windows` (as AsStreamed gives them) over rows of
 /// `input`: each is row_number, rank, dense_rank, lag or lead with a constant offset (at most
-/// kMaxStreamLag), or first_value, last_value, count, sum, avg, min or max (not DISTINCT; sums
-/// of numbers) over a frame from the partition's first row to the current one (ROWS or RANGE)
-/// or to its last.
+/// kMaxStreamLag), or first_value, last_value, nth_value (n constant), count, sum, avg, min or
+/// max (not DISTINCT; sums of numbers) over a frame from the partition's first row to the
+/// current one (ROWS or RANGE) or to its last.
 bool CanStreamWindows(const std::vector<WindowExpr>& windows, const Schema& input);
 
 /// `window` as a stream computes it: lead(x, k) is lag(x, k) over the reverse order (ORDER BY
@@ -83,6 +83,8 @@ class WindowStream {
              const WindowExpr& window);
   Column FirstValue(Running& state, const Column& value,
                     const std::vector<uint8_t>& partition_starts);
+  Column NthValue(Running& state, const Column& value,
+                  const std::vector<uint8_t>& partition_starts);
   Column Aggregate(Running& state, const std::vector<Column>& args,
                    const std::vector<uint8_t>& partition_starts, int64_t rows, const DataType& type,
                    const WindowExpr& window);
