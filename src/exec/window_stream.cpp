@@ -25,7 +25,6 @@ struct StreamedWindow {
     kRank,
     kDenseRank,
     kLag,
-    kFirstValue,
     kNthValue,
     kLastValue,
     kCount,
@@ -78,7 +77,9 @@ std::optional<StreamedWindow> Classify(const WindowExpr& window, const Schema& i
       streamed.offset = *nth;
       break;
     }
-    case WindowFunctionKind::kFirstValue: streamed.kind = Kind::kFirstValue; break;
+    case WindowFunctionKind::kFirstValue:  // nth_value(x, 1): a frame from the first row has it.
+      streamed.kind = Kind::kNthValue;
+      break;
     case WindowFunctionKind::kLastValue: streamed.kind = Kind::kLastValue; break;
     case WindowFunctionKind::kAggregate: break;
     default: return std::nullopt;
@@ -158,8 +159,8 @@ bool CanStreamWindows(const std::vector<WindowExpr>& windows, const Schema& inpu
 
 struct WindowStream::Running {
   StreamedWindow how;
-  /// lag: the partition's last rows (at most its offset); first_value: the partition's first
-  /// row's value.
+  /// lag: the partition's last rows (at most its offset); nth_value (first_value too): the
+  /// partition's n-th row's value, once that row has gone by.
   Column tail;
   int64_t count = 0;
   U128 sum = 0;  ///< Exact sums, wrapping.
@@ -403,7 +404,6 @@ Column WindowStream::Compute(size_t w, const Batch& rows, const Starts& starts) 
     return Lag(state, args, starts.partition, result_types_[w], windows_[w]);
   // last_value: the row's own value, until its frame's last row decides (GroupEndStage).
   if (state.how.kind == Kind::kLastValue) return args[0];
-  if (state.how.kind == Kind::kFirstValue) return FirstValue(state, args[0], starts.partition);
   if (state.how.kind == Kind::kNthValue) return NthValue(state, args[0], starts.partition);
   return Aggregate(state, args, starts.partition, n, result_types_[w], windows_[w]);
 }
@@ -447,30 +447,6 @@ Column WindowStream::Lag(Running& state, const std::vector<Column>& args,
     rows[static_cast<size_t>(i)] = static_cast<uint32_t>(at >= kept ? at - kept : at);
   }
   state.tail = GatherFromMany(std::span<const Column* const>(inputs, 2), sources, rows, pool_);
-  return result;
-}
-
-Column WindowStream::FirstValue(Running& state, const Column& value,
-                                const std::vector<uint8_t>& partition_starts) {
-  // Sources: 0 the partition's first row, kept from an earlier batch; 1 this batch's rows.
-  const int64_t n = value.length;
-  std::vector<uint32_t> sources(static_cast<size_t>(n)), rows(static_cast<size_t>(n));
-  uint32_t source = 0, row = 0;
-  for (int64_t r = 0; r < n; ++r) {
-    if (partition_starts[static_cast<size_t>(r)] != 0) {
-      source = 1;
-      row = static_cast<uint32_t>(r);
-    }
-    sources[static_cast<size_t>(r)] = source;
-    rows[static_cast<size_t>(r)] = row;
-  }
-  if (state.tail.type != value.type) state.tail = MakeNullColumn(value.type, 1, pool_);
-  const Column* inputs[] = {&state.tail, &value};
-  Column result = GatherFromMany(inputs, sources, rows, pool_);
-  if (source == 1) {
-    const uint32_t first[] = {row};
-    state.tail = GatherRows(value, first, pool_);
-  }
   return result;
 }
 

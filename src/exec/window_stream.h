@@ -81,8 +81,6 @@ class WindowStream {
   Column Lag(Running& state, const std::vector<Column>& args,
              const std::vector<uint8_t>& partition_starts, const DataType& type,
              const WindowExpr& window);
-  Column FirstValue(Running& state, const Column& value,
-                    const std::vector<uint8_t>& partition_starts);
   Column NthValue(Running& state, const Column& value,
                   const std::vector<uint8_t>& partition_starts);
   Column Aggregate(Running& state, const std::vector<Column>& args,
