@@ -314,8 +314,9 @@ class WindowSink final : public BreakerSink {
                       : " (windows that all share a PARTITION BY key spill their rows by "
                         "partition, and row_number, rank, dense_rank, lag, lead, and first_value, "
                         "last_value, nth_value, count, sum, avg, min or max from the partition's "
-                        "first row are computed over sorted spill files; these need their keys "
-                        "and arguments of all rows at once)";
+                        "first row, and any aggregate or frame value over a ROWS frame of rows "
+                        "around the current one, are computed over sorted spill files; these "
+                        "need their keys and arguments of all rows at once)";
   }
 
   /// Sets the input columns the windows do not compute on aside, when there are any: they wait

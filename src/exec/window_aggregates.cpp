@@ -4,11 +4,13 @@
 //   whose differences are exact; no scratch per row);
 //   float sums and means (compensated) and min/max fold a state over the frame: a running fold
 //   when every frame starts at the partition's start, a reverse one when every frame ends at
-//   its end, else a segment tree per partition: O(n log n) whatever the frame size;
+//   its end, else a segment tree of aligned blocks per partition: O(n log n) whatever the frame
+//   size;
 //   every other aggregate of the registry (and DISTINCT) feeds its grouped state one group per
 //   distinct frame: exact, but O(rows × frame) when frames differ row by row.
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <string_view>
@@ -48,16 +50,23 @@ void FoldFrames(const WindowFrames& frames, int64_t begin, int64_t end, const Pa
     }
     return;
   }
-  // A bottom-up segment tree over the partition: node k covers its children 2k and 2k + 1.
+  // A segment tree with its leaves at [size, size + m), size the power of two from m up: node k
+  // covers nodes 2k and 2k + 1, so each node is an aligned block of 2^level positions from the
+  // partition's first row. A frame's result then depends only on its rows and on where they
+  // sit modulo a power of two above twice the frame's width: a stream that computes a batch
+  // with rows before it from such a multiple on (window_stream.cpp) folds the same blocks in
+  // the same order, so float sums come out the same bits.
+  const int64_t size = static_cast<int64_t>(std::bit_ceil(static_cast<uint64_t>(m)));
   thread_local std::vector<State> tree;
-  tree.assign(static_cast<size_t>(2 * m), identity);
-  for (int64_t i = 0; i < m; ++i) tree[static_cast<size_t>(m + i)] = leaf(begin + i);
-  for (int64_t k = m - 1; k >= 1; --k)
+  tree.assign(static_cast<size_t>(2 * size), identity);
+  for (int64_t i = 0; i < m; ++i) tree[static_cast<size_t>(size + i)] = leaf(begin + i);
+  for (int64_t k = size - 1; k >= 1; --k)
     tree[static_cast<size_t>(k)] =
         combine(tree[static_cast<size_t>(2 * k)], tree[static_cast<size_t>(2 * k + 1)]);
   for (int64_t i = 0; i < m; ++i) {
     State left = identity, right = identity;
-    for (int64_t l = f.starts[i] - begin + m, r = f.ends[i] - begin + m; l < r; l >>= 1, r >>= 1) {
+    for (int64_t l = f.starts[i] - begin + size, r = f.ends[i] - begin + size; l < r;
+         l >>= 1, r >>= 1) {
       if (l & 1) left = combine(left, tree[static_cast<size_t>(l++)]);
       if (r & 1) right = combine(tree[static_cast<size_t>(--r)], right);
     }

@@ -70,7 +70,28 @@ inline bool Less(int128_t a, int128_t b) {
   return a < b;
 }
 
+/// A ROWS offset, clamped: offsets beyond any partition size behave alike, and clamping keeps
+/// the arithmetic in range.
+int64_t RowsOffset(const WindowBound& bound) {
+  return static_cast<int64_t>(std::min<int128_t>(ScalarInteger(bound.offset), int128_t{1} << 40));
+}
+
 }  // namespace
+
+std::optional<RowsFrameOffsets> BoundedRowsFrame(const WindowFrame& frame) {
+  if (frame.units != WindowFrame::Units::kRows) return std::nullopt;
+  auto offset = [](const WindowBound& bound) -> std::optional<int64_t> {
+    switch (bound.kind) {
+      case WindowBound::Kind::kPreceding: return -RowsOffset(bound);
+      case WindowBound::Kind::kCurrentRow: return 0;
+      case WindowBound::Kind::kFollowing: return RowsOffset(bound);
+      default: return std::nullopt;
+    }
+  };
+  const std::optional<int64_t> start = offset(frame.start), end = offset(frame.end);
+  if (!start || !end) return std::nullopt;
+  return RowsFrameOffsets{*start, *end};
+}
 
 WindowFrames::WindowFrames(const WindowExpr& window, const Batch& input, const WindowOrder& order,
                            MemoryPool* pool)
@@ -175,9 +196,7 @@ int64_t WindowFrames::Bound(const WindowBound& bound, bool is_start, int64_t p, 
   }
   const bool preceding = bound.kind == WindowBound::Kind::kPreceding;
   if (rows) {
-    // Offsets beyond any partition size behave alike; clamping keeps the arithmetic in range.
-    const int64_t offset =
-        static_cast<int64_t>(std::min<int128_t>(ScalarInteger(bound.offset), int128_t{1} << 40));
+    const int64_t offset = RowsOffset(bound);
     int64_t at = preceding ? p - offset : p + offset;
     if (!is_start) ++at;
     return std::clamp(at, begin, end);

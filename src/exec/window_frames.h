@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "core/batch.h"
@@ -55,6 +56,17 @@ class WindowFrames {
   int128_t start_int_ = 0, end_int_ = 0;
   double start_double_ = 0, end_double_ = 0;
 };
+
+/// A ROWS frame whose both ends are a constant number of rows from the current row: it covers
+/// the rows from `start` to `end` after it (negative: before it; CURRENT ROW is 0), within the
+/// partition.
+struct RowsFrameOffsets {
+  int64_t start = 0, end = 0;
+};
+
+/// The offsets of `frame` when it is such a frame (offsets beyond 2^40 count as 2^40), else
+/// nothing.
+std::optional<RowsFrameOffsets> BoundedRowsFrame(const WindowFrame& frame);
 
 /// The frames of one partition [begin, end): starts[i] and ends[i] for position begin + i, in
 /// the calling thread's scratch (one partition at a time per thread).

@@ -221,8 +221,15 @@ int64_t WindowWorkBytesPerRow(const WindowExpr& window) {
     case WindowFunctionKind::kLead: return 8;  // The source and row of each value.
     case WindowFunctionKind::kFirstValue:
     case WindowFunctionKind::kLastValue:
-    case WindowFunctionKind::kNthValue: return bounds + 4;    // And the row each value comes from.
-    case WindowFunctionKind::kAggregate: return bounds + 33;  // And results and states.
+    case WindowFunctionKind::kNthValue: return bounds + 4;  // And the row each value comes from.
+    case WindowFunctionKind::kAggregate: {
+      // And results and states; frames that neither start at the partition's first row nor end
+      // at its last fold a segment tree: up to 4 states per row, 24 bytes each for float sums.
+      const bool tree = frame.start.kind != WindowBound::Kind::kUnboundedPreceding &&
+                        frame.end.kind != WindowBound::Kind::kUnboundedFollowing &&
+                        !IsWholePartition(window);
+      return bounds + 33 + (tree ? 96 : 0);
+    }
     default: return 16;  // Ranking: the values and their validity.
   }
 }

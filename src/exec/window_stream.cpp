@@ -1,14 +1,16 @@
 // Windows over one ordered stream (window_stream.h): per batch, peer group starts from the
-// order keys, then each window's results from its running state; results that wait for a
-// group's last row go through a GroupEndStage.
+// order keys, then each window's results from its running state, or over the rows its frames
+// reach; results that wait for a group's last row go through a GroupEndStage.
 #include "exec/window_stream.h"
 
+#include <bit>
 #include <optional>
 #include <variant>
 
 #include "core/error.h"
 #include "exec/batch_queue.h"
 #include "exec/row_gather.h"
+#include "exec/window_frames.h"
 #include "exec/window_functions.h"
 #include "exec/window_sums.h"
 #include "expr/evaluate.h"
@@ -34,10 +36,15 @@ struct StreamedWindow {
     kFloatMean,
     kMin,
     kMax,
+    kFramed,  ///< Over a ROWS frame around the row: the in-memory function over FramedRows.
   } kind = Kind::kRowNumber;
   /// When its result is known: at the row, at the row's last peer, or at the last row.
   enum class Wait : uint8_t { kNone, kPeers, kEnd } wait = Wait::kNone;
-  int64_t offset = 1;  ///< lag's offset, nth_value's n.
+  int64_t offset = 1;      ///< lag's offset, nth_value's n.
+  RowsFrameOffsets frame;  ///< kFramed: the rows its frame covers around the row.
+  /// kFramed float sums and means: their segment trees need the rows to start at an aligned
+  /// position (window_aggregates.cpp).
+  bool aligned = false;
 };
 
 /// The window's second argument (lag's offset, 1 when there is none; nth_value's n) when it is
@@ -59,12 +66,26 @@ std::optional<StreamedWindow> Classify(const WindowExpr& window, const Schema& i
   const std::optional<WindowFunctionKind> function = FindWindowFunction(window.function);
   if (!function) return std::nullopt;
   StreamedWindow streamed;
+  const bool over_frame =
+      *function == WindowFunctionKind::kAggregate || *function == WindowFunctionKind::kFirstValue ||
+      *function == WindowFunctionKind::kLastValue || *function == WindowFunctionKind::kNthValue;
+  if (const std::optional<RowsFrameOffsets> frame = BoundedRowsFrame(EffectiveFrame(window));
+      over_frame && frame) {
+    if (frame->start < -kMaxStreamRows || frame->end > kMaxStreamRows) return std::nullopt;
+    streamed.kind = Kind::kFramed;
+    streamed.frame = *frame;
+    const std::string name =
+        *function == WindowFunctionKind::kAggregate ? WindowAggregateName(window) : "";
+    streamed.aligned = (name == "sum" || name == "mean") && window.args.size() == 1 &&
+                       Bind(window.args[0], input)->type.IsFloating();
+    return streamed;
+  }
   switch (*function) {
     case WindowFunctionKind::kRowNumber: streamed.kind = Kind::kRowNumber; return streamed;
     case WindowFunctionKind::kRank: streamed.kind = Kind::kRank; return streamed;
     case WindowFunctionKind::kDenseRank: streamed.kind = Kind::kDenseRank; return streamed;
     case WindowFunctionKind::kLag: {
-      const std::optional<int64_t> offset = ConstantSecondArgument(window, 0, kMaxStreamLag);
+      const std::optional<int64_t> offset = ConstantSecondArgument(window, 0, kMaxStreamRows);
       if (!offset) return std::nullopt;
       streamed.kind = Kind::kLag;
       streamed.offset = *offset;
@@ -276,6 +297,15 @@ WindowStream::WindowStream(std::vector<WindowExpr> windows, const SchemaPtr& sch
                                           {WindowBound::Kind::kUnboundedPreceding, {}},
                                           {WindowBound::Kind::kCurrentRow, {}}};
     }
+    if (how->kind == StreamedWindow::Kind::kFramed) {
+      framed_ = true;
+      rows_before_ = std::max(rows_before_, -how->frame.start);
+      rows_after_ = std::max(rows_after_, how->frame.end);
+      const auto width =
+          static_cast<uint64_t>(std::max<int64_t>(1, how->frame.end - how->frame.start + 1));
+      if (how->aligned)
+        alignment_ = std::max(alignment_, 2 * static_cast<int64_t>(std::bit_ceil(width)));
+    }
     const int column = window_columns_ + static_cast<int>(w);
     if (how->wait == StreamedWindow::Wait::kPeers) peer_columns.push_back(column);
     if (how->wait == StreamedWindow::Wait::kEnd) end_columns.push_back(column);
@@ -284,6 +314,9 @@ WindowStream::WindowStream(std::vector<WindowExpr> windows, const SchemaPtr& sch
     for (const Expr& arg : window.args) bound.push_back(Bind(arg, *window_schema_));
     bound_args_.push_back(std::move(bound));
   }
+  frame_rows_.schema = window_schema_;
+  for (const Field& field : window_schema_->fields())
+    frame_rows_.columns.push_back(MakeEmptyColumn(field.type, pool_));
   std::vector<SortKeyOrder> orders;
   for (const Expr& key : windows_[0].partition_by) {
     partition_keys_.push_back(Bind(key, *window_schema_));
@@ -328,25 +361,124 @@ void WindowStream::Push(Batch batch) {
   rows.schema = window_schema_;
   rows.num_rows = n;
   rows.columns.assign(batch.columns.begin(), batch.columns.begin() + window_columns_);
-  const Starts starts = FindStarts(rows);
+  Starts starts = FindStarts(rows);
+  pushed_ += n;
+  waiting_rows_ += n;
+  waiting_.emplace_back(std::move(batch), std::move(starts));
+  ProcessWaiting(false);
+}
+
+void WindowStream::Finish() {
+  ProcessWaiting(true);
+  if (peer_stage_ != nullptr) peer_stage_->Finish();
+  if (whole_stage_ != nullptr) whole_stage_->Finish();
+}
+
+void WindowStream::ProcessWaiting(bool all) {
+  while (!waiting_.empty() &&
+         (all || waiting_rows_ - waiting_.front().first.num_rows >= rows_after_)) {
+    auto [batch, starts] = std::move(waiting_.front());
+    waiting_.pop_front();
+    waiting_rows_ -= batch.num_rows;
+    Process(std::move(batch), starts);
+  }
+}
+
+void WindowStream::Process(Batch batch, const Starts& starts) {
+  const int64_t n = batch.num_rows;
+  Batch rows;
+  rows.schema = window_schema_;
+  rows.num_rows = n;
+  rows.columns.assign(batch.columns.begin(), batch.columns.begin() + window_columns_);
+  std::optional<FramedRows> framed;
+  if (framed_) framed = WithFrameRows(rows, starts);
   Batch out;
   out.schema = internal_schema_;
   out.num_rows = n;
   out.seq = batch.seq;
   out.columns = rows.columns;
-  for (size_t w = 0; w < windows_.size(); ++w) out.columns.push_back(Compute(w, rows, starts));
+  for (size_t w = 0; w < windows_.size(); ++w)
+    out.columns.push_back(Compute(w, rows, starts, framed ? &*framed : nullptr));
   for (size_t c = static_cast<size_t>(window_columns_); c < batch.columns.size(); ++c)
     out.columns.push_back(std::move(batch.columns[c]));
   out.columns.push_back(MakeFixedWindowColumn(UInt8(), starts.peer.data(), n, nullptr, pool_));
   out.columns.push_back(MakeFixedWindowColumn(UInt8(), starts.partition.data(), n, nullptr, pool_));
   for (int64_t r = 0; r < n; ++r) bases_.Step(starts, r, position_);
   position_ += n;
+  if (framed_) KeepFrameRows(rows);
   push_(std::move(out));
 }
 
-void WindowStream::Finish() {
-  if (peer_stage_ != nullptr) peer_stage_->Finish();
-  if (whole_stage_ != nullptr) whole_stage_->Finish();
+WindowStream::FramedRows WindowStream::WithFrameRows(const Batch& rows,
+                                                     const Starts& starts) const {
+  const int64_t n = rows.num_rows;
+  // The rows before: of the partition the batch's first row continues, if it does.
+  int64_t before = 0;
+  if (starts.partition[0] == 0) {
+    const int64_t reach = position_ - rows_before_ - bases_.partition;
+    before = reach <= 0 ? position_ - bases_.partition
+                        : position_ - bases_.partition - reach / alignment_ * alignment_;
+  }
+  SLUICE_CHECK(before <= frame_rows_.num_rows);
+  // Sources: 0 the rows kept, 1 the batch, 2... the batches waiting after it.
+  std::vector<const Batch*> pieces = {&frame_rows_, &rows};
+  std::vector<uint32_t> sources, at;
+  std::vector<uint8_t> partition_starts;
+  auto take = [&](uint32_t source, int64_t from, int64_t count, const uint8_t* flags) {
+    for (int64_t r = from; r < from + count; ++r) {
+      sources.push_back(source);
+      at.push_back(static_cast<uint32_t>(r));
+      partition_starts.push_back(flags != nullptr ? flags[r] : 0);
+    }
+  };
+  take(0, frame_rows_.num_rows - before, before, nullptr);
+  take(1, 0, n, starts.partition.data());
+  int64_t after = rows_after_;
+  for (auto it = waiting_.begin(); it != waiting_.end() && after > 0; ++it) {
+    const int64_t count = std::min(after, it->first.num_rows);
+    take(static_cast<uint32_t>(pieces.size()), 0, count, it->second.partition.data());
+    pieces.push_back(&it->first);
+    after -= count;
+  }
+  partition_starts[0] = 1;
+
+  FramedRows framed;
+  framed.first = before;
+  framed.rows.schema = window_schema_;
+  framed.rows.num_rows = static_cast<int64_t>(sources.size());
+  if (framed.rows.num_rows == n) {
+    framed.rows.columns = rows.columns;
+  } else {
+    std::vector<const Column*> inputs(pieces.size());
+    for (int c = 0; c < window_columns_; ++c) {
+      for (size_t p = 0; p < pieces.size(); ++p)
+        inputs[p] = &pieces[p]->columns[static_cast<size_t>(c)];
+      framed.rows.columns.push_back(GatherFromMany(inputs, sources, at, pool_));
+    }
+  }
+  framed.order.rows = framed.rows.num_rows;
+  for (size_t r = 0; r < partition_starts.size(); ++r)
+    if (partition_starts[r] != 0) framed.order.partitions.push_back(static_cast<uint32_t>(r));
+  framed.order.partitions.push_back(static_cast<uint32_t>(framed.order.rows));
+  return framed;
+}
+
+void WindowStream::KeepFrameRows(const Batch& rows) {
+  const int64_t kept = frame_rows_.num_rows, n = rows.num_rows;
+  const int64_t keep =
+      std::min(rows_before_ + (alignment_ > 1 ? alignment_ : 0), position_ - bases_.partition);
+  std::vector<uint32_t> sources(static_cast<size_t>(keep)), at(static_cast<size_t>(keep));
+  for (int64_t i = 0; i < keep; ++i) {
+    const int64_t r = kept + n - keep + i;  // Among the kept rows, then the batch's.
+    sources[static_cast<size_t>(i)] = r < kept ? 0 : 1;
+    at[static_cast<size_t>(i)] = static_cast<uint32_t>(r < kept ? r : r - kept);
+  }
+  for (int c = 0; c < window_columns_; ++c) {
+    Column& column = frame_rows_.columns[static_cast<size_t>(c)];
+    const Column* inputs[] = {&column, &rows.columns[static_cast<size_t>(c)]};
+    column = GatherFromMany(inputs, sources, at, pool_);
+  }
+  frame_rows_.num_rows = keep;
 }
 
 std::vector<uint8_t> WindowStream::KeyStarts(const SortKeyEncoder* encoder,
@@ -354,12 +486,12 @@ std::vector<uint8_t> WindowStream::KeyStarts(const SortKeyEncoder* encoder,
                                              const Batch& rows, std::string* last_key) {
   const int64_t n = rows.num_rows;
   std::vector<uint8_t> starts(static_cast<size_t>(n), 0);
-  starts[0] = position_ == 0;
+  starts[0] = pushed_ == 0;
   if (encoder == nullptr) return starts;
   std::vector<Column> columns;
   for (const BoundExprPtr& key : keys) columns.push_back(Evaluate(*key, rows, true, pool_));
   const SortKeyBlock block = encoder->Encode(columns);
-  starts[0] = position_ == 0 || CompareKeys(*last_key, block.Key(0)) != 0;
+  starts[0] = pushed_ == 0 || CompareKeys(*last_key, block.Key(0)) != 0;
   for (int64_t r = 1; r < n; ++r)
     starts[static_cast<size_t>(r)] = CompareKeys(block.Key(r - 1), block.Key(r)) != 0;
   last_key->assign(block.Key(n - 1));
@@ -376,10 +508,23 @@ WindowStream::Starts WindowStream::FindStarts(const Batch& rows) {
   return starts;
 }
 
-Column WindowStream::Compute(size_t w, const Batch& rows, const Starts& starts) {
+Column WindowStream::Compute(size_t w, const Batch& rows, const Starts& starts,
+                             const FramedRows* framed) {
   using Kind = StreamedWindow::Kind;
   const int64_t n = rows.num_rows;
   Running& state = running_[w];
+  if (state.how.kind == Kind::kFramed) {
+    std::vector<Column> args;
+    for (const BoundExprPtr& arg : bound_args_[w])
+      args.push_back(Evaluate(*arg, framed->rows, true, pool_));
+    WindowContext context;
+    context.input = &framed->rows;
+    context.order = &framed->order;
+    context.chunks = {{0, framed->order.num_partitions()}};
+    context.pool = pool_;
+    Column all = ComputeWindow(windows_[w], result_types_[w], std::move(args), context);
+    return all.length == n ? all : all.Slice(framed->first, n, pool_);
+  }
   std::vector<int64_t> ints(static_cast<size_t>(n));
   switch (state.how.kind) {
     case Kind::kRowNumber:

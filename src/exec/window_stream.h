@@ -6,13 +6,17 @@
 //
 // A batch's results depend only on its rows and on a little state the earlier batches left:
 // the current partition and peer group, running counts and sums, the best value so far, the
-// last rows for lag. Results that depend on rows still to come (a RANGE frame ends with the
-// row's last peer; a frame may end at the last row) wait with their batches in a spillable
-// queue until that row has gone by. The arithmetic is the in-memory path's, in the same order
-// (window_sums.h), so the results are the same bytes.
+// last rows for lag. Windows over ROWS frames a few rows around the current one (a moving
+// average) are computed by the in-memory functions over the batch together with the rows
+// before and after it that its frames reach: the last rows of the batches before, and the
+// batches after, which wait until enough of them have come. Results that depend on rows still to
+// come (a RANGE frame ends with the row's last peer; a frame may end at the last row) wait with
+// their batches in a spillable queue until that row has gone by. The arithmetic is the in-memory
+// path's, in the same order (window_sums.h), so the results are the same bytes.
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <string>
@@ -21,19 +25,23 @@
 #include "core/batch.h"
 #include "exec/pipeline.h"
 #include "exec/sort_keys.h"
+#include "exec/window_order.h"
 #include "expr/bound_expr.h"
 #include "plan/logical_plan.h"
 
 namespace sluice::exec {
 
-/// The largest constant offset of lag a stream computes: it keeps that many rows.
-inline constexpr int64_t kMaxStreamLag = int64_t{1} << 16;
+/// The farthest a stream reaches back or ahead: lag's largest constant offset, and the farthest
+/// end of a ROWS frame around the current row. It keeps that many rows.
+inline constexpr int64_t kMaxStreamRows = int64_t{1} << 16;
 
 /// True when WindowStream computes each of `windows` (as AsStreamed gives them) over rows of
 /// `input`: each is row_number, rank, dense_rank, lag or lead with a constant offset (at most
-/// kMaxStreamLag), or first_value, last_value, nth_value (n constant), count, sum, avg, min or
+/// kMaxStreamRows), or first_value, last_value, nth_value (n constant), count, sum, avg, min or
 /// max (not DISTINCT; sums of numbers) over a frame from the partition's first row to the
-/// current one (ROWS or RANGE) or to its last.
+/// current one (ROWS or RANGE) or to its last, or any aggregate, first_value, last_value or
+/// nth_value over a ROWS frame whose ends are at most kMaxStreamRows rows from the current row
+/// (`n PRECEDING`, `CURRENT ROW`, `n FOLLOWING`).
 bool CanStreamWindows(const std::vector<WindowExpr>& windows, const Schema& input);
 
 /// `window` as a stream computes it: lead(x, k) is lag(x, k) over the reverse order (ORDER BY
@@ -71,13 +79,30 @@ class WindowStream {
   struct Starts {
     std::vector<uint8_t> partition, peer;
   };
+  /// A batch's rows with the rows before and after it that its ROWS frames reach, as one run in
+  /// window order: the rows of the current partition from a multiple of `alignment_` rows after
+  /// its first row (at least `rows_before_` before the batch, or from the partition's first
+  /// row), the batch, and up to `rows_after_` rows of the batches after it.
+  struct FramedRows {
+    Batch rows;
+    WindowOrder order;  ///< The identity, with the partitions (the first row starts one).
+    int64_t first = 0;  ///< Where the batch's rows begin.
+  };
+
+  /// Computes the windows of the oldest waiting batch once the rows its frames reach are there
+  /// (or, with `all`, whatever comes after), and the next, as long as that holds.
+  void ProcessWaiting(bool all);
+  void Process(Batch batch, const Starts& starts);
+  FramedRows WithFrameRows(const Batch& rows, const Starts& starts) const;
+  /// After a batch: keeps the current partition's last rows that the next batch's frames reach.
+  void KeepFrameRows(const Batch& rows);
   Starts FindStarts(const Batch& rows);
   /// 1 where a row's `keys` differ from the previous row's (`last_key` is the last of the
   /// batch before, and becomes this one's); without keys only at the first row.
   std::vector<uint8_t> KeyStarts(const SortKeyEncoder* encoder,
                                  const std::vector<BoundExprPtr>& keys, const Batch& rows,
                                  std::string* last_key);
-  Column Compute(size_t w, const Batch& rows, const Starts& starts);
+  Column Compute(size_t w, const Batch& rows, const Starts& starts, const FramedRows* framed);
   Column Lag(Running& state, const std::vector<Column>& args,
              const std::vector<uint8_t>& partition_starts, const DataType& type,
              const WindowExpr& window);
@@ -120,8 +145,15 @@ class WindowStream {
       }
     }
   };
-  int64_t position_ = 0;  ///< Rows pushed so far.
-  Bases bases_;           ///< As of the last row pushed.
+  int64_t position_ = 0;  ///< Rows computed so far.
+  int64_t pushed_ = 0;    ///< Rows pushed so far.
+  Bases bases_;           ///< As of the last row computed.
+  // ROWS frames around the current row (FramedRows).
+  int64_t rows_before_ = 0, rows_after_ = 0, alignment_ = 1;
+  bool framed_ = false;
+  Batch frame_rows_;  ///< The last rows of the current partition computed.
+  std::deque<std::pair<Batch, Starts>> waiting_;  ///< Pushed, not yet computed.
+  int64_t waiting_rows_ = 0;
   /// The keys of the last row pushed.
   std::string last_partition_key_, last_order_key_;
 };
