@@ -354,14 +354,18 @@ WindowStream::WindowStream(std::vector<WindowExpr> windows, const SchemaPtr& sch
 
 WindowStream::~WindowStream() = default;
 
+Batch WindowStream::WindowRows(const Batch& batch) const {
+  Batch rows;
+  rows.schema = window_schema_;
+  rows.num_rows = batch.num_rows;
+  rows.columns.assign(batch.columns.begin(), batch.columns.begin() + window_columns_);
+  return rows;
+}
+
 void WindowStream::Push(Batch batch) {
   const int64_t n = batch.num_rows;
   if (n == 0) return;
-  Batch rows;
-  rows.schema = window_schema_;
-  rows.num_rows = n;
-  rows.columns.assign(batch.columns.begin(), batch.columns.begin() + window_columns_);
-  Starts starts = FindStarts(rows);
+  Starts starts = FindStarts(WindowRows(batch));
   pushed_ += n;
   waiting_rows_ += n;
   waiting_.emplace_back(std::move(batch), std::move(starts));
@@ -386,10 +390,7 @@ void WindowStream::ProcessWaiting(bool all) {
 
 void WindowStream::Process(Batch batch, const Starts& starts) {
   const int64_t n = batch.num_rows;
-  Batch rows;
-  rows.schema = window_schema_;
-  rows.num_rows = n;
-  rows.columns.assign(batch.columns.begin(), batch.columns.begin() + window_columns_);
+  const Batch rows = WindowRows(batch);
   std::optional<FramedRows> framed;
   if (framed_) framed = WithFrameRows(rows, starts);
   Batch out;
@@ -465,8 +466,8 @@ WindowStream::FramedRows WindowStream::WithFrameRows(const Batch& rows,
 
 void WindowStream::KeepFrameRows(const Batch& rows) {
   const int64_t kept = frame_rows_.num_rows, n = rows.num_rows;
-  const int64_t keep =
-      std::min(rows_before_ + (alignment_ > 1 ? alignment_ : 0), position_ - bases_.partition);
+  // As many as WithFrameRows takes at most.
+  const int64_t keep = std::min(rows_before_ + alignment_ - 1, position_ - bases_.partition);
   std::vector<uint32_t> sources(static_cast<size_t>(keep)), at(static_cast<size_t>(keep));
   for (int64_t i = 0; i < keep; ++i) {
     const int64_t r = kept + n - keep + i;  // Among the kept rows, then the batch's.

@@ -92,6 +92,8 @@ class WindowStream {
   /// Computes the windows of the oldest waiting batch once the rows its frames reach are there
   /// (or, with `all`, whatever comes after), and the next, as long as that holds.
   void ProcessWaiting(bool all);
+  /// The windows' input columns of `batch` (its first `window_columns_`).
+  Batch WindowRows(const Batch& batch) const;
   void Process(Batch batch, const Starts& starts);
   FramedRows WithFrameRows(const Batch& rows, const Starts& starts) const;
   /// After a batch: keeps the current partition's last rows that the next batch's frames reach.
